@@ -1,0 +1,38 @@
+using Descent.Nn;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Base of all optimizers: parameter groups, <see cref="ZeroGrad"/> and <see cref="Step"/>.
+/// </summary>
+public abstract class Optimizer
+{
+    /// <summary>The optimizer's name as in PyTorch (e.g. "Adam").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The parameter groups.</summary>
+    public abstract IReadOnlyList<ParameterGroup> Groups { get; }
+
+    /// <summary>Which kernel implementation runs (default <see cref="KernelPath.Auto"/>).</summary>
+    public KernelPath KernelPath { get; set; } = KernelPath.Auto;
+
+    /// <summary>Clears the gradient of every parameter: to no-gradient by default (PyTorch's
+    /// <c>set_to_none=True</c>), or to zeros.</summary>
+    public void ZeroGrad(bool setToNone = true)
+    {
+        foreach (var g in Groups)
+        {
+            foreach (var p in g.Parameters)
+            {
+                p.ZeroGrad(setToNone);
+            }
+        }
+    }
+
+    /// <summary>Updates every parameter that has a gradient. Parameters without a gradient are skipped and
+    /// their state does not advance.</summary>
+    public abstract void Step();
+
+    /// <summary>The state of <paramref name="parameter"/>, or null if it has not been stepped yet.</summary>
+    public abstract ParameterState? GetState(Parameter parameter);
+}

@@ -1,0 +1,146 @@
+using Descent.Autodiff;
+using Descent.Nn;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// An optimizer with typed options and typed per-parameter state. Subclasses implement
+/// <see cref="CreateState"/> and <see cref="Update"/>; the base walks the groups, skips parameters with no
+/// gradient, creates state lazily on a parameter's first step and runs updates without recording.
+/// </summary>
+public abstract class Optimizer<TOptions, TState> : Optimizer
+    where TOptions : OptimizerOptions
+    where TState : ParameterState
+{
+    private readonly List<ParameterGroup<TOptions>> groups = [];
+    private readonly HashSet<Parameter> seen = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Creates the optimizer with one group holding <paramref name="parameters"/>.</summary>
+    protected Optimizer(IEnumerable<Parameter> parameters, TOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(defaults);
+        defaults.Validate();
+        Defaults = defaults;
+        AddGroup(parameters, defaults);
+    }
+
+    /// <summary>Creates the optimizer from several groups (each with its own options).</summary>
+    protected Optimizer(IEnumerable<(IEnumerable<Parameter> Parameters, TOptions Options)> parameterGroups, TOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(parameterGroups);
+        ArgumentNullException.ThrowIfNull(defaults);
+        defaults.Validate();
+        Defaults = defaults;
+        foreach (var (ps, o) in parameterGroups)
+        {
+            AddGroup(ps, o);
+        }
+    }
+
+    /// <summary>The options that new groups get when none are given.</summary>
+    public TOptions Defaults { get; }
+
+    /// <summary>The typed parameter groups.</summary>
+    public IReadOnlyList<ParameterGroup<TOptions>> TypedGroups => groups;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterGroup> Groups => groups;
+
+    /// <summary>Adds a parameter group (PyTorch: add_param_group). A parameter may belong to one group only.</summary>
+    public ParameterGroup<TOptions> AddGroup(IEnumerable<Parameter> parameters, TOptions? options = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var list = parameters.ToList();
+        foreach (var p in list)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (seen.Contains(p))
+            {
+                throw new ArgumentException(
+                    $"a parameter of shape {ShapeUtil.Format(p.Shape)} appears in more than one parameter group", nameof(parameters));
+            }
+        }
+
+        var group = new ParameterGroup<TOptions>(list, options ?? Defaults, name);
+        foreach (var p in list)
+        {
+            seen.Add(p);
+        }
+
+        groups.Add(group);
+        return group;
+    }
+
+    /// <inheritdoc />
+    public override void Step()
+    {
+        using var _ = Tape.NoGrad();
+        foreach (var group in groups)
+        {
+            BeginGroup(group);
+            var ps = group.Parameters;
+            var states = group.States;
+            for (var i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                var grad = p.Grad;
+                if (grad is null)
+                {
+                    continue;
+                }
+
+                var state = (TState)(states[i] ??= CreateState(p, group.Options));
+                state.Step++;
+                Update(p, grad, state, group.Options);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override ParameterState? GetState(Parameter parameter)
+    {
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.Parameters.Count; i++)
+            {
+                if (ReferenceEquals(g.Parameters[i], parameter))
+                {
+                    return g.States[i];
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sets the state of a parameter (used when loading a saved optimizer state).</summary>
+    public void SetState(Parameter parameter, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.Parameters.Count; i++)
+            {
+                if (ReferenceEquals(g.Parameters[i], parameter))
+                {
+                    g.States[i] = state;
+                    return;
+                }
+            }
+        }
+
+        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
+    }
+
+    /// <summary>Creates the zero state of a parameter (called on its first step, or before loading).</summary>
+    public abstract TState CreateState(Parameter parameter, TOptions options);
+
+    /// <summary>Hook called once per group per step before its parameters (e.g. to hoist group scalars).</summary>
+    protected virtual void BeginGroup(ParameterGroup<TOptions> group)
+    {
+    }
+
+    /// <summary>Updates one parameter in place. <paramref name="state"/>.Step has already been incremented.</summary>
+    protected abstract void Update(Parameter parameter, Tensor grad, TState state, TOptions options);
+}

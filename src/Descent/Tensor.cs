@@ -1,0 +1,317 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Descent.Autodiff;
+
+namespace Descent;
+
+/// <summary>
+/// A float32 N-dimensional tensor with contiguous row-major storage.
+/// </summary>
+/// <remarks>
+/// <para>The storage is a <em>view</em>: a buffer, an offset into it, and a length. Many tensors can share
+/// one buffer, which is how a model's parameters, their gradients and an optimizer's state each live in one
+/// contiguous arena that a fused kernel sweeps in a single pass.</para>
+/// <para>Operations on tensors that <see cref="RequiresGrad"/> are recorded for reverse-mode differentiation
+/// (see <see cref="Tape"/>); <see cref="Backward()"/> on a scalar fills <see cref="Grad"/> of every leaf.
+/// Gradients accumulate across backward passes until cleared.</para>
+/// </remarks>
+public partial class Tensor
+{
+    private float[] buffer;
+    private int offset;
+    private readonly int[] shape;
+    private bool requiresGrad;
+    private Tensor? grad;
+    private Tensor? gradStorage;
+
+    /// <summary>Creates a tensor that views the shape's element count of <paramref name="buffer"/>
+    /// starting at <paramref name="offset"/>. The shape's element count must equal the length.</summary>
+    public Tensor(float[] buffer, int offset, ReadOnlySpan<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        this.shape = ShapeUtil.Validate(shape);
+        Length = ShapeUtil.Count(this.shape);
+        if (offset < 0 || offset > buffer.Length - Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                $"a view of {Length} elements at offset {offset} does not fit a buffer of {buffer.Length}");
+        }
+
+        this.buffer = buffer;
+        this.offset = offset;
+    }
+
+    /// <summary>Creates a zero-filled tensor of the given shape.</summary>
+    public Tensor(params ReadOnlySpan<int> shape)
+        : this(new float[ShapeUtil.Count(ShapeUtil.Validate(shape))], 0, shape)
+    {
+    }
+
+    /// <summary>Number of elements.</summary>
+    public int Length { get; }
+
+    /// <summary>The dimensions, outermost first.</summary>
+    public ReadOnlySpan<int> Shape => shape;
+
+    /// <summary>Number of dimensions (0 for a scalar).</summary>
+    public int Rank => shape.Length;
+
+    /// <summary>The size of dimension <paramref name="dim"/>; negative values count from the end.</summary>
+    public int Dim(int dim) => shape[ShapeUtil.NormalizeAxis(dim, shape.Length)];
+
+    /// <summary>The underlying buffer (shared with other views).</summary>
+    public float[] Buffer => buffer;
+
+    /// <summary>Offset of element 0 in <see cref="Buffer"/>.</summary>
+    public int Offset => offset;
+
+    /// <summary>The elements, row-major.</summary>
+    public Span<float> Span
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(buffer, offset, Length);
+    }
+
+    /// <summary>Whether operations on this tensor are recorded for differentiation. Only leaves (tensors
+    /// not produced by a recorded operation) may be changed.</summary>
+    public bool RequiresGrad
+    {
+        get => requiresGrad;
+        set
+        {
+            if (GradFn is not null && !value)
+            {
+                throw new InvalidOperationException(
+                    $"RequiresGrad can only be changed on a leaf tensor; this one was produced by {GradFn.Name}");
+            }
+
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>True when this tensor was not produced by a recorded operation.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>The recorded operation that produced this tensor, or null for a leaf.</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>The accumulated gradient, or null when there is none (never computed, or cleared).</summary>
+    public Tensor? Grad
+    {
+        get => grad;
+        set
+        {
+            if (value is not null)
+            {
+                ShapeUtil.CheckSameShape(shape, value.shape, "Grad");
+            }
+
+            grad = value;
+        }
+    }
+
+    /// <summary>
+    /// Storage that the gradient is written into when it is next created, so that gradients can live in a
+    /// contiguous arena. Clearing the gradient (<see cref="ZeroGrad(bool)"/>) keeps this storage.
+    /// </summary>
+    public Tensor? GradStorage
+    {
+        get => gradStorage;
+        set
+        {
+            if (value is not null)
+            {
+                ShapeUtil.CheckSameShape(shape, value.shape, "GradStorage");
+            }
+
+            if (grad is not null && value is not null && !ReferenceEquals(grad, value))
+            {
+                value.Span.Clear();
+                grad.Span.CopyTo(value.Span);
+                grad = value;
+            }
+
+            gradStorage = value;
+        }
+    }
+
+    /// <summary>Clears the gradient: to no-gradient (the default, like PyTorch's set_to_none) or to zeros.</summary>
+    public void ZeroGrad(bool setToNone = true)
+    {
+        if (grad is null)
+        {
+            return;
+        }
+
+        if (setToNone)
+        {
+            grad = null;
+        }
+        else
+        {
+            grad.Span.Clear();
+        }
+    }
+
+    /// <summary>Moves this tensor's storage to a new place (e.g. an arena), copying its values.</summary>
+    public void MoveStorage(float[] newBuffer, int newOffset)
+    {
+        ArgumentNullException.ThrowIfNull(newBuffer);
+        if (newOffset < 0 || newOffset > newBuffer.Length - Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(newOffset), newOffset,
+                $"a view of {Length} elements does not fit a buffer of {newBuffer.Length}");
+        }
+
+        Span.CopyTo(newBuffer.AsSpan(newOffset, Length));
+        buffer = newBuffer;
+        offset = newOffset;
+    }
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public float Item()
+    {
+        if (Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"Item() needs a tensor with one element, but this one has shape {ShapeUtil.Format(shape)}");
+        }
+
+        return buffer[offset];
+    }
+
+    /// <summary>A copy of the elements, row-major.</summary>
+    public float[] ToArray() => Span.ToArray();
+
+    /// <summary>Element at a flat (row-major) index.</summary>
+    [IndexerName("Element")]
+    public float this[int flatIndex]
+    {
+        get => Span[flatIndex];
+        set => Span[flatIndex] = value;
+    }
+
+    /// <summary>Element (i, j) of a 2-D tensor.</summary>
+    [IndexerName("Element")]
+    public float this[int i, int j]
+    {
+        get
+        {
+            CheckRank(2);
+            return Span[(i * shape[1]) + j];
+        }
+
+        set
+        {
+            CheckRank(2);
+            Span[(i * shape[1]) + j] = value;
+        }
+    }
+
+    /// <summary>A tensor with the same values that is not recorded (a new leaf sharing the storage).</summary>
+    public Tensor Detach() => new(buffer, offset, shape);
+
+    /// <summary>A deep copy of the values (not recorded, no gradient).</summary>
+    public Tensor Clone()
+    {
+        var t = new Tensor(shape);
+        Span.CopyTo(t.Span);
+        return t;
+    }
+
+    /// <summary>Copies <paramref name="source"/>'s values into this tensor (same shape), outside of autodiff.</summary>
+    public void CopyFrom(Tensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ShapeUtil.CheckSameShape(shape, source.shape, "CopyFrom");
+        source.Span.CopyTo(Span);
+    }
+
+    /// <summary>Fills every element with <paramref name="value"/>, outside of autodiff.</summary>
+    public void Fill(float value) => Span.Fill(value);
+
+    /// <inheritdoc />
+    public override string ToString() => TensorFormatter.Format(this);
+
+    // ---------------- autodiff plumbing ----------------
+
+    /// <summary>Attaches the operation that produced this tensor (called by operations when recording).</summary>
+    internal void SetGradFn(Node node)
+    {
+        GradFn = node;
+        node.Output = this;
+        requiresGrad = true;
+    }
+
+    /// <summary>Adds <paramref name="g"/> into this tensor's gradient, creating it if needed.</summary>
+    internal void AccumulateGrad(ReadOnlySpan<float> g)
+    {
+        if (g.Length != Length)
+        {
+            throw new InvalidOperationException(
+                $"gradient of length {g.Length} does not match tensor of shape {ShapeUtil.Format(shape)}");
+        }
+
+        if (grad is null)
+        {
+            if (IsLeaf)
+            {
+                grad = gradStorage ?? new Tensor(shape);
+            }
+            else
+            {
+                grad = new Tensor(ArrayPoolBuffer.Rent(Length), 0, shape);
+            }
+
+            g.CopyTo(grad.Span);
+        }
+        else
+        {
+            TensorPrimitives.Add(grad.Span, g, grad.Span);
+        }
+    }
+
+    /// <summary>Releases the temporary gradient of a non-leaf tensor after backward used it.</summary>
+    internal void ReleaseIntermediateGrad()
+    {
+        if (!IsLeaf && grad is not null)
+        {
+            ArrayPoolBuffer.Return(grad.buffer);
+            grad = null;
+        }
+    }
+
+    /// <summary>
+    /// Computes the gradient of this scalar with respect to every leaf that requires a gradient, adding
+    /// it into their <see cref="Grad"/>.
+    /// </summary>
+    public void Backward()
+    {
+        if (Length != 1)
+        {
+            throw new InvalidOperationException(
+                $"Backward() without a gradient needs a scalar, but this tensor has shape {ShapeUtil.Format(shape)}; " +
+                "pass the output gradient explicitly");
+        }
+
+        Span<float> one = [1f];
+        Backpropagation.Run(this, one);
+    }
+
+    /// <summary>Backpropagates <paramref name="gradOutput"/> (same shape as this tensor).</summary>
+    public void Backward(Tensor gradOutput)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        ShapeUtil.CheckSameShape(shape, gradOutput.shape, "Backward");
+        Backpropagation.Run(this, gradOutput.Span);
+    }
+
+    private void CheckRank(int rank)
+    {
+        if (shape.Length != rank)
+        {
+            throw new InvalidOperationException(
+                $"expected a {rank}-D tensor, got shape {ShapeUtil.Format(shape)}");
+        }
+    }
+}
