@@ -1,4 +1,5 @@
 using Descent.Cli;
+using Descent.Cli.Commands;
 using Spectre.Console;
 
 namespace Descent.Tests.Cli;
@@ -27,6 +28,15 @@ public sealed class DataCommandTests
         Assert.Contains("1,797 samples", text, StringComparison.Ordinal);
         Assert.Contains("not installed", text, StringComparison.Ordinal);
         Assert.Contains("apt-get install dataset-fashion-mnist", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunsFromTheCommandLine()
+    {
+        var output = new StringWriter();
+        var context = CliContext.ForWriters(output, new StringWriter(), 250);
+        Assert.Equal(0, Program.Run(["data", "--data", "/nonexistent/fashion"], context));
+        Assert.Contains("apt-get install dataset-fashion-mnist", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Globalization;
 using Descent.Data;
 using Spectre.Console;
 
-namespace Descent.Cli;
+namespace Descent.Cli.Commands;
 
 /// <summary>
 /// <c>descent data</c>: says which datasets are available (built in, installed, or shipped as a subset) and
@@ -15,16 +15,17 @@ public static class DataCommand
     public const string SubsetFolder = "data/fashion-mnist-subset";
 
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var dataOption = new Option<string?>("--data")
         {
             Description = $"Folder holding the Fashion-MNIST gzip IDX files (default {FashionMnist.DefaultDirectory})",
         };
         var command = new Command("data", "Show which datasets are available and how to install the rest");
         command.Options.Add(dataOption);
-        command.SetAction(parse => Show(parse.GetValue(dataOption), AnsiConsole.Console));
-        command.Subcommands.Add(CreateSubset());
+        command.SetAction(parse => Show(parse.GetValue(dataOption), context.Console));
+        command.Subcommands.Add(CreateSubset(context));
         return command;
     }
 
@@ -75,7 +76,7 @@ public static class DataCommand
         return null;
     }
 
-    private static Command CreateSubset()
+    private static Command CreateSubset(CliContext context)
     {
         var from = new Option<string>("--from")
         {
@@ -97,7 +98,7 @@ public static class DataCommand
             var files = FashionMnist.WriteSubset(parse.GetValue(from)!, parse.GetValue(output)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(seed));
             foreach (var f in files)
             {
-                AnsiConsole.MarkupLineInterpolated($"wrote [blue]{f}[/]");
+                context.Console.MarkupLineInterpolated($"wrote [blue]{f}[/]");
             }
 
             return 0;
