@@ -68,7 +68,7 @@ public sealed class NormalizationLayerTests
         var rng = new Rng(9);
         var bn = new BatchNorm2d(2);
         var x = Tensor.Normal(rng, 1f, 3f, 3, 2, 2, 2);
-        using (Autodiff.Tape.NoGrad())
+        using (Descent.Autodiff.Tape.NoGrad())
         {
             bn.Forward(x);
             bn.Forward(x);
