@@ -45,6 +45,7 @@ public static class Program
             new VersionOption(),
         };
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(DataCommand.Create(context));
         return root;
     }
 }
