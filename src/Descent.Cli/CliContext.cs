@@ -1,0 +1,43 @@
+using Spectre.Console;
+
+namespace Descent.Cli;
+
+/// <summary>Where a command writes: plain text writers for output and errors, and a Spectre.Console
+/// console (tables, progress) on the same output. Tests create one over <see cref="StringWriter"/>s.</summary>
+public sealed class CliContext
+{
+    private CliContext(TextWriter output, TextWriter error, IAnsiConsole console)
+    {
+        Output = output;
+        Error = error;
+        Console = console;
+    }
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Standard error: error messages and warnings.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>Rich console (tables, progress bars) writing to <see cref="Output"/>.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>A context on the process console (colors and interactivity detected by Spectre.Console).</summary>
+    public static CliContext FromConsole() => new(System.Console.Out, System.Console.Error, AnsiConsole.Console);
+
+    /// <summary>A context writing plain text (no colors, no ANSI escapes, not interactive) to the given writers.</summary>
+    public static CliContext ForWriters(TextWriter output, TextWriter error, int width = 160)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = width;
+        return new CliContext(output, error, console);
+    }
+}

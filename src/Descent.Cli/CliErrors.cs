@@ -1,0 +1,48 @@
+namespace Descent.Cli;
+
+/// <summary>Turns exceptions escaping a command into a one-line message on standard error and a non-zero
+/// exit code. Set the environment variable <c>DESCENT_DEBUG=1</c> to get the full stack trace as well.</summary>
+public static class CliErrors
+{
+    /// <summary>Runs <paramref name="body"/>; an exception becomes "error: message" and <see cref="ExitCodes.Error"/>.</summary>
+    public static int Guard(CliContext context, Func<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            return body();
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            context.Error.WriteLine($"error: {Describe(ex)}");
+            if (Environment.GetEnvironmentVariable("DESCENT_DEBUG") == "1")
+            {
+                context.Error.WriteLine(ex.ToString());
+            }
+
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>The message of <paramref name="ex"/>, followed by the messages of its inner exceptions.</summary>
+    public static string Describe(Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var message = ex.Message;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!message.Contains(inner.Message, StringComparison.Ordinal))
+            {
+                message += $" ({inner.Message})";
+            }
+        }
+
+        return message;
+    }
+}
