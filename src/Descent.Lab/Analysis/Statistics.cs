@@ -65,6 +65,11 @@ public static class Statistics
         var pos = q * (sorted.Count - 1);
         var lo = (int)Math.Floor(pos);
         var hi = Math.Min(lo + 1, sorted.Count - 1);
+        if (pos == lo || hi == lo)
+        {
+            return sorted[lo];
+        }
+
         return sorted[lo] + ((pos - lo) * (sorted[hi] - sorted[lo]));
     }
 
