@@ -31,6 +31,7 @@ public static class Program
         var root = new RootCommand(
             "Descent: train and fine-tune neural networks with gradient-descent optimizers (SGD, Adam, AdamW, ...) "
             + "that match PyTorch, and compare them.");
+        root.Subcommands.Add(Commands.DataCommand.Create(context));
         return root;
     }
 }

@@ -24,9 +24,15 @@ public abstract class ParameterGroup
     /// <summary>The learning rate used by the next step.</summary>
     public abstract double LearningRate { get; set; }
 
-    /// <summary>The learning rate at construction (PyTorch: <c>initial_lr</c>), the base of schedules.</summary>
-    public double InitialLearningRate { get; }
+    /// <summary>The learning rate at construction (PyTorch: <c>initial_lr</c>), the base of schedules. A
+    /// schedule that defines its own starting point (OneCycleLR: max_lr / div_factor) sets it.</summary>
+    public double InitialLearningRate
+    {
+        get;
+        set => field = Check.NonNegative(value, nameof(InitialLearningRate));
+    }
 
-    /// <summary>The group's hyperparameters.</summary>
-    public abstract OptimizerOptions BaseOptions { get; }
+    /// <summary>The group's hyperparameters, untyped. Setting it requires the optimizer's own options type
+    /// (used by schedules that cycle momentum and by state loading).</summary>
+    public abstract OptimizerOptions BaseOptions { get; set; }
 }

@@ -30,7 +30,12 @@ public sealed class ParameterGroup<TOptions> : ParameterGroup
     }
 
     /// <inheritdoc />
-    public override OptimizerOptions BaseOptions => options;
+    public override OptimizerOptions BaseOptions
+    {
+        get => options;
+        set => Options = value as TOptions ?? throw new ArgumentException(
+            $"options of type {value?.GetType().Name ?? "null"} do not fit a group of {typeof(TOptions).Name}", nameof(value));
+    }
 
     /// <inheritdoc />
     public override double LearningRate

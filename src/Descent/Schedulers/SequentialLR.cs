@@ -1,0 +1,125 @@
+using Descent.Optimizers;
+
+namespace Descent.Schedulers;
+
+/// <summary>
+/// Runs schedules one after another: schedule k is in charge from milestone k−1 (exclusive of earlier ones)
+/// and is restarted at its milestone from its closed form at epoch 0 — e.g. a <see cref="LinearLR"/> warmup
+/// for 5 steps followed by <see cref="CosineAnnealingLR"/>: <c>new SequentialLR(opt, [warmup, cosine], [5])</c>.
+/// Equivalent to <c>torch.optim.lr_scheduler.SequentialLR</c>.
+/// </summary>
+public sealed class SequentialLR : LearningRateScheduler
+{
+    private readonly LearningRateScheduler[] schedulers;
+    private readonly int[] milestones;
+
+    /// <summary>Takes over already-constructed schedules of <paramref name="optimizer"/>, resets the learning
+    /// rates to the initial ones and starts the first schedule.</summary>
+    /// <param name="optimizer">The optimizer every schedule belongs to.</param>
+    /// <param name="schedulers">The schedules, at least one.</param>
+    /// <param name="milestones">One fewer than the schedules: strictly increasing step indices ≥ 1.</param>
+    public SequentialLR(Optimizer optimizer, IReadOnlyList<LearningRateScheduler> schedulers, IReadOnlyList<int> milestones)
+        : base(optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(schedulers);
+        ArgumentNullException.ThrowIfNull(milestones);
+        if (schedulers.Count < 1)
+        {
+            throw new ArgumentException("SequentialLR needs at least one schedule, got none", nameof(schedulers));
+        }
+
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            var s = schedulers[i] ?? throw new ArgumentNullException($"{nameof(schedulers)}[{i}]");
+            if (!ReferenceEquals(s.Optimizer, optimizer))
+            {
+                throw new ArgumentException(
+                    $"SequentialLR needs every schedule to belong to the same optimizer, but {nameof(schedulers)}[{i}] " +
+                    $"({s.GetType().Name}) belongs to another one", nameof(schedulers));
+            }
+
+            if (i > 0 && !s.CanRestart)
+            {
+                throw new ArgumentException(
+                    $"{nameof(schedulers)}[{i}] ({s.GetType().Name}) cannot be restarted at a milestone; " +
+                    "only the first schedule of a SequentialLR may wrap other schedules", nameof(schedulers));
+            }
+        }
+
+        if (milestones.Count != schedulers.Count - 1)
+        {
+            throw new ArgumentException(
+                $"SequentialLR needs one milestone fewer than schedules: got {schedulers.Count} schedules and " +
+                $"{milestones.Count} milestones", nameof(milestones));
+        }
+
+        for (var i = 0; i < milestones.Count; i++)
+        {
+            Require.AtLeast(milestones[i], i == 0 ? 1 : milestones[i - 1] + 1, $"{nameof(milestones)}[{i}]");
+        }
+
+        this.schedulers = [.. schedulers];
+        this.milestones = [.. milestones];
+        LastEpoch = 0;
+        foreach (var g in optimizer.Groups)
+        {
+            g.LearningRate = g.InitialLearningRate;
+        }
+
+        UndoInitialStep();
+        this.schedulers[0].InitialStep();
+        RecordLastLearningRates();
+    }
+
+    /// <summary>The wrapped schedules.</summary>
+    public IReadOnlyList<LearningRateScheduler> Schedulers => schedulers;
+
+    /// <summary>The milestones.</summary>
+    public IReadOnlyList<int> Milestones => milestones;
+
+    /// <inheritdoc />
+    private protected override IReadOnlyList<LearningRateScheduler> Children => schedulers;
+
+    /// <inheritdoc />
+    internal override bool CanRestart => false;
+
+    /// <inheritdoc />
+    public override void Step()
+    {
+        LastEpoch++;
+        var idx = 0;
+        while (idx < milestones.Length && milestones[idx] <= LastEpoch)
+        {
+            idx++;
+        }
+
+        var scheduler = schedulers[idx];
+        if (idx > 0 && milestones[idx - 1] == LastEpoch)
+        {
+            scheduler.UpdateLearningRates(0);
+        }
+        else
+        {
+            scheduler.Step();
+        }
+
+        RecordLastLearningRates();
+    }
+
+    /// <inheritdoc />
+    protected override double ComputeLearningRate(int group) =>
+        throw new NotSupportedException("SequentialLR delegates to its schedules");
+
+    /// <inheritdoc />
+    internal override void UndoInitialStep()
+    {
+        foreach (var s in schedulers)
+        {
+            s.UndoInitialStep();
+        }
+    }
+
+    /// <inheritdoc />
+    internal override void UpdateLearningRates(int? epoch) =>
+        throw new NotSupportedException("a SequentialLR cannot be restarted at a milestone");
+}
