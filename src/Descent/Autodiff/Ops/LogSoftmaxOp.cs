@@ -1,0 +1,123 @@
+using System.Numerics.Tensors;
+
+namespace Descent.Autodiff.Ops;
+
+/// <summary>Log-softmax along an axis, stabilized: y = (x − max) − ln Σ e^(x − max);
+/// dx = g − e^y · Σ g along the axis.</summary>
+internal sealed class LogSoftmaxOp : Node
+{
+    private readonly int axis;
+
+    private LogSoftmaxOp(Tensor x, int axis)
+        : base(x)
+    {
+        this.axis = axis;
+    }
+
+    public override string Name => "LogSoftmaxBackward";
+
+    public static Tensor Forward(Tensor x, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var ax = ShapeUtil.NormalizeAxis(axis, x.Rank);
+        var y = new Tensor(x.Shape);
+        var (outer, len, inner) = SumOp.Split(x.Shape, ax);
+        var src = x.Span;
+        var dst = y.Span;
+        if (inner == 1)
+        {
+            for (var o = 0; o < outer; o++)
+            {
+                Row(src.Slice(o * len, len), dst.Slice(o * len, len));
+            }
+        }
+        else
+        {
+            var buffer = ArrayPoolBuffer.Rent(2 * len);
+            var xs = buffer.AsSpan(0, len);
+            var ys = buffer.AsSpan(len, len);
+            for (var o = 0; o < outer; o++)
+            {
+                for (var i = 0; i < inner; i++)
+                {
+                    var start = (o * len * inner) + i;
+                    Strided.Gather(src, start, inner, xs);
+                    Row(xs, ys);
+                    Strided.Scatter(ys, dst, start, inner);
+                }
+            }
+
+            ArrayPoolBuffer.Return(buffer);
+        }
+
+        return Tape.ShouldRecord(x) ? Tape.Record(y, new LogSoftmaxOp(x, ax)) : y;
+    }
+
+    /// <summary>Log-softmax of one contiguous row (<paramref name="y"/> must not overlap <paramref name="x"/>).</summary>
+    internal static void Row(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length == 0)
+        {
+            return;
+        }
+
+        var max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Exp(y, y);
+        var logSum = MathF.Log(TensorPrimitives.Sum(y));
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Subtract(y, logSum, y);
+    }
+
+    private static void BackwardRow(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
+    {
+        var sum = TensorPrimitives.Sum(g);
+        TensorPrimitives.Exp(y, gx);
+        TensorPrimitives.Multiply(gx, sum, gx);
+        TensorPrimitives.Subtract(g, gx, gx);
+    }
+
+    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    {
+        var x = Inputs[0];
+        if (!x.RequiresGrad)
+        {
+            return;
+        }
+
+        var buffer = ArrayPoolBuffer.Rent(x.Length);
+        var gx = buffer.AsSpan(0, x.Length);
+        var y = output.Span;
+        var (outer, len, inner) = SumOp.Split(x.Shape, axis);
+        if (inner == 1)
+        {
+            for (var o = 0; o < outer; o++)
+            {
+                BackwardRow(y.Slice(o * len, len), gradOutput.Slice(o * len, len), gx.Slice(o * len, len));
+            }
+        }
+        else
+        {
+            var scratch = ArrayPoolBuffer.Rent(3 * len);
+            var ys = scratch.AsSpan(0, len);
+            var gs = scratch.AsSpan(len, len);
+            var rs = scratch.AsSpan(2 * len, len);
+            for (var o = 0; o < outer; o++)
+            {
+                for (var i = 0; i < inner; i++)
+                {
+                    var start = (o * len * inner) + i;
+                    Strided.Gather(y, start, inner, ys);
+                    Strided.Gather(gradOutput, start, inner, gs);
+                    BackwardRow(ys, gs, rs);
+                    Strided.Scatter(rs, gx, start, inner);
+                }
+            }
+
+            ArrayPoolBuffer.Return(scratch);
+        }
+
+        x.AccumulateGrad(gx);
+        ArrayPoolBuffer.Return(buffer);
+    }
+}

@@ -1,0 +1,41 @@
+using Descent.Autodiff.Ops;
+
+namespace Descent.Nn;
+
+/// <summary>
+/// Fully connected layer y = x·Wᵀ + b, equivalent to torch.nn.Linear: weight [out, in], bias [out]
+/// (state_dict names "weight", "bias"), both initialized from U(−1/√in, 1/√in) — PyTorch's default
+/// (kaiming_uniform_ with a = √5 gives the same bound) — drawn from the given generator, weight first.
+/// </summary>
+/// <remarks>The input may have any number of leading dimensions ([..., in] → [..., out]). The product uses
+/// the transposed-B GEMM form; Wᵀ is never materialized.</remarks>
+public sealed class Linear : Module
+{
+    /// <summary>Creates the layer and initializes its parameters from <paramref name="rng"/>.</summary>
+    public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+        ArgumentNullException.ThrowIfNull(rng);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        var bound = (float)(1.0 / Math.Sqrt(inFeatures));
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Uniform(rng, -bound, bound, outFeatures, inFeatures)))!;
+        Bias = RegisterParameter("bias", bias ? new Parameter(Tensor.Uniform(rng, -bound, bound, outFeatures)) : null);
+    }
+
+    /// <summary>Size of each input sample.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Size of each output sample.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>The weight, shape [out, in].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, shape [out], or null when the layer has none.</summary>
+    public Parameter? Bias { get; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input) => LinearOp.Forward(input, Weight, Bias);
+}

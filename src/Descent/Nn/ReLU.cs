@@ -1,0 +1,12 @@
+namespace Descent.Nn;
+
+/// <summary>Element-wise max(x, 0); equivalent to torch.nn.ReLU.</summary>
+public sealed class ReLU : Module
+{
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Relu();
+    }
+}

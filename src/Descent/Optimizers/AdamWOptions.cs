@@ -1,0 +1,30 @@
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Hyperparameters of <see cref="AdamW"/>, with PyTorch's defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-8,
+/// weight decay 1e-2 (decoupled), AMSGrad off, maximize off.
+/// </summary>
+public sealed record AdamWOptions : OptimizerOptions
+{
+    /// <summary>Creates the options with PyTorch's defaults.</summary>
+    public AdamWOptions() => LearningRate = 1e-3;
+
+    /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
+    public double Beta1 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+
+    /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
+    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+
+    /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
+    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-8;
+
+    /// <summary>Decoupled weight decay: the parameter is multiplied by 1 − lr·wd before the Adam step (PyTorch:
+    /// <c>weight_decay</c>); finite, ≥ 0.</summary>
+    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); } = 1e-2;
+
+    /// <summary>Use the running maximum of the second moment (PyTorch: <c>amsgrad</c>).</summary>
+    public bool Amsgrad { get; init; }
+
+    /// <summary>Maximize the objective (PyTorch: <c>maximize</c>).</summary>
+    public bool Maximize { get; init; }
+}

@@ -1,0 +1,116 @@
+using Descent.Nn;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Creates optimizers by name (<c>sgd</c>, <c>adam</c>, <c>adamw</c>, …) from hyperparameters in PyTorch's
+/// names, for the CLI, the lab and data-driven tests. Each optimizer is one <see cref="Register"/> call.
+/// </summary>
+/// <remarks>
+/// <para>Names are case-insensitive, so a PyTorch class name (<c>RMSprop</c>, <c>AdamW</c>) works too.
+/// A tuple argument is given by component: <c>betas=(0.9, 0.999)</c> is <c>beta1=0.9, beta2=0.999</c>
+/// (<see cref="TupleComponentName"/>). Flags are 0 or 1. Unknown names are rejected with the list of valid
+/// ones; PyTorch's implementation switches (<see cref="IgnoredArguments"/>) are accepted and ignored.</para>
+/// <para><c>adam</c>, <c>nadam</c> and <c>radam</c> accept <c>decoupled_weight_decay</c> like PyTorch 2.x;
+/// for <c>adam</c> it selects <see cref="AdamW"/>.</para>
+/// </remarks>
+public static class OptimizerRegistry
+{
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, OptimizerDescriptor> Descriptors = new(StringComparer.OrdinalIgnoreCase);
+
+    static OptimizerRegistry()
+    {
+        foreach (var d in BuiltInOptimizers.All())
+        {
+            Register(d);
+        }
+    }
+
+    /// <summary>PyTorch arguments that choose an implementation, not the math; accepted and ignored.</summary>
+    public static IReadOnlySet<string> IgnoredArguments { get; } =
+        new HashSet<string>(["foreach", "fused", "capturable", "differentiable"], StringComparer.Ordinal);
+
+    /// <summary>The registered names, sorted.</summary>
+    public static IReadOnlyList<string> Names
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Descriptors.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Adds an optimizer (or replaces one with the same name).</summary>
+    public static void Register(OptimizerDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        lock (Gate)
+        {
+            Descriptors[descriptor.Name] = descriptor;
+        }
+    }
+
+    /// <summary>The descriptor of <paramref name="name"/>; throws with the valid names when unknown.</summary>
+    public static OptimizerDescriptor Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            if (Descriptors.TryGetValue(name, out var d))
+            {
+                return d;
+            }
+        }
+
+        throw new ArgumentException(
+            $"unknown optimizer '{name}'; valid names: {string.Join(", ", Names)}", nameof(name));
+    }
+
+    /// <summary>Whether <paramref name="name"/> is registered.</summary>
+    public static bool Contains(string name)
+    {
+        lock (Gate)
+        {
+            return Descriptors.ContainsKey(name);
+        }
+    }
+
+    /// <summary>
+    /// Creates optimizer <paramref name="name"/> over <paramref name="parameters"/> with the given hyperparameters
+    /// (missing ones take the optimizer's defaults).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown optimizer or hyperparameter name (the message lists the valid ones).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value outside its range (the message names it, its value and the range).</exception>
+    public static Optimizer Create(string name, IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, double>? hyperparameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var d = Get(name);
+        var given = hyperparameters ?? new Dictionary<string, double>();
+        var declared = new HashSet<string>(d.HyperparameterNames, StringComparer.Ordinal);
+        var unknown = given.Keys.Where(k => !declared.Contains(k) && !IgnoredArguments.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"{d.Name}: unknown hyperparameter{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))}; " +
+                $"valid names: {string.Join(", ", d.HyperparameterNames)}", nameof(hyperparameters));
+        }
+
+        return d.Factory(parameters, new Hyperparameters(d.Name, given, declared));
+    }
+
+    /// <summary>
+    /// The name of component <paramref name="index"/> (0-based) of tuple argument <paramref name="tupleName"/>:
+    /// <c>betas</c> → <c>beta1</c>, <c>beta2</c>; any other name gets the 1-based index appended
+    /// (<c>eps</c> → <c>eps1</c>, <c>eps2</c>).
+    /// </summary>
+    public static string TupleComponentName(string tupleName, int index)
+    {
+        ArgumentNullException.ThrowIfNull(tupleName);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var stem = tupleName == "betas" ? "beta" : tupleName;
+        return stem + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

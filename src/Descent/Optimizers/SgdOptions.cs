@@ -1,0 +1,37 @@
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Hyperparameters of <see cref="Sgd"/>, with PyTorch's defaults: lr 1e-3, momentum 0, dampening 0,
+/// weight decay 0, Nesterov off, maximize off. Nesterov needs momentum &gt; 0 and dampening = 0.
+/// </summary>
+public sealed record SgdOptions : OptimizerOptions
+{
+    /// <summary>Creates the options with PyTorch's defaults.</summary>
+    public SgdOptions() => LearningRate = 1e-3;
+
+    /// <summary>Momentum factor μ (PyTorch: <c>momentum</c>); finite, ≥ 0; 0 disables the buffer.</summary>
+    public double Momentum { get; init => field = Check.NonNegative(value, nameof(Momentum)); }
+
+    /// <summary>Dampening of the gradient's contribution to the buffer (PyTorch: <c>dampening</c>); in [0, 1].</summary>
+    public double Dampening { get; init => field = Check.UnitClosed(value, nameof(Dampening)); }
+
+    /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
+    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+
+    /// <summary>Nesterov momentum (PyTorch: <c>nesterov</c>).</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Maximize the objective instead of minimizing it (PyTorch: <c>maximize</c>).</summary>
+    public bool Maximize { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        if (Nesterov && (Momentum <= 0 || Dampening != 0))
+        {
+            throw new ArgumentException(
+                $"Nesterov momentum requires Momentum > 0 and Dampening = 0, got Momentum = {Check.Fmt(Momentum)}, " +
+                $"Dampening = {Check.Fmt(Dampening)}", nameof(Nesterov));
+        }
+    }
+}
