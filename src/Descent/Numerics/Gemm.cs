@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Descent.Numerics;
 
 /// <summary>
@@ -5,18 +8,130 @@ namespace Descent.Numerics;
 /// C = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ, op(A) is m×k, op(B) is k×n, C is m×n.
 /// </summary>
 /// <remarks>
-/// <c>lda</c>, <c>ldb</c>, <c>ldc</c> are row strides (elements between
+/// <para><c>lda</c>, <c>ldb</c>, <c>ldc</c> are row strides (elements between
 /// consecutive rows of the stored matrix). The transposed forms read the stored matrix directly; no
-/// transpose is materialized. When beta is 0, C is overwritten (NaNs in C do not propagate), as in BLAS.
+/// transpose is materialized. When beta is 0, C is overwritten (NaNs in C do not propagate), as in BLAS;
+/// when alpha is 0 or k is 0, A and B are not read and C becomes beta · C.</para>
+/// <para>Large products run a packed, cache-blocked algorithm with a register-blocked FMA micro-kernel on
+/// the widest vectors available (12×32 tiles of Vector512, 6×16 of Vector256, or 4×8 of Vector128) on all
+/// cores through the shared worker pool; small products take a direct vectorized path on the calling
+/// thread. <see cref="GemmReference"/> is the scalar reference used by the tests.</para>
 /// </remarks>
 public static class Gemm
 {
+    private static int maxWorkers = Environment.ProcessorCount;
+
+    /// <summary>The micro-kernel this machine uses.</summary>
+    internal static GemmKernelKind BestKernel { get; } =
+        Vector512.IsHardwareAccelerated ? GemmKernelKind.Vector512
+        : Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernelKind.Vector256
+        : GemmKernelKind.Vector128;
+
+    /// <summary>The micro-kernel in use.</summary>
+    internal static GemmKernelKind Kernel => BestKernel;
+
+    /// <summary>Most threads one multiplication uses (defaults to the processor count; at least 1).</summary>
+    public static int MaxWorkers
+    {
+        get => maxWorkers;
+        set => maxWorkers = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxWorkers must be at least 1");
+    }
+
+    /// <summary>A short description of the kernel in use, e.g. "Vector512 12x32" (for reports).</summary>
+    public static string KernelDescription => Kernel switch
+    {
+        GemmKernelKind.Vector512 => $"Vector512 {GemmKernels.Mr512}x{GemmKernels.Nr512}",
+        GemmKernelKind.Vector256 => $"Vector256 {GemmKernels.Mr256}x{GemmKernels.Nr256}",
+        _ => $"Vector128 {GemmKernels.Mr128}x{GemmKernels.Nr128}",
+    };
+
     /// <summary>Computes C = alpha · op(A) · op(B) + beta · C (the fast path).</summary>
-    public static void Multiply(
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or a leading dimension is
+    /// smaller than its row length.</exception>
+    /// <exception cref="ArgumentException">A span is too short for its matrix.</exception>
+    public static unsafe void Multiply(
         bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        // Placeholder: the optimized kernel replaces this body; the contract above is fixed.
-        GemmReference.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckMatrix(c, nameof(c), m, n, ldc, nameof(ldc));
+        if (m == 0 || n == 0 || k == 0 || alpha == 0f)
+        {
+            Run(Kernel, GemmSmall.Threshold, maxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
+        CheckMatrix(a, nameof(a), transA ? k : m, transA ? m : k, lda, nameof(lda));
+        CheckMatrix(b, nameof(b), transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+
+        Run(Kernel, GemmSmall.Threshold, maxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>Multiplies with an explicit kernel, small-path threshold and worker count (for tests and
+    /// benchmarks; arguments not validated).</summary>
+    internal static unsafe void Run(
+        GemmKernelKind kind, long smallThreshold, int workers, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(c, m, n, ldc, beta);
+            return;
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            if ((long)m * n * k <= smallThreshold)
+            {
+                GemmSmall.Run(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            }
+            else
+            {
+                GemmPacked.Run(kind, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, workers);
+            }
+        }
+    }
+
+    private static void CheckMatrix(ReadOnlySpan<float> x, string name, int rows, int cols, int ld, string ldName)
+    {
+        if (ld < cols || ld < 0)
+        {
+            throw new ArgumentOutOfRangeException(ldName, ld,
+                $"the row stride must be at least the row length {cols}");
+        }
+
+        if (rows > 0 && cols > 0 && x.Length < ((long)(rows - 1) * ld) + cols)
+        {
+            throw new ArgumentException(
+                $"a {rows}x{cols} matrix with row stride {ld} needs {((long)(rows - 1) * ld) + cols} elements, got {x.Length}",
+                name);
+        }
+    }
+
+    private static void ScaleC(Span<float> c, int m, int n, int ldc, float beta)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            var row = c.Slice(i * ldc, n);
+            if (beta == 0f)
+            {
+                row.Clear();
+            }
+            else if (beta != 1f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            }
+        }
     }
 }

@@ -5,33 +5,81 @@ namespace Descent.Numerics;
 /// (fewer than <c>minChunk</c> elements per worker) run inline on the calling thread.
 /// </summary>
 /// <remarks>Chunk boundaries are multiples of 64 elements, so SIMD kernels see aligned chunk starts relative to
-/// the range start; the last chunk takes the remainder.</remarks>
+/// the range start; the last chunk takes the remainder. The chunks run on a persistent pool of worker
+/// threads plus the calling thread (no allocation per call); a call made while the pool is busy (nested, or
+/// from another thread) runs inline.</remarks>
 public static class ParallelRange
 {
-    /// <summary>Number of workers used for large ranges (defaults to the processor count).</summary>
-    public static int MaxWorkers { get; set; } = Environment.ProcessorCount;
+    private static readonly RangeAdapter Adapter = new();
+    private static int maxWorkers = Environment.ProcessorCount;
+
+    /// <summary>Number of workers used for large ranges (defaults to the processor count; at least 1).</summary>
+    public static int MaxWorkers
+    {
+        get => maxWorkers;
+        set => maxWorkers = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxWorkers must be at least 1");
+    }
 
     /// <summary>Runs <paramref name="job"/> over [0, <paramref name="length"/>).</summary>
     public static void For<TJob>(int length, int minChunk, TJob job)
         where TJob : class, IRangeJob
     {
         ArgumentNullException.ThrowIfNull(job);
-        var workers = Math.Min(MaxWorkers, Math.Max(1, length / Math.Max(1, minChunk)));
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var workers = Math.Min(Math.Min(maxWorkers, WorkerPool.Shared.Capacity), Math.Max(1, length / Math.Max(1, minChunk)));
         if (workers <= 1)
         {
             job.Execute(0, length);
             return;
         }
 
-        var chunk = ((length / workers) + 63) & ~63;
-        Parallel.For(0, workers, w =>
+        // The adapter is shared; WorkerPool runs one job at a time and runs others inline (as one worker),
+        // so a busy pool never needs the adapter: take it only when the pool accepted the job.
+        var adapter = Interlocked.Exchange(ref Adapter.InUse, 1) == 0 ? Adapter : null;
+        if (adapter is null)
         {
-            var start = w * chunk;
-            var end = Math.Min(length, start + chunk);
+            job.Execute(0, length);
+            return;
+        }
+
+        try
+        {
+            adapter.Job = job;
+            adapter.Length = length;
+            WorkerPool.Shared.Run(adapter, workers);
+        }
+        finally
+        {
+            adapter.Job = null;
+            Volatile.Write(ref adapter.InUse, 0);
+        }
+    }
+
+    /// <summary>Maps worker w of W to its chunk of the range.</summary>
+    private sealed class RangeAdapter : IWorkerJob
+    {
+        public int InUse;
+        public IRangeJob? Job;
+        public int Length;
+
+        public void Execute(int worker, int workers)
+        {
+            var length = Length;
+            if (workers == 1)
+            {
+                Job!.Execute(0, length);
+                return;
+            }
+
+            var chunk = ((length / workers) + 63) & ~63;
+            var start = worker * chunk;
+            var end = worker == workers - 1 ? length : Math.Min(length, start + chunk);
             if (start < end)
             {
-                job.Execute(start, end);
+                Job!.Execute(start, end);
             }
-        });
+        }
     }
 }
