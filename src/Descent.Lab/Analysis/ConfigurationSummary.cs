@@ -1,0 +1,28 @@
+namespace Descent.Lab.Analysis;
+
+/// <summary>The results of one configuration over its seeds.</summary>
+/// <param name="Index">Configuration index (spec order).</param>
+/// <param name="Label">Optimizer entry label.</param>
+/// <param name="Optimizer">Optimizer CLI name.</param>
+/// <param name="Description">Hyperparameters as text (<c>lr=0.001 betas=(0.9,0.999)</c>).</param>
+/// <param name="Hyperparameters">Hyperparameters by name, canonical text.</param>
+/// <param name="LearningRate">The configuration's lr, or null for the optimizer's default.</param>
+/// <param name="Runs">Runs stored for it.</param>
+/// <param name="Diverged">Runs that diverged.</param>
+/// <param name="DivergenceRate">Diverged / runs.</param>
+/// <param name="Final">The main metric at the end of training.</param>
+/// <param name="Best">The best value of the main metric seen during training.</param>
+/// <param name="Target">Steps to target, or null without a target.</param>
+public sealed record ConfigurationSummary(
+    int Index,
+    string Label,
+    string Optimizer,
+    string Description,
+    IReadOnlyDictionary<string, string> Hyperparameters,
+    double? LearningRate,
+    int Runs,
+    int Diverged,
+    double DivergenceRate,
+    MetricStats Final,
+    MetricStats Best,
+    TargetStats? Target);

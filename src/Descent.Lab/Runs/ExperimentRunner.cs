@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Descent.Lab.Catalog;
+using Descent.Lab.Specs;
+using Descent.Lab.Store;
+
+namespace Descent.Lab.Runs;
+
+/// <summary>
+/// Runs every configuration × seed of an experiment that the store does not already hold as done, on
+/// <see cref="Jobs"/> worker threads, writing each run to the store in one transaction as it finishes.
+/// </summary>
+/// <remarks>
+/// Runs are independent and deterministic per seed, so the order in which workers finish them does not
+/// change any result. Interrupting (Ctrl+C, a kill) loses only the runs in flight; running again skips
+/// the completed and diverged runs and executes the rest (failed runs are retried).
+/// </remarks>
+public sealed class ExperimentRunner
+{
+    private readonly ExperimentSpec spec;
+    private readonly IOptimizerCatalog catalog;
+    private readonly RunStore store;
+    private readonly LabTask task;
+
+    /// <summary>Creates a runner. <paramref name="task"/> defaults to the built-in task of the spec's kind.</summary>
+    public ExperimentRunner(ExperimentSpec spec, IOptimizerCatalog catalog, RunStore store, LabTask? task = null)
+    {
+        this.spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.task = task ?? LabTasks.Create(spec.Task);
+    }
+
+    /// <summary>Number of runs executed in parallel (default: processor count).</summary>
+    public int Jobs { get; init; } = System.Environment.ProcessorCount;
+
+    /// <summary>Receives a report whenever a run finishes (called from worker threads, serialized).</summary>
+    public IProgress<RunnerProgress>? Progress { get; init; }
+
+    /// <summary>The environment recorded with each run.</summary>
+    public EnvironmentInfo Environment { get; init; } = EnvironmentInfo.Current();
+
+    /// <summary>Stops after this many runs have been executed (for tests of interruption); null = no limit.</summary>
+    public int? MaxRuns { get; init; }
+
+    /// <summary>Runs what remains. Cancelling stops starting new runs and abandons those in flight.</summary>
+    public RunnerOutcome Run(CancellationToken cancellation = default)
+    {
+        if (Jobs < 1)
+        {
+            throw new InvalidOperationException($"Jobs must be ≥ 1, got {Jobs}");
+        }
+
+        store.SetExperiment(spec);
+        var all = spec.Runs();
+        var done = store.DoneRunKeys();
+        var todo = all.Where(r => !done.Contains(r.Key)).ToList();
+        if (MaxRuns is { } max)
+        {
+            todo = [.. todo.Take(max)];
+        }
+
+        var skipped = all.Count(r => done.Contains(r.Key));
+        var queue = new ConcurrentQueue<RunDescriptor>(todo);
+        var clock = Stopwatch.StartNew();
+        var finished = 0;
+        var diverged = 0;
+        var failed = new ConcurrentBag<string>();
+        var progressGate = new Lock();
+        Exception? fatal = null;
+        Progress?.Report(new RunnerProgress(all.Count, skipped, 0, 0, 0, TimeSpan.Zero, null, null));
+
+        void Worker()
+        {
+            while (!cancellation.IsCancellationRequested && Volatile.Read(ref fatal) is null && queue.TryDequeue(out var run))
+            {
+                RunResult result;
+                try
+                {
+                    result = task.Run(new RunContext(spec, run, catalog, cancellation));
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    result = new RunResult(RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", 0, 0, [], []);
+                }
+
+                try
+                {
+                    store.SaveRun(run, result, Environment);
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+                {
+                    Interlocked.CompareExchange(ref fatal, e, null);
+                    return;
+                }
+
+                lock (progressGate)
+                {
+                    finished++;
+                    if (result.Status == RunStatus.Diverged)
+                    {
+                        diverged++;
+                    }
+                    else if (result.Status == RunStatus.Failed)
+                    {
+                        failed.Add($"{run.Key}: {result.Message}");
+                    }
+
+                    var remaining = todo.Count - finished;
+                    var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / finished * remaining);
+                    Progress?.Report(new RunnerProgress(all.Count, skipped, finished, diverged, failed.Count, clock.Elapsed, eta,
+                        $"{run.Configuration.Label} {run.Configuration.Description} seed {run.Seed}: {Describe(result)}"));
+                }
+            }
+        }
+
+        var threads = Enumerable.Range(0, Math.Min(Jobs, Math.Max(1, todo.Count)))
+            .Select(i => new Thread(Worker) { IsBackground = true, Name = $"descent-lab-{i}" })
+            .ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (fatal is not null)
+        {
+            throw new IOException($"could not write to the run store '{store.Path}': {fatal.Message}", fatal);
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        return new RunnerOutcome(all.Count, skipped, finished, diverged, [.. failed.Order(StringComparer.Ordinal)], clock.Elapsed);
+    }
+
+    private static string Describe(RunResult r) => r.Status switch
+    {
+        RunStatus.Completed => $"completed {r.Steps} steps in {r.Seconds:0.00} s",
+        RunStatus.Diverged => $"diverged at step {r.Steps}",
+        _ => $"failed: {r.Message}",
+    };
+}

@@ -1,0 +1,750 @@
+using System.Globalization;
+using System.Text.Json;
+using Descent.Lab.Catalog;
+using Descent.Nn;
+
+namespace Descent.Lab.Specs;
+
+/// <summary>
+/// Reads an experiment spec (JSON) and checks all of it before anything runs. Every problem is reported
+/// with its JSON path (<c>$.optimizers[1].lr[0]: must be &gt; 0</c>), not just the first one.
+/// </summary>
+/// <remarks>
+/// <para>Grid rule: a hyperparameter whose value is a JSON array is a grid of values. Tuple-valued
+/// hyperparameters (<see cref="TupleHyperparameters"/>: <c>betas</c>, <c>etas</c>, <c>step_sizes</c>) are
+/// written as an array of numbers for one value and as an array of such arrays for a grid.</para>
+/// <para>Each configuration is also built once on a dummy parameter through the catalog, so a
+/// combination the optimizer rejects (e.g. Nesterov with dampening) fails here, not hours later.</para>
+/// </remarks>
+public sealed class SpecParser
+{
+    private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
+    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples"];
+
+    private readonly IOptimizerCatalog catalog;
+    private readonly List<SpecError> errors = [];
+
+    /// <summary>Creates a parser that checks optimizer and schedule names against <paramref name="catalog"/>.</summary>
+    public SpecParser(IOptimizerCatalog catalog)
+    {
+        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+    }
+
+    /// <summary>Hyperparameters whose single value is a tuple of numbers.</summary>
+    public static IReadOnlyList<string> TupleHyperparameters { get; } = ["betas", "etas", "step_sizes"];
+
+    /// <summary>The metrics each task kind reports.</summary>
+    public static IReadOnlyList<string> MetricsOf(string kind) => kind switch
+    {
+        TaskKinds.DigitsMlp or TaskKinds.FashionTransfer => ["loss", "train_loss", "val_loss", "val_accuracy"],
+        TaskKinds.LinearRegression or TaskKinds.MlpRegression => ["loss"],
+        _ => ["loss", "distance"],
+    };
+
+    /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem.</summary>
+    public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog)
+    {
+        var parser = new SpecParser(catalog);
+        var spec = parser.TryParse(json, out var problems);
+        return spec ?? throw new SpecValidationException(problems);
+    }
+
+    /// <summary>Parses a spec file; problems are reported as by <see cref="Parse"/>.</summary>
+    public static ExperimentSpec ParseFile(string path, IOptimizerCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new SpecValidationException($"spec file '{path}' does not exist");
+        }
+
+        return Parse(File.ReadAllText(path), catalog);
+    }
+
+    /// <summary>Parses and validates; returns null and the problems when the spec is invalid.</summary>
+    public ExperimentSpec? TryParse(string json, out IReadOnlyList<SpecError> problems)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        errors.Clear();
+        ExperimentSpec? spec = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+            spec = ReadRoot(doc.RootElement, json);
+        }
+        catch (JsonException e)
+        {
+            Error($"$", $"not valid JSON: {e.Message}");
+        }
+
+        problems = [.. errors];
+        return errors.Count == 0 ? spec : null;
+    }
+
+    private ExperimentSpec? ReadRoot(JsonElement root, string json)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Error("$", $"must be an object, not {Kind(root)}");
+            return null;
+        }
+
+        CheckKeys(root, "$", RootKeys);
+        var name = RequiredString(root, "$", "name");
+        if (name is not null && name.Trim().Length == 0)
+        {
+            Error("$.name", "must not be empty");
+        }
+
+        var task = root.TryGetProperty("task", out var t) ? ReadTask(t, "$.task") : Missing<TaskSpec>("$", "task");
+        var budget = root.TryGetProperty("budget", out var b) ? ReadBudget(b, "$.budget") : Missing<BudgetSpec>("$", "budget");
+        var seeds = root.TryGetProperty("seeds", out var s) ? ReadSeeds(s, "$.seeds") : [0];
+        var target = root.TryGetProperty("target", out var tg) && tg.ValueKind != JsonValueKind.Null
+            ? ReadTarget(tg, "$.target", task?.Kind)
+            : null;
+        var schedule = root.TryGetProperty("schedule", out var sc) && sc.ValueKind != JsonValueKind.Null
+            ? ReadSchedule(sc, "$.schedule")
+            : null;
+        var optimizers = root.TryGetProperty("optimizers", out var o) ? ReadOptimizers(o, "$.optimizers") : Missing<List<OptimizerSpec>>("$", "optimizers");
+
+        if (errors.Count > 0 || task is null || budget is null || optimizers is null || name is null)
+        {
+            return null;
+        }
+
+        var metric = target?.Metric ?? TaskKinds.DefaultMetric(task.Kind);
+        var goal = target?.Goal ?? GoalOf(metric);
+        var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json);
+        CheckBuildable(spec);
+        return errors.Count == 0 ? spec : null;
+    }
+
+    /// <summary>The natural direction of a metric: accuracies are maximized, everything else minimized.</summary>
+    public static MetricGoal GoalOf(string metric) =>
+        metric.Contains("accuracy", StringComparison.Ordinal) ? MetricGoal.Maximize : MetricGoal.Minimize;
+
+    private TaskSpec? ReadTask(JsonElement e, string path)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, TaskKeys);
+        var kind = RequiredString(e, path, "kind");
+        if (kind is not null && !TaskKinds.All.Contains(kind))
+        {
+            Error($"{path}.kind", $"unknown task kind '{kind}'; expected one of {string.Join(", ", TaskKinds.All)}");
+            kind = null;
+        }
+
+        IReadOnlyList<int> hidden = kind == TaskKinds.MlpRegression ? [16] : [64];
+        if (e.TryGetProperty("hidden", out var h))
+        {
+            if (kind is not null && kind != TaskKinds.DigitsMlp)
+            {
+                Error($"{path}.hidden", $"only a digits-mlp task has configurable hidden layers, not {kind}");
+            }
+            else if (h.ValueKind != JsonValueKind.Array || h.GetArrayLength() == 0)
+            {
+                Error($"{path}.hidden", "must be a non-empty array of layer widths, e.g. [64]");
+            }
+            else
+            {
+                var list = new List<int>();
+                var i = 0;
+                foreach (var w in h.EnumerateArray())
+                {
+                    var v = Int(w, $"{path}.hidden[{i++}]", 1, 4096);
+                    if (v is { } x)
+                    {
+                        list.Add(x);
+                    }
+                }
+
+                hidden = list;
+            }
+        }
+
+        int? batch = e.TryGetProperty("batch_size", out var bs) ? Int(bs, $"{path}.batch_size", 1, 1_000_000) : null;
+        IReadOnlyList<double>? start = null;
+        if (e.TryGetProperty("start", out var st))
+        {
+            if (kind is not null && !TaskKinds.IsTestFunction(kind))
+            {
+                Error($"{path}.start", $"only the 2-D test functions take a start point, not {kind}");
+            }
+            else if (st.ValueKind != JsonValueKind.Array || st.GetArrayLength() != 2)
+            {
+                Error($"{path}.start", "must be a point [x, y]");
+            }
+            else
+            {
+                var x = Number(st[0], $"{path}.start[0]");
+                var y = Number(st[1], $"{path}.start[1]");
+                if (x is { } xv && y is { } yv)
+                {
+                    start = [xv, yv];
+                }
+            }
+        }
+
+        var noise = 0.0;
+        if (e.TryGetProperty("noise", out var n))
+        {
+            if (kind is not null && !TaskKinds.IsTestFunction(kind))
+            {
+                Error($"{path}.noise", $"gradient noise applies to the 2-D test functions only, not {kind}");
+            }
+
+            noise = NumberAtLeast(n, $"{path}.noise", 0) ?? 0;
+        }
+        else if (kind == TaskKinds.NoisyQuadratic)
+        {
+            noise = 1.0;
+        }
+
+        var l2 = e.TryGetProperty("l2", out var l) ? NumberAtLeast(l, $"{path}.l2", 0) ?? 0 : 0;
+        string? data = null;
+        if (e.TryGetProperty("data", out var d))
+        {
+            if (d.ValueKind != JsonValueKind.String)
+            {
+                Error($"{path}.data", $"must be a directory path string, not {Kind(d)}");
+            }
+            else if (kind is not null && kind != TaskKinds.DigitsMlp)
+            {
+                Error($"{path}.data", $"a data directory applies to digits-mlp only, not {kind}");
+            }
+            else
+            {
+                data = d.GetString();
+            }
+        }
+
+        var samples = e.TryGetProperty("samples", out var sm) ? Int(sm, $"{path}.samples", 2, 1_000_000) ?? 256 : 256;
+        return kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples);
+    }
+
+    private BudgetSpec? ReadBudget(JsonElement e, string path)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, ["epochs", "steps"]);
+        int? epochs = e.TryGetProperty("epochs", out var ep) ? Int(ep, $"{path}.epochs", 1, 100_000) : null;
+        int? steps = e.TryGetProperty("steps", out var st) ? Int(st, $"{path}.steps", 1, 10_000_000) : null;
+        var hasEpochs = e.TryGetProperty("epochs", out _);
+        var hasSteps = e.TryGetProperty("steps", out _);
+        if (hasEpochs == hasSteps)
+        {
+            Error(path, "give exactly one of \"epochs\" or \"steps\"");
+            return null;
+        }
+
+        return epochs is null && steps is null ? null : new BudgetSpec(epochs, steps);
+    }
+
+    private List<int> ReadSeeds(JsonElement e, string path)
+    {
+        var seeds = new List<int>();
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0)
+        {
+            Error(path, "must be a non-empty array of seeds, e.g. [0, 1, 2]");
+            return seeds;
+        }
+
+        var i = 0;
+        foreach (var s in e.EnumerateArray())
+        {
+            var p = $"{path}[{i++}]";
+            if (Int(s, p, 0, int.MaxValue) is { } v)
+            {
+                if (seeds.Contains(v))
+                {
+                    Error(p, $"seed {v} is listed twice");
+                }
+                else
+                {
+                    seeds.Add(v);
+                }
+            }
+        }
+
+        return seeds;
+    }
+
+    private TargetSpec? ReadTarget(JsonElement e, string path, string? kind)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, ["metric", "value", "goal"]);
+        var metric = RequiredString(e, path, "metric");
+        if (metric is not null && kind is not null && !MetricsOf(kind).Contains(metric))
+        {
+            Error($"{path}.metric", $"task {kind} does not report '{metric}'; it reports {string.Join(", ", MetricsOf(kind))}");
+        }
+
+        double? value = null;
+        if (!e.TryGetProperty("value", out var v))
+        {
+            Error(path, "missing required property \"value\"");
+        }
+        else
+        {
+            value = Number(v, $"{path}.value");
+        }
+
+        MetricGoal? goal = null;
+        if (e.TryGetProperty("goal", out var g))
+        {
+            goal = g.ValueKind == JsonValueKind.String ? g.GetString() switch
+            {
+                "min" => MetricGoal.Minimize,
+                "max" => MetricGoal.Maximize,
+                _ => null,
+            } : null;
+            if (goal is null)
+            {
+                Error($"{path}.goal", "must be \"min\" or \"max\"");
+            }
+        }
+
+        return metric is null || value is null ? null : new TargetSpec(metric, value.Value, goal ?? GoalOf(metric));
+    }
+
+    private List<OptimizerSpec>? ReadOptimizers(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0)
+        {
+            Error(path, "must be a non-empty array of optimizers, e.g. [{ \"name\": \"sgd\", \"lr\": 0.1 }]");
+            return null;
+        }
+
+        var list = new List<OptimizerSpec>();
+        var i = 0;
+        foreach (var o in e.EnumerateArray())
+        {
+            var p = $"{path}[{i++}]";
+            var spec = ReadOptimizer(o, p);
+            if (spec is not null)
+            {
+                list.Add(spec);
+            }
+        }
+
+        // Labels must be unique: they name the curves and the rows of the report.
+        var byLabel = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < list.Count; k++)
+        {
+            if (!byLabel.TryAdd(list[k].Label, k))
+            {
+                var n = 2;
+                while (byLabel.ContainsKey($"{list[k].Label}#{n}"))
+                {
+                    n++;
+                }
+
+                list[k] = list[k] with { Label = $"{list[k].Label}#{n}" };
+                byLabel.Add(list[k].Label, k);
+            }
+        }
+
+        return list;
+    }
+
+    private OptimizerSpec? ReadOptimizer(JsonElement e, string path)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        var name = RequiredString(e, path, "name");
+        if (name is not null && !catalog.OptimizerNames.Contains(name))
+        {
+            Error($"{path}.name", $"unknown optimizer '{name}'; expected one of {string.Join(", ", catalog.OptimizerNames)}");
+            name = null;
+        }
+
+        string? label = null;
+        ScheduleSpec? schedule = null;
+        var hps = new List<KeyValuePair<string, IReadOnlyList<HyperparameterValue>>>();
+        foreach (var prop in e.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "name":
+                    continue;
+                case "label":
+                    if (prop.Value.ValueKind != JsonValueKind.String || prop.Value.GetString()!.Trim().Length == 0)
+                    {
+                        Error(p, "must be a non-empty string");
+                    }
+                    else
+                    {
+                        label = prop.Value.GetString();
+                    }
+
+                    continue;
+                case "schedule":
+                    schedule = prop.Value.ValueKind == JsonValueKind.Null ? null : ReadSchedule(prop.Value, p);
+                    continue;
+            }
+
+            var values = ReadGrid(prop.Name, prop.Value, p);
+            if (values is not null)
+            {
+                hps.Add(new(prop.Name, values));
+            }
+        }
+
+        if (name is null)
+        {
+            return null;
+        }
+
+        label ??= DefaultLabel(name, hps);
+        return new OptimizerSpec(name, label, hps, schedule);
+    }
+
+    private static string DefaultLabel(string name, List<KeyValuePair<string, IReadOnlyList<HyperparameterValue>>> hps)
+    {
+        var label = name;
+        var momentum = hps.FirstOrDefault(h => h.Key == "momentum").Value;
+        if (name == "sgd" && momentum is not null && momentum.Any(v => v.Number is > 0))
+        {
+            label += "+momentum";
+        }
+
+        var nesterov = hps.FirstOrDefault(h => h.Key == "nesterov").Value;
+        if (nesterov is not null && nesterov.Any(v => v.Boolean == true))
+        {
+            label += "+nesterov";
+        }
+
+        return label;
+    }
+
+    private List<HyperparameterValue>? ReadGrid(string name, JsonElement e, string path)
+    {
+        var isTuple = TupleHyperparameters.Contains(name);
+        var values = new List<HyperparameterValue>();
+        if (e.ValueKind == JsonValueKind.Array && (!isTuple || (e.GetArrayLength() > 0 && e[0].ValueKind == JsonValueKind.Array)))
+        {
+            if (e.GetArrayLength() == 0)
+            {
+                Error(path, "an empty grid has no values; give at least one");
+                return null;
+            }
+
+            var i = 0;
+            foreach (var item in e.EnumerateArray())
+            {
+                var p = $"{path}[{i++}]";
+                if (ReadValue(name, item, p, isTuple) is { } v)
+                {
+                    if (values.Contains(v))
+                    {
+                        Error(p, $"value {v} is listed twice in the grid");
+                    }
+                    else
+                    {
+                        values.Add(v);
+                    }
+                }
+            }
+        }
+        else if (ReadValue(name, e, path, isTuple) is { } v)
+        {
+            values.Add(v);
+        }
+
+        return values.Count == 0 ? null : values;
+    }
+
+    private HyperparameterValue? ReadValue(string name, JsonElement e, string path, bool isTuple)
+    {
+        if (isTuple)
+        {
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2)
+            {
+                Error(path, $"{name} must be a pair of numbers, e.g. [0.9, 0.999] (a grid is an array of pairs)");
+                return null;
+            }
+
+            var a = Number(e[0], $"{path}[0]");
+            var b = Number(e[1], $"{path}[1]");
+            if (a is null || b is null)
+            {
+                return null;
+            }
+
+            if (name == "betas")
+            {
+                Range01(a.Value, $"{path}[0]");
+                Range01(b.Value, $"{path}[1]");
+            }
+
+            return HyperparameterValue.FromTuple([a.Value, b.Value]);
+        }
+
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return HyperparameterValue.FromBoolean(e.GetBoolean());
+            case JsonValueKind.String:
+                return HyperparameterValue.FromText(e.GetString()!);
+            case JsonValueKind.Number:
+                var v = Number(e, path);
+                if (v is null)
+                {
+                    return null;
+                }
+
+                CheckKnownRange(name, v.Value, path);
+                return HyperparameterValue.FromNumber(v.Value);
+            default:
+                Error(path, $"must be a number, a boolean or a string, not {Kind(e)}");
+                return null;
+        }
+    }
+
+    private void CheckKnownRange(string name, double v, string path)
+    {
+        switch (name)
+        {
+            case "lr":
+            case "eps":
+                if (!(v > 0))
+                {
+                    Error(path, "must be > 0");
+                }
+
+                break;
+            case "momentum":
+            case "dampening":
+                if (v < 0 || v >= 1)
+                {
+                    Error(path, "must be in [0, 1)");
+                }
+
+                break;
+            case "weight_decay":
+                if (v < 0)
+                {
+                    Error(path, "must be ≥ 0");
+                }
+
+                break;
+        }
+    }
+
+    private void Range01(double v, string path)
+    {
+        if (v < 0 || v >= 1)
+        {
+            Error(path, "must be in [0, 1)");
+        }
+    }
+
+    private ScheduleSpec? ReadSchedule(JsonElement e, string path)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        var name = RequiredString(e, path, "name");
+        if (name is not null && !catalog.ScheduleNames.Contains(name))
+        {
+            Error($"{path}.name", $"unknown schedule '{name}'; expected one of {string.Join(", ", catalog.ScheduleNames)}");
+            name = null;
+        }
+
+        var args = new List<KeyValuePair<string, HyperparameterValue>>();
+        foreach (var prop in e.EnumerateObject())
+        {
+            if (prop.Name == "name")
+            {
+                continue;
+            }
+
+            var p = $"{path}.{prop.Name}";
+            if (prop.Value.ValueKind == JsonValueKind.Array && prop.Value.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number))
+            {
+                var nums = prop.Value.EnumerateArray().Select((x, k) => Number(x, $"{p}[{k}]") ?? 0).ToArray();
+                args.Add(new(prop.Name, HyperparameterValue.FromTuple(nums)));
+            }
+            else if (ReadValue(prop.Name, prop.Value, p, isTuple: false) is { } v)
+            {
+                args.Add(new(prop.Name, v));
+            }
+        }
+
+        return name is null ? null : new ScheduleSpec(name, args);
+    }
+
+    private void CheckBuildable(ExperimentSpec spec)
+    {
+        var configs = spec.Configurations();
+        var steps = spec.Budget.Steps ?? spec.Budget.Epochs ?? 1;
+        foreach (var c in configs)
+        {
+            var path = $"$.optimizers[{c.OptimizerIndex}]";
+            Descent.Optimizers.Optimizer opt;
+            try
+            {
+                opt = catalog.CreateOptimizer(c.Optimizer, c.Hyperparameters, [new Parameter(2)]);
+            }
+            catch (ArgumentException ex)
+            {
+                Error(path, $"configuration {c.Description} is rejected: {FirstLine(ex.Message)}");
+                continue;
+            }
+
+            if (c.Schedule is not null)
+            {
+                try
+                {
+                    catalog.CreateSchedule(c.Schedule, opt, steps);
+                }
+                catch (ArgumentException ex)
+                {
+                    var sp = spec.Optimizers[c.OptimizerIndex].Schedule is null ? "$.schedule" : $"{path}.schedule";
+                    Error(sp, $"schedule {c.Schedule} is rejected: {FirstLine(ex.Message)}");
+                }
+            }
+        }
+
+        // Report each distinct message once per path.
+        var distinct = errors.Distinct().ToList();
+        errors.Clear();
+        errors.AddRange(distinct);
+    }
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n', StringComparison.Ordinal);
+        return (i < 0 ? s : s[..i]).TrimEnd('\r');
+    }
+
+    private T? Missing<T>(string path, string property)
+        where T : class
+    {
+        Error(path, $"missing required property \"{property}\"");
+        return null;
+    }
+
+    private void CheckKeys(JsonElement e, string path, string[] allowed)
+    {
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!allowed.Contains(p.Name))
+            {
+                Error($"{path}.{p.Name}", $"unknown property; expected one of {string.Join(", ", allowed.Where(a => a != "$schema"))}");
+            }
+        }
+    }
+
+    private bool IsObject(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        Error(path, $"must be an object, not {Kind(e)}");
+        return false;
+    }
+
+    private string? RequiredString(JsonElement e, string path, string property)
+    {
+        if (!e.TryGetProperty(property, out var v))
+        {
+            Error(path, $"missing required property \"{property}\"");
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            Error($"{path}.{property}", $"must be a string, not {Kind(v)}");
+            return null;
+        }
+
+        return v.GetString();
+    }
+
+    private double? Number(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Number)
+        {
+            Error(path, $"must be a number, not {Kind(e)}");
+            return null;
+        }
+
+        var v = e.GetDouble();
+        if (!double.IsFinite(v))
+        {
+            Error(path, "must be finite");
+            return null;
+        }
+
+        return v;
+    }
+
+    private double? NumberAtLeast(JsonElement e, string path, double min)
+    {
+        var v = Number(e, path);
+        if (v < min)
+        {
+            Error(path, $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}");
+            return null;
+        }
+
+        return v;
+    }
+
+    private int? Int(JsonElement e, string path, int min, int max)
+    {
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var v))
+        {
+            Error(path, $"must be an integer, not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
+            return null;
+        }
+
+        if (v < min || v > max)
+        {
+            Error(path, max == int.MaxValue
+                ? $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}"
+                : $"must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
+            return null;
+        }
+
+        return (int)v;
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => $"the string \"{e.GetString()}\"",
+        JsonValueKind.Number => $"the number {e.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => e.ValueKind.ToString(),
+    };
+
+    private void Error(string path, string message) => errors.Add(new SpecError(path, message));
+}
