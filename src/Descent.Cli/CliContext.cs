@@ -23,7 +23,18 @@ public sealed class CliContext
     public IAnsiConsole Console { get; }
 
     /// <summary>A context on the process console (colors and interactivity detected by Spectre.Console).</summary>
-    public static CliContext FromConsole() => new(System.Console.Out, System.Console.Error, AnsiConsole.Console);
+    /// <remarks>When the output is redirected (a file, a pipe) tables are laid out 160 columns wide instead of
+    /// Spectre.Console's 80-column fallback.</remarks>
+    public static CliContext FromConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        }
+
+        return new(System.Console.Out, System.Console.Error, console);
+    }
 
     /// <summary>A context writing plain text (no colors, no ANSI escapes, not interactive) to the given writers.</summary>
     public static CliContext ForWriters(TextWriter output, TextWriter error, int width = 160)

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace Descent.Cli;
 
 /// <summary>Turns exceptions escaping a command into a one-line message on standard error and a non-zero
@@ -28,6 +31,27 @@ public static class CliErrors
 
             return ExitCodes.Error;
         }
+    }
+
+    /// <summary>Writes every parse error of <paramref name="parse"/> ("error: …") and a pointer to the help
+    /// of the command that was being parsed; returns <see cref="ExitCodes.Error"/>.</summary>
+    public static int ReportParseErrors(CliContext context, ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(parse);
+        foreach (var error in parse.Errors)
+        {
+            context.Error.WriteLine($"error: {error.Message}");
+        }
+
+        var names = new List<string>();
+        for (SymbolResult? r = parse.CommandResult; r is CommandResult c; r = c.Parent)
+        {
+            names.Insert(0, c.Command.Name);
+        }
+
+        context.Error.WriteLine($"Run '{string.Join(' ', names)} --help' for usage.");
+        return ExitCodes.Error;
     }
 
     /// <summary>The message of <paramref name="ex"/>, followed by the messages of its inner exceptions.</summary>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using Descent.Cli.Commands;
 
 namespace Descent.Cli;
 
@@ -21,17 +23,29 @@ public static class Program
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
         };
-        return CliErrors.Guard(context, () => root.Parse(args).Invoke(invocation));
+        return CliErrors.Guard(context, () =>
+        {
+            var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
+            return parse.Errors.Count > 0 ? CliErrors.ReportParseErrors(context, parse) : parse.Invoke(invocation);
+        });
     }
 
     /// <summary>Builds the <c>descent</c> command tree. Each command lives in its own file under
-    /// <c>Commands/</c> and is added here with one line.</summary>
-    public static RootCommand BuildRootCommand(CliContext context)
+    /// <c>Commands/</c> (a static <c>Create(CliContext)</c> returning a <see cref="Command"/>) and is added
+    /// here with one line.</summary>
+    public static Command BuildRootCommand(CliContext context)
     {
-        var root = new RootCommand(
+        // A plain Command named "descent" (not RootCommand, whose name is the executable's, "Descent.Cli").
+        var root = new Command(
+            "descent",
             "Descent: train and fine-tune neural networks with gradient-descent optimizers (SGD, Adam, AdamW, ...) "
-            + "that match PyTorch, and compare them.");
-        root.Subcommands.Add(Commands.DataCommand.Create(context));
+            + "numerically equal to PyTorch's, and compare them.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(DataCommand.Create(context));
         return root;
     }
 }
