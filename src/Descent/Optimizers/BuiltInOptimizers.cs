@@ -46,6 +46,105 @@ internal static class BuiltInOptimizers
         yield return new("adamw", "AdamW (Loshchilov & Hutter 2019), decoupled decay; equivalent to torch.optim.AdamW",
             ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize"],
             (ps, h) => AdamW(ps, h, new AdamWOptions().WeightDecay));
+
+        yield return new("adamax", "Adamax (Kingma & Ba 2015, sec. 7.1); equivalent to torch.optim.Adamax",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "maximize"],
+            (ps, h) =>
+            {
+                var d = new AdamaxOptions();
+                return new Adamax(ps, new AdamaxOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    Beta1 = h.Number("beta1", d.Beta1),
+                    Beta2 = h.Number("beta2", d.Beta2),
+                    Eps = h.Number("eps", d.Eps),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
+
+        yield return new("nadam", "NAdam (Dozat 2016), optional decoupled decay; equivalent to torch.optim.NAdam",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"],
+            (ps, h) =>
+            {
+                var d = new NAdamOptions();
+                return new NAdam(ps, new NAdamOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    Beta1 = h.Number("beta1", d.Beta1),
+                    Beta2 = h.Number("beta2", d.Beta2),
+                    Eps = h.Number("eps", d.Eps),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    MomentumDecay = h.Number("momentum_decay", d.MomentumDecay),
+                    DecoupledWeightDecay = h.Flag("decoupled_weight_decay", d.DecoupledWeightDecay),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
+
+        yield return new("radam", "RAdam (Liu et al. 2020), optional decoupled decay; equivalent to torch.optim.RAdam",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay", "maximize"],
+            (ps, h) =>
+            {
+                var d = new RAdamOptions();
+                return new RAdam(ps, new RAdamOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    Beta1 = h.Number("beta1", d.Beta1),
+                    Beta2 = h.Number("beta2", d.Beta2),
+                    Eps = h.Number("eps", d.Eps),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    DecoupledWeightDecay = h.Flag("decoupled_weight_decay", d.DecoupledWeightDecay),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
+
+        yield return new("rmsprop", "RMSprop (Hinton 2012), centered and momentum; equivalent to torch.optim.RMSprop",
+            ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"],
+            (ps, h) =>
+            {
+                var d = new RmsPropOptions();
+                return new RmsProp(ps, new RmsPropOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    Alpha = h.Number("alpha", d.Alpha),
+                    Eps = h.Number("eps", d.Eps),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    Momentum = h.Number("momentum", d.Momentum),
+                    Centered = h.Flag("centered", d.Centered),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
+
+        yield return new("adagrad", "Adagrad (Duchi et al. 2011) with lr decay; equivalent to torch.optim.Adagrad",
+            ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"],
+            (ps, h) =>
+            {
+                var d = new AdagradOptions();
+                return new Adagrad(ps, new AdagradOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    LearningRateDecay = h.Number("lr_decay", d.LearningRateDecay),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    InitialAccumulatorValue = h.Number("initial_accumulator_value", d.InitialAccumulatorValue),
+                    Eps = h.Number("eps", d.Eps),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
+
+        yield return new("adadelta", "Adadelta (Zeiler 2012); equivalent to torch.optim.Adadelta",
+            ["lr", "rho", "eps", "weight_decay", "maximize"],
+            (ps, h) =>
+            {
+                var d = new AdadeltaOptions();
+                return new Adadelta(ps, new AdadeltaOptions
+                {
+                    LearningRate = h.Number("lr", d.LearningRate),
+                    Rho = h.Number("rho", d.Rho),
+                    Eps = h.Number("eps", d.Eps),
+                    WeightDecay = h.Number("weight_decay", d.WeightDecay),
+                    Maximize = h.Flag("maximize", d.Maximize),
+                });
+            });
     }
 
     private static AdamW AdamW(IEnumerable<Nn.Parameter> ps, Hyperparameters h, double weightDecayDefault)

@@ -24,11 +24,6 @@ public static class OptimizerGoldenFile
         var rows = new TheoryData<string, KernelPath>();
         foreach (var c in Load(fileName))
         {
-            // TEMPORARY (until the whole torch.optim family is registered): only registered optimizers.
-            if (!OptimizerRegistry.Contains(c.Optimizer))
-            {
-                continue;
-            }
 
             rows.Add(c.Name, KernelPath.Reference);
             rows.Add(c.Name, KernelPath.Simd);

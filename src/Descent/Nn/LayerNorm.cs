@@ -1,0 +1,54 @@
+using Descent.Autodiff.Ops;
+
+namespace Descent.Nn;
+
+/// <summary>
+/// Layer normalization over the last dimensions, equivalent to torch.nn.LayerNorm: each sample's last
+/// dimensions (the normalized shape) are normalized by their own mean and biased variance, then scaled by
+/// "weight" (ones) and shifted by "bias" (zeros) when elementwise-affine.
+/// </summary>
+public sealed class LayerNorm : Module
+{
+    private readonly int[] normalizedShape;
+
+    /// <summary>Creates the layer (PyTorch's defaults: eps 1e-5, elementwise affine with bias).</summary>
+    public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        if (normalizedShape.Length == 0 || normalizedShape.Any(d => d <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(normalizedShape), $"[{string.Join(", ", normalizedShape)}]", "need at least one positive dimension");
+        }
+
+        if (!(eps > 0) || double.IsInfinity(eps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be positive and finite");
+        }
+
+        this.normalizedShape = normalizedShape.ToArray();
+        Eps = eps;
+        Weight = RegisterParameter("weight", elementwiseAffine ? new Parameter(Tensor.Ones(normalizedShape)) : null);
+        Bias = RegisterParameter("bias", elementwiseAffine && bias ? new Parameter(normalizedShape) : null);
+    }
+
+    /// <summary>Creates the layer normalizing the last dimension of size <paramref name="features"/>.</summary>
+    public LayerNorm(int features, double eps = 1e-5, bool elementwiseAffine = true, bool bias = true)
+        : this([features], eps, elementwiseAffine, bias)
+    {
+    }
+
+    /// <summary>The normalized (trailing) shape.</summary>
+    public ReadOnlySpan<int> NormalizedShape => normalizedShape;
+
+    /// <summary>Added to the variance.</summary>
+    public double Eps { get; }
+
+    /// <summary>γ with the normalized shape, or null.</summary>
+    public Parameter? Weight { get; }
+
+    /// <summary>β with the normalized shape, or null.</summary>
+    public Parameter? Bias { get; }
+
+    /// <inheritdoc />
+    public override Tensor Forward(Tensor input) => LayerNormOp.Forward(input, normalizedShape, Weight, Bias, Eps);
+}
