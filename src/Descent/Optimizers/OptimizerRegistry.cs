@@ -53,6 +53,16 @@ public static class OptimizerRegistry
         }
     }
 
+    /// <summary>Removes an optimizer; returns whether it was registered.</summary>
+    public static bool Unregister(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return Descriptors.Remove(name);
+        }
+    }
+
     /// <summary>The descriptor of <paramref name="name"/>; throws with the valid names when unknown.</summary>
     public static OptimizerDescriptor Get(string name)
     {
