@@ -14,7 +14,7 @@ public static class Reference
         {
             var da = i - (rank - a.Length) >= 0 ? a[i - (rank - a.Length)] : 1;
             var db = i - (rank - b.Length) >= 0 ? b[i - (rank - b.Length)] : 1;
-            r[i] = Math.Max(da, db);
+            r[i] = da == 1 ? db : da;
         }
 
         return r;
