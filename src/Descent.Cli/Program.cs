@@ -39,13 +39,16 @@ public static class Program
         var root = new Command(
             "descent",
             "Descent: train and fine-tune neural networks with gradient-descent optimizers (SGD, Adam, AdamW, ...) "
-            + "numerically equal to PyTorch's, and compare them.")
+            + "numerically equal to PyTorch's, and compare them. Start with 'descent demo'; "
+            + "'descent COMMAND --help' explains each command's options.")
         {
             new HelpOption(),
             new VersionOption(),
         };
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         return root;
     }
 }

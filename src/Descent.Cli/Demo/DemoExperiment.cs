@@ -28,6 +28,8 @@ public static class DemoExperiment
     /// <summary>Loss target of the MLP.</summary>
     public const double MlpLossTarget = 0.1;
 
+    private const int WarmUpSteps = 30;
+
     private static readonly float[] TrueTheta = [2f, -3.4f, 1.7f];
     private const float TrueBias = 4.2f;
     private const float NoiseStd = 0.01f;
@@ -167,16 +169,18 @@ public static class DemoExperiment
             ? value.ToString("0.##########", CultureInfo.InvariantCulture)
             : value.ToString("0.###e+0", CultureInfo.InvariantCulture);
 
-    /// <summary>Runs two steps of every run on throwaway copies so that just-in-time compilation is not
-    /// counted in the first run's wall time.</summary>
+    /// <summary>Runs a few steps of every run on throwaway copies so that just-in-time compilation (and its
+    /// tiering) and the first allocations are not counted in the first run's wall time.</summary>
     private static void WarmUp(DemoSettings settings)
     {
         foreach (var run in LinearRegressionRuns(settings).Concat(MlpRuns(settings)))
         {
             try
             {
-                run.Step(0);
-                run.Step(1);
+                for (var s = 0; s < WarmUpSteps; s++)
+                {
+                    run.Step(s);
+                }
             }
             catch (ArithmeticException)
             {

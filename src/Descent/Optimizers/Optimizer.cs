@@ -35,4 +35,12 @@ public abstract class Optimizer
 
     /// <summary>The state of <paramref name="parameter"/>, or null if it has not been stepped yet.</summary>
     public abstract ParameterState? GetState(Parameter parameter);
+
+    /// <summary>Creates the zero state of <paramref name="parameter"/> with its group's options, as its first
+    /// step would (used when loading a saved state).</summary>
+    public abstract ParameterState CreateInitialState(Parameter parameter);
+
+    /// <summary>Replaces the state of <paramref name="parameter"/> (null: not stepped yet); the state must be
+    /// of this optimizer's state type.</summary>
+    public abstract void SetParameterState(Parameter parameter, ParameterState? state);
 }

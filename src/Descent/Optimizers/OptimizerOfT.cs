@@ -140,6 +140,47 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
         throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
     }
 
+    /// <inheritdoc />
+    public override ParameterState CreateInitialState(Parameter parameter)
+    {
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.Parameters.Count; i++)
+            {
+                if (ReferenceEquals(g.Parameters[i], parameter))
+                {
+                    return CreateState(parameter, g.Options);
+                }
+            }
+        }
+
+        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
+    }
+
+    /// <inheritdoc />
+    public override void SetParameterState(Parameter parameter, ParameterState? state)
+    {
+        if (state is not null and not TState)
+        {
+            throw new ArgumentException(
+                $"{Name} needs a {typeof(TState).Name}, got a {state.GetType().Name}", nameof(state));
+        }
+
+        foreach (var g in groups)
+        {
+            for (var i = 0; i < g.Parameters.Count; i++)
+            {
+                if (ReferenceEquals(g.Parameters[i], parameter))
+                {
+                    g.States[i] = state;
+                    return;
+                }
+            }
+        }
+
+        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
+    }
+
     /// <summary>
     /// True when <see cref="Update"/> treats every element independently (no norms, no shape-dependent state),
     /// so that a group whose parameters, gradients and states are each one contiguous range (see
