@@ -21,7 +21,7 @@ public static class OptimizerRegistry
 
     static OptimizerRegistry()
     {
-        foreach (var d in BuiltInOptimizers.All())
+        foreach (var d in BuiltInOptimizers.All().Concat(OptaxFamilyOptimizers.All()))
         {
             Register(d);
         }
