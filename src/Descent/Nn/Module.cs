@@ -5,7 +5,7 @@ namespace Descent.Nn;
 /// as running statistics) and named child modules; names compose with dots exactly like PyTorch's
 /// <c>state_dict</c> (<c>0.weight</c>, <c>encoder.layer.1.attention.bias</c>).
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<KeyValuePair<string, Parameter?>> parameters = [];
     private readonly List<KeyValuePair<string, Tensor?>> buffers = [];
