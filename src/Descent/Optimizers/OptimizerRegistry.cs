@@ -21,7 +21,7 @@ public static class OptimizerRegistry
 
     static OptimizerRegistry()
     {
-        foreach (var d in BuiltInOptimizers.All())
+        foreach (var d in BuiltInOptimizers.All().Concat(OptaxFamilyOptimizers.All()))
         {
             Register(d);
         }
@@ -50,6 +50,16 @@ public static class OptimizerRegistry
         lock (Gate)
         {
             Descriptors[descriptor.Name] = descriptor;
+        }
+    }
+
+    /// <summary>Removes an optimizer; returns whether it was registered.</summary>
+    public static bool Unregister(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (Gate)
+        {
+            return Descriptors.Remove(name);
         }
     }
 
