@@ -141,6 +141,11 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
     }
 
     /// <inheritdoc />
+    public override ParameterGroup AddParameterGroup(IEnumerable<Parameter> parameters, OptimizerOptions options, string? name = null) =>
+        AddGroup(parameters, options as TOptions ?? throw new ArgumentException(
+            $"{Name} needs {typeof(TOptions).Name}, got {options?.GetType().Name ?? "null"}", nameof(options)), name);
+
+    /// <inheritdoc />
     public override ParameterState CreateInitialState(Parameter parameter)
     {
         foreach (var g in groups)
