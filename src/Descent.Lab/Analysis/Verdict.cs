@@ -52,10 +52,8 @@ public static class Verdict
             var tt = Analyzer.TargetText(target);
             if (c.MedianStepsA is { } sa && c.MedianStepsB is { } sb2)
             {
-                var ratio = sb2 / sa;
-                sb.Append(ratio >= 1
-                    ? string.Create(CultureInfo.InvariantCulture, $"{names} reached the target ({tt}) {ratio:0.0}× sooner than {namesB} (median {sa:0} vs {sb2:0} steps)")
-                    : string.Create(CultureInfo.InvariantCulture, $"{names} reached the target ({tt}) {1 / ratio:0.0}× later than {namesB} (median {sa:0} vs {sb2:0} steps)"));
+                var (fast, slow, fs, ss) = sa <= sb2 ? (names, namesB, sa, sb2) : (namesB, names, sb2, sa);
+                sb.Append(string.Create(CultureInfo.InvariantCulture, $"{fast} reached the target ({tt}) {ss / fs:0.0}× sooner than {slow} (median {fs:0} vs {ss:0} steps)"));
             }
             else if (c.MedianStepsA is { } sa2)
             {
@@ -82,14 +80,17 @@ public static class Verdict
             var pct = IsAccuracy(spec.Metric);
             var unit = pct ? " points" : "";
             var scale = pct ? 100 : 1;
-            sb.Append(CultureInfo.InvariantCulture, $"final {spec.Metric} differs by {Num(d * scale)}");
+            var direction = d > 0 ? "higher" : d < 0 ? "lower" : "different";
+            sb.Append(d == 0
+                ? $"final {spec.Metric} is the same for both"
+                : $"{a.Label}'s final {spec.Metric} is {direction} by {Num(Math.Abs(d) * scale)}");
             if (c.HalfWidth95 is { } h && c.P is { } p)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" ± {Num(h * scale)}{unit} (95% CI, Welch's t-test p = {P(p)}), {(c.Significant ? "significant" : "not significant")}");
             }
             else
             {
-                sb.Append(CultureInfo.InvariantCulture, $"{unit} (too few runs for a significance test)");
+                sb.Append(CultureInfo.InvariantCulture, $"{unit} (too few seeds for a significance test)");
             }
         }
         else
@@ -138,7 +139,8 @@ public static class Verdict
             >= 100 => v.ToString("0", CultureInfo.InvariantCulture),
             >= 10 => v.ToString("0.0", CultureInfo.InvariantCulture),
             >= 1 => v.ToString("0.00", CultureInfo.InvariantCulture),
-            _ => v.ToString("G3", CultureInfo.InvariantCulture),
+            >= 1e-3 => v.ToString("G3", CultureInfo.InvariantCulture),
+            _ => v.ToString("0.##e+0", CultureInfo.InvariantCulture),
         };
     }
 

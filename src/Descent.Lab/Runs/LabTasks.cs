@@ -16,7 +16,13 @@ public static class LabTasks
             return new TestFunctionTask(TestFunction.ForKind(task.Kind));
         }
 
-        throw new NotSupportedException(
-            $"task kind '{task.Kind}' is not available yet in this build of Descent; available: {string.Join(", ", TaskKinds.TestFunctions)}");
+        return task.Kind switch
+        {
+            TaskKinds.LinearRegression or TaskKinds.MlpRegression => new RegressionTask(task.Kind),
+            TaskKinds.DigitsMlp => new DigitsMlpTask(task),
+            _ => throw new NotSupportedException(
+                $"task kind '{task.Kind}' is not available yet in the lab: the fine-tuning trainer it needs has not landed; " +
+                $"available: {string.Join(", ", TaskKinds.All.Where(k => k != TaskKinds.FashionTransfer))}"),
+        };
     }
 }

@@ -38,6 +38,9 @@ public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
     }
 
     /// <inheritdoc />
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     public override string Name => "AdamW";
 
     /// <inheritdoc />

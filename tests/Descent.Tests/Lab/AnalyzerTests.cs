@@ -79,7 +79,7 @@ public sealed class AnalyzerTests
         Assert.Equal(2.0, c.MedianStepsA);
         Assert.Equal(5.0, c.MedianStepsB);
         Assert.Equal(2.5, c.SpeedupAOverB);
-        Assert.Equal("On beale, with a budget of 6 steps and 3 seeds, adam (lr=0.01) reached the target (loss ≤ 1) 2.5× sooner than sgd (lr=0.1) (median 2 vs 5 steps); final loss differs by -0.7 ± 1.26 (95% CI, Welch's t-test p = 0.145), not significant.", s.Verdict);
+        Assert.Equal("On beale, with a budget of 6 steps and 3 seeds, adam (lr=0.01) reached the target (loss ≤ 1) 2.5× sooner than sgd (lr=0.1) (median 2 vs 5 steps); adam's final loss is lower by 0.7 ± 1.26 (95% CI, Welch's t-test p = 0.145), not significant.", s.Verdict);
 
         // Timing: seconds to target are the recorded times of the first reaching points.
         Assert.Equal([0.30000000000000004, 0.5, null], timing.Configurations[0].SecondsToTarget);

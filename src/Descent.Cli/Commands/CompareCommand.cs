@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Lab;
+using Descent.Lab.Analysis;
+using Descent.Lab.Catalog;
+using Descent.Lab.Reports;
+using Descent.Lab.Runs;
+using Descent.Lab.Specs;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// <c>descent compare SPEC.json [--jobs N] [--out DIR]</c> and <c>descent compare --preset NAME</c>: run every
+/// configuration × seed of an experiment (resuming what an earlier invocation left), then write
+/// <c>runs.db</c>, <c>summary.json</c>, <c>timing.json</c>, CSV/JSON exports, the PNG charts and
+/// <c>report.html</c> into the output folder.
+/// </summary>
+public static class CompareCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var specArg = new Argument<string?>("spec")
+        {
+            Description = "Experiment spec (JSON; see examples/lab and examples/lab/experiment.schema.json).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"Run a built-in set of experiments instead of a spec: {string.Join(", ", Presets.Names)}.",
+            HelpName = "NAME",
+        };
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Runs executed in parallel (default: number of processors).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "N",
+        };
+        jobs.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError($"--jobs must be a positive integer, got {r.GetValueOrDefault<int>()}.");
+            }
+        });
+        var output = CommonOptions.Out("descent-compare", "Output folder (created if missing). Running again with the same folder resumes: finished runs are skipped.");
+        var command = new Command("compare", "Compare optimizers: run a grid of configurations × seeds, store every run, and write statistics and a report")
+        {
+            specArg, preset, jobs, output,
+        };
+        command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!));
+        return command;
+    }
+
+    /// <summary>Runs the command; returns the exit code.</summary>
+    public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if ((specPath is null) == (preset is null))
+        {
+            throw new CliException("give either a spec file (descent compare SPEC.json) or --preset NAME " +
+                                   $"(available: {string.Join(", ", Presets.Names)})");
+        }
+
+        var catalog = EngineCatalog.Instance;
+        if (specPath is not null)
+        {
+            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog));
+            var summary = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
+            context.Output.WriteLine();
+            context.Output.WriteLine(summary.Verdict);
+            context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
+            return ExitCodes.Success;
+        }
+
+        string[] texts;
+        try
+        {
+            texts = [.. Presets.Load(preset!)];
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message);
+        }
+
+        // Check every spec before running any.
+        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog))).ToList();
+        var done = new List<(string Folder, ExperimentSummary Summary)>();
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var folder = specs[i].Name;
+            var summary = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, cancellation, i + 1, specs.Count);
+            done.Add((folder, summary));
+        }
+
+        var index = IndexWriter.Write(outDir, $"Preset {preset}", PresetDescription(preset!), done);
+        context.Output.WriteLine();
+        foreach (var (folder, s) in done)
+        {
+            context.Output.WriteLine($"{folder}: {s.Verdict}");
+        }
+
+        context.Output.WriteLine($"report: {Path.GetFullPath(index)}");
+        return ExitCodes.Success;
+    }
+
+    private static string PresetDescription(string preset) =>
+        preset == "sgd-vs-adam"
+            ? "SGD (with and without momentum) against Adam on small tasks: the article's 2-16-1 MLP, an MLP on the 8×8 digits, Rosenbrock's valley and a noisy quadratic."
+            : $"Built-in preset {preset}.";
+
+    private static ExperimentSpec Parse(Func<ExperimentSpec> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (SpecValidationException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    private static ExperimentSummary RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
+        CancellationToken cancellation, int index, int count)
+    {
+        var total = spec.Runs().Count;
+        var prefix = count > 1 ? $"[{index}/{count}] " : "";
+        context.Output.WriteLine($"{prefix}{spec.Name}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel → {outDir}");
+        var progress = new ProgressPrinter(context.Output, prefix);
+        try
+        {
+            var (outcome, summary) = ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation);
+            progress.Finish();
+            if (outcome.Skipped > 0)
+            {
+                context.Output.WriteLine($"{prefix}resumed: {outcome.Skipped} runs were already done, {outcome.Executed} executed now");
+            }
+
+            if (outcome.Diverged > 0)
+            {
+                context.Output.WriteLine($"{prefix}{outcome.Diverged} run{(outcome.Diverged == 1 ? "" : "s")} diverged (recorded as diverged)");
+            }
+
+            foreach (var f in outcome.Failed)
+            {
+                context.Error.WriteLine($"warning: run failed: {f}");
+            }
+
+            return summary;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+
+    /// <summary>Prints runs done / total, percentage and ETA: rewriting one line on a terminal, or a line every 10% otherwise.</summary>
+    private sealed class ProgressPrinter(TextWriter output, string prefix) : IProgress<RunnerProgress>
+    {
+        private readonly bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        private int lastDecile = -1;
+        private bool pending;
+
+        public void Report(RunnerProgress p)
+        {
+            var pct = p.Total == 0 ? 100 : 100 * p.Done / p.Total;
+            var eta = p.Eta is { } e ? $"ETA {Format(e)}" : "ETA …";
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"{prefix}{p.Done}/{p.Total} runs ({pct}%), {p.Diverged} diverged, {Format(p.Elapsed)} elapsed, {eta}");
+            if (interactive)
+            {
+                output.Write($"\r{line.PadRight(100)}");
+                pending = true;
+            }
+            else if (pct / 10 != lastDecile)
+            {
+                lastDecile = pct / 10;
+                output.WriteLine(line);
+            }
+        }
+
+        public void Finish()
+        {
+            if (pending)
+            {
+                output.WriteLine();
+                pending = false;
+            }
+        }
+
+        private static string Format(TimeSpan t) =>
+            t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,64 @@
+using Descent.Lab.Analysis;
+using Descent.Lab.Catalog;
+using Descent.Lab.Reports;
+using Descent.Lab.Runs;
+using Descent.Lab.Specs;
+using Descent.Lab.Store;
+
+namespace Descent.Lab;
+
+/// <summary>
+/// The lab end to end: run an experiment into an output folder (skipping what is already done), then
+/// analyze it and write <c>summary.json</c>, <c>timing.json</c>, CSV/JSON exports and the report.
+/// </summary>
+public static class ExperimentPipeline
+{
+    /// <summary>Runs what remains of <paramref name="spec"/> into <paramref name="directory"/> and renders it.</summary>
+    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
+        ExperimentSpec spec,
+        string directory,
+        IOptimizerCatalog catalog,
+        int jobs,
+        IProgress<RunnerProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(directory);
+        var task = LabTasks.Create(spec.Task);
+        RunnerOutcome outcome;
+        using (var store = RunStore.Open(directory))
+        {
+            outcome = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
+        }
+
+        return (outcome, Render(directory, spec));
+    }
+
+    /// <summary>Re-renders a folder from its store, reading the spec recorded there.</summary>
+    public static ExperimentSummary Render(string directory, IOptimizerCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string json;
+        using (var store = RunStore.OpenExisting(directory))
+        {
+            json = store.GetSpecJson() ?? throw new InvalidOperationException($"'{Path.Combine(directory, RunStore.FileName)}' holds no experiment spec");
+        }
+
+        return Render(directory, SpecParser.Parse(json, catalog));
+    }
+
+    /// <summary>Analyzes <paramref name="spec"/>'s runs in <paramref name="directory"/> and writes every output file.</summary>
+    public static ExperimentSummary Render(string directory, ExperimentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(spec);
+        using var store = RunStore.OpenExisting(directory);
+        var runs = store.LoadRuns();
+        var (summary, timing) = Analyzer.Analyze(spec, runs);
+        SummaryJson.Write(directory, summary, timing);
+        store.ExportCsv(directory);
+        store.ExportJson(directory);
+        ReportWriter.Write(directory, spec, summary, timing, runs);
+        return summary;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using Descent.Autodiff;
+using Descent.Data;
+using Descent.Lab.Specs;
+using Descent.Nn;
+using Descent.Nn.Losses;
+
+namespace Descent.Lab.Runs;
+
+/// <summary>
+/// <c>digits-mlp</c>: a ReLU MLP (64 → hidden… → 10) classifying scikit-learn's 8×8 digits with the
+/// cross-entropy loss, mini-batches shuffled per epoch by the run's seed.
+/// </summary>
+/// <remarks>
+/// <para>Data: the built-in digits (pixels / 16) split 70/30, stratified, with a fixed seed (the same split
+/// for every run); or, with <c>data</c>, a directory holding <c>digits_train.csv</c> and
+/// <c>digits_test.csv</c> (label, then 64 pixels 0–16, no header), e.g. scikit-learn's exact split.</para>
+/// <para>Weights are initialized from the run's seed (PyTorch's default Linear initialization). With
+/// <c>l2</c> = α the scikit-learn penalty is applied: α·W/n added to each weight gradient (not biases) and
+/// α/(2n)·ΣW² to the reported loss, n being the batch size.</para>
+/// <para>Metrics: per step <c>loss</c> (mini-batch loss before the update); per epoch (0 = before
+/// training) <c>train_loss</c> (mean mini-batch loss of the epoch; at epoch 0 the full training loss),
+/// <c>val_loss</c> and <c>val_accuracy</c> on the held-out split.</para>
+/// </remarks>
+public sealed class DigitsMlpTask : LabTask
+{
+    /// <summary>The seed of the built-in train/validation split.</summary>
+    public const ulong SplitSeed = 0;
+
+    private readonly Lazy<(Dataset Train, Dataset Validation)> data;
+
+    /// <summary>Creates the task for <paramref name="task"/>.</summary>
+    public DigitsMlpTask(TaskSpec task)
+    {
+        Task = task ?? throw new ArgumentNullException(nameof(task));
+        data = new Lazy<(Dataset, Dataset)>(() => Load(task.Data), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The task spec.</summary>
+    public TaskSpec Task { get; }
+
+    /// <summary>The training and validation sets.</summary>
+    public (Dataset Train, Dataset Validation) Data => data.Value;
+
+    /// <summary>Loads the built-in split or the CSV pair in <paramref name="directory"/>.</summary>
+    public static (Dataset Train, Dataset Validation) Load(string? directory)
+    {
+        if (directory is null)
+        {
+            return Datasets.Digits().Split(0.3, SplitSeed, stratify: true);
+        }
+
+        Dataset Read(string file)
+        {
+            var path = Path.Combine(directory, file);
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"digits-mlp: '{path}' does not exist; $.task.data must name a directory with digits_train.csv and digits_test.csv", path);
+            }
+
+            return Dataset.FromTable(CsvReader.Read(path), labelColumn: 0, numClasses: 10, scale: 1f / 16f);
+        }
+
+        return (Read("digits_train.csv"), Read("digits_test.csv"));
+    }
+
+    /// <summary>The model for <paramref name="seed"/>.</summary>
+    public Sequential Model(int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        var layers = new List<Module>();
+        var width = 64;
+        foreach (var h in Task.Hidden)
+        {
+            layers.Add(new Linear(width, h, rng));
+            layers.Add(new ReLU());
+            width = h;
+        }
+
+        layers.Add(new Linear(width, 10, rng));
+        return new Sequential(layers);
+    }
+
+    /// <inheritdoc />
+    public override RunResult Run(RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (train, validation) = Data;
+        var epochs = context.Spec.Budget.Epochs;
+        var batch = Math.Min(Task.BatchSize ?? 200, train.Count);
+        var loader = new DataLoader(train, batch, shuffle: true, seed: (ulong)context.Seed);
+        var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
+        epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
+        var model = Model(context.Seed);
+        var weights = model.NamedParameters().Where(p => p.Name.EndsWith("weight", StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
+        var optimizer = context.CreateOptimizer(model.Parameters().ToList());
+        var schedule = context.CreateSchedule(optimizer, totalSteps);
+        var ce = new CrossEntropyLoss();
+        var rec = new RunRecorder();
+        var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
+        var step = 0;
+        var (l0, _) = Evaluate(model, train, ce);
+        rec.Epoch("train_loss", 0, 0, l0 + Penalty(weights, train.Count));
+        var (vl0, va0) = Evaluate(model, validation, ce);
+        rec.Epoch("val_loss", 0, 0, vl0);
+        rec.Epoch("val_accuracy", 0, 0, va0);
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            var sum = 0.0;
+            var count = 0;
+            foreach (var b in loader.Batches(epoch - 1))
+            {
+                if (step == totalSteps)
+                {
+                    break;
+                }
+
+                context.Cancellation.ThrowIfCancellationRequested();
+                optimizer.ZeroGrad();
+                var loss = ce.Forward(model.Forward(b.Inputs), b.Labels);
+                var value = loss.Item() + Penalty(weights, b.Count);
+                rec.Step("loss", step, value);
+                if (IsBad(value))
+                {
+                    return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged at step {step} (epoch {epoch}): loss = {value}"));
+                }
+
+                loss.Backward();
+                if (Task.L2 > 0)
+                {
+                    var k = (float)(Task.L2 / b.Count);
+                    foreach (var w in weights)
+                    {
+                        var g = w.Grad!.Span;
+                        var p = w.Span;
+                        for (var i = 0; i < g.Length; i++)
+                        {
+                            g[i] += k * p[i];
+                        }
+                    }
+                }
+
+                optimizer.Step();
+                schedule?.Step();
+                step++;
+                sum += value;
+                count++;
+            }
+
+            var (vl, va) = Evaluate(model, validation, ce);
+            rec.Epoch("train_loss", epoch, step, count == 0 ? double.NaN : sum / count);
+            rec.Epoch("val_loss", epoch, step, vl);
+            rec.Epoch("val_accuracy", epoch, step, va);
+            if (IsBad(vl))
+            {
+                return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}"));
+            }
+        }
+
+        return rec.Completed(step);
+    }
+
+    private double Penalty(List<Parameter> weights, int n)
+    {
+        if (Task.L2 <= 0)
+        {
+            return 0;
+        }
+
+        var s = 0.0;
+        foreach (var w in weights)
+        {
+            foreach (var v in w.Span)
+            {
+                s += (double)v * v;
+            }
+        }
+
+        return 0.5 * Task.L2 * s / n;
+    }
+
+    private static (double Loss, double Accuracy) Evaluate(Module model, Dataset set, CrossEntropyLoss ce)
+    {
+        using var _ = Tape.NoGrad();
+        var logits = model.Forward(set.Features);
+        var loss = ce.Forward(logits, [.. set.Labels]).Item();
+        var span = logits.Span;
+        var correct = 0;
+        for (var i = 0; i < set.Count; i++)
+        {
+            var row = span.Slice(i * 10, 10);
+            var best = 0;
+            for (var j = 1; j < 10; j++)
+            {
+                if (row[j] > row[best])
+                {
+                    best = j;
+                }
+            }
+
+            if (best == set.Labels[i])
+            {
+                correct++;
+            }
+        }
+
+        return (loss, (double)correct / set.Count);
+    }
+}

@@ -1,0 +1,109 @@
+using Descent.Autodiff;
+using Descent.Lab.Specs;
+using Descent.Nn;
+using Descent.Nn.Losses;
+
+namespace Descent.Lab.Runs;
+
+/// <summary>
+/// The article's two regression problems, trained full-batch with the mean squared error:
+/// <list type="bullet">
+/// <item><c>linear-regression</c>: y = Xθ + b + ε with X ~ N(0, 1) of shape [n, 3], θ = (2, −3.5, 1.2),
+/// b = 0.7, ε ~ N(0, 0.1²); the model is one <see cref="Linear"/>(3, 1).</item>
+/// <item><c>mlp-regression</c>: the article's 2-16-1 network, Linear(2, 16) → Tanh → Linear(16, 1), on
+/// y = 3x₁ − 2x₂ + 2·sin(2x₁)·x₂ + ε with X ~ N(0, 1) of shape [n, 2] and ε ~ N(0, 0.1²).</item>
+/// </list>
+/// The data come from a fixed seed (the same for every run); the run's seed initializes the weights, so
+/// every optimizer starts from the same weights for the same seed. Per-step metric <c>loss</c>: the loss
+/// after s updates (s = 0 … steps).
+/// </summary>
+public sealed class RegressionTask : LabTask
+{
+    /// <summary>The seed of the generated data.</summary>
+    public const ulong DataSeed = 1234;
+
+    /// <summary>Creates the task for <paramref name="kind"/> (<c>linear-regression</c> or <c>mlp-regression</c>).</summary>
+    public RegressionTask(string kind)
+    {
+        if (kind is not (TaskKinds.LinearRegression or TaskKinds.MlpRegression))
+        {
+            throw new ArgumentException($"'{kind}' is not a regression task", nameof(kind));
+        }
+
+        Kind = kind;
+    }
+
+    /// <summary>The task kind.</summary>
+    public string Kind { get; }
+
+    /// <summary>The generated inputs and targets for <paramref name="samples"/> points.</summary>
+    public (Tensor X, Tensor Y) Data(int samples)
+    {
+        var rng = new Rng(DataSeed);
+        var features = Kind == TaskKinds.LinearRegression ? 3 : 2;
+        var x = Tensor.Normal(rng, 0, 1, samples, features);
+        var y = new Tensor(samples, 1);
+        for (var i = 0; i < samples; i++)
+        {
+            var noise = 0.1 * rng.NextNormal();
+            double v;
+            if (Kind == TaskKinds.LinearRegression)
+            {
+                v = (2.0 * x[i, 0]) - (3.5 * x[i, 1]) + (1.2 * x[i, 2]) + 0.7;
+            }
+            else
+            {
+                double x1 = x[i, 0], x2 = x[i, 1];
+                v = (3 * x1) - (2 * x2) + (2 * Math.Sin(2 * x1) * x2);
+            }
+
+            y[i, 0] = (float)(v + noise);
+        }
+
+        return (x, y);
+    }
+
+    /// <summary>The model, initialized from <paramref name="seed"/> (PyTorch's default Linear initialization).</summary>
+    public Module Model(int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        return Kind == TaskKinds.LinearRegression
+            ? new Sequential(new Linear(3, 1, rng))
+            : new Sequential(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
+    }
+
+    /// <inheritdoc />
+    public override RunResult Run(RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var steps = context.Spec.Budget.Steps ?? context.Spec.Budget.Epochs ?? 0;
+        var (x, y) = Data(context.Spec.Task.Samples);
+        var model = Model(context.Seed);
+        var parameters = model.Parameters().ToList();
+        var optimizer = context.CreateOptimizer(parameters);
+        var schedule = context.CreateSchedule(optimizer, steps);
+        var mse = new MseLoss();
+        var rec = new RunRecorder();
+        for (var step = 0; ; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = mse.Forward(model.Forward(x), y);
+            var value = (double)loss.Item();
+            rec.Step("loss", step, value);
+            if (IsBad(value))
+            {
+                return rec.Diverged(step, $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description}) diverged at step {step}: loss = {value}");
+            }
+
+            if (step == steps)
+            {
+                return rec.Completed(step);
+            }
+
+            context.Cancellation.ThrowIfCancellationRequested();
+            loss.Backward();
+            optimizer.Step();
+            schedule?.Step();
+        }
+    }
+}
