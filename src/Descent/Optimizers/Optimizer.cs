@@ -36,6 +36,10 @@ public abstract class Optimizer
     /// <summary>The state of <paramref name="parameter"/>, or null if it has not been stepped yet.</summary>
     public abstract ParameterState? GetState(Parameter parameter);
 
+    /// <summary>Adds a parameter group with options of this optimizer's options type (untyped form of
+    /// PyTorch's add_param_group, for generic helpers such as <see cref="ParameterGroups"/>).</summary>
+    public abstract ParameterGroup AddParameterGroup(IEnumerable<Parameter> parameters, OptimizerOptions options, string? name = null);
+
     /// <summary>Creates the zero state of <paramref name="parameter"/> with its group's options, as its first
     /// step would (used when loading a saved state).</summary>
     public abstract ParameterState CreateInitialState(Parameter parameter);
