@@ -43,6 +43,9 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     /// <summary>Tiles of C computed per multiplication below which one worker is used.</summary>
     internal static long ParallelThreshold { get; set; } = 96L * 96 * 96;
 
+    /// <summary>Overrides of the block sizes (KC, MC, NC; 0 = default), for tuning experiments.</summary>
+    internal static (int Kc, int Mc, int Nc) BlockOverride { get; set; }
+
     /// <summary>Runs one multiplication (arguments validated by <see cref="Gemm"/>; m, n, k &gt; 0).</summary>
     public static void Run(
         GemmKernelKind kind, bool transA, bool transB, int m, int n, int k, float alpha,
@@ -107,6 +110,11 @@ internal sealed unsafe class GemmPacked : IWorkerJob
                 ncBlock = 512 * GemmKernels.Nr128;
                 break;
         }
+
+        var (kcO, mcO, ncO) = BlockOverride;
+        kcBlock = kcO > 0 ? kcO : kcBlock;
+        mcBlock = mcO > 0 ? (mcO + mr - 1) / mr * mr : mcBlock;
+        ncBlock = ncO > 0 ? (ncO + nr - 1) / nr * nr : ncBlock;
     }
 
     /// <inheritdoc />

@@ -37,6 +37,9 @@ public sealed class Adam : Optimizer<AdamOptions, AdamState>
     }
 
     /// <inheritdoc />
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     public override string Name => "Adam";
 
     /// <inheritdoc />

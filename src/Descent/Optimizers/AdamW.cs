@@ -36,6 +36,9 @@ public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
     }
 
     /// <inheritdoc />
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     public override string Name => "AdamW";
 
     /// <inheritdoc />
