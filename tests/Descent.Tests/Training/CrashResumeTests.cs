@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Descent.Checkpoints;
 using Descent.Training;
@@ -95,7 +94,7 @@ public sealed class CrashResumeTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])[CliDll, "train", "--out", dir, "--epochs", $"{Epochs}", "--per-class", "60", "--seed", "11"])
+        foreach (var a in (string[])[CliDll, "train", "--out", dir, "--epochs", $"{Epochs}", "--per-class", "40", "--seed", "11"])
         {
             info.ArgumentList.Add(a);
         }
@@ -123,7 +122,7 @@ public sealed class CrashResumeTests : IDisposable
         using var p = Start(dir, resume, crash: null);
         var output = p.StandardOutput.ReadToEndAsync();
         Assert.True(p.WaitForExit(Timeout), "the training process did not finish in time");
-        p.WaitForExit();
+        p.WaitForExit(); // also drains the redirected streams
         Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {output.Result}");
         Assert.Contains("done", output.Result, StringComparison.Ordinal);
         return output.Result;
