@@ -113,7 +113,7 @@ public static class ReportWriter
         {
             var c = s.Configurations[o.BestConfiguration];
             var t = timing.Configurations[o.BestConfiguration];
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td><span class=\"dot\" style=\"background:{ColorHex(spec, o.Label)}\"></span>{E(o.Label)}</td><td><code>{E(o.BestDescription)}</code></td>");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"name\"><span class=\"dot\" style=\"background:{ColorHex(spec, o.Label)}\"></span>{E(o.Label)}</td><td><code>{E(o.BestDescription)}</code></td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(Verdict.Stat(spec, c.Final))}</td><td class=\"n\">{Ci(c.Final, acc)}</td>");
             if (c.Target is { } ts)
             {
@@ -124,7 +124,17 @@ public static class ReportWriter
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{c.Diverged}/{c.Runs}</td><td class=\"n\">{Seconds(t.MeanSecondsPerRun)}</td></tr>\n");
         }
 
-        sb.Append("</tbody></table></section>\n");
+        sb.Append("</tbody></table>");
+        foreach (var o in s.Optimizers.Where(o => o.BestLearningRate is not null && o.Sensitivity.Count > 1))
+        {
+            var lrs = o.Sensitivity.Select(p => p.LearningRate).ToList();
+            if (o.BestLearningRate == lrs.Min() || o.BestLearningRate == lrs.Max())
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<p class=\"note warn\">{E(o.Label)}'s best learning rate ({E(HyperparameterValue.FormatNumber(o.BestLearningRate!.Value))}) is at the edge of its grid; a wider grid may find a better one.</p>");
+            }
+        }
+
+        sb.Append("</section>\n");
 
         if (s.Comparisons.Count > 0)
         {
@@ -165,7 +175,7 @@ public static class ReportWriter
         }
 
         // Every configuration.
-        sb.Append("<section><h2>All configurations</h2>\n<table class=\"compact\">\n<thead><tr><th>#</th><th>Optimizer</th><th>Setting</th><th class=\"n\">Runs</th><th class=\"n\">Diverged</th>");
+        sb.Append("<section id=\"configurations\"><h2>All configurations</h2>\n<table class=\"compact\">\n<thead><tr><th>#</th><th>Optimizer</th><th>Setting</th><th class=\"n\">Runs</th><th class=\"n\">Diverged</th>");
         sb.Append(CultureInfo.InvariantCulture, $"<th class=\"n\">Final {E(spec.Metric)}</th><th class=\"n\">95% CI</th><th class=\"n\">Best during training</th>");
         if (spec.Target is not null)
         {
@@ -193,7 +203,7 @@ public static class ReportWriter
         var problems = runs.Where(r => r.Result.Status != RunStatus.Completed).OrderBy(r => r.RunKey, StringComparer.Ordinal).ToList();
         if (problems.Count > 0)
         {
-            sb.Append("<section><h2>Diverged and failed runs</h2><ul class=\"problems\">\n");
+            sb.Append("<section id=\"problems\"><h2>Diverged and failed runs</h2><ul class=\"problems\">\n");
             foreach (var r in problems.Take(50))
             {
                 sb.Append(CultureInfo.InvariantCulture, $"<li><b>{(r.Result.Status == RunStatus.Diverged ? "diverged" : "failed")}</b> — {E(r.Label)}, seed {r.Seed}: {E(r.Result.Message ?? "")}</li>\n");
@@ -208,7 +218,7 @@ public static class ReportWriter
         }
 
         // Method, environment, spec.
-        sb.Append("<section class=\"method\"><h2>Method</h2><dl>\n");
+        sb.Append("<section id=\"method\" class=\"method\"><h2>Method</h2><dl>\n");
         foreach (var (k, v) in s.Method)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<dt>{E(k.Replace('_', ' '))}</dt><dd>{E(v)}</dd>\n");
@@ -269,7 +279,7 @@ public static class ReportWriter
         :root { --ink: #1d2433; --muted: #5b6478; --line: #e3e7ef; --accent: #2d5bd7; --bg: #f6f7fb; }
         * { box-sizing: border-box; }
         body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.55 -apple-system, "Segoe UI", "DejaVu Sans", Roboto, Helvetica, Arial, sans-serif; }
-        main { max-width: 1120px; margin: 0 auto; padding: 32px 28px 64px; }
+        main { max-width: 1200px; margin: 0 auto; padding: 32px 28px 64px; }
         header { margin-bottom: 20px; }
         .kicker { text-transform: uppercase; letter-spacing: .12em; font-size: 12px; color: var(--accent); margin: 0 0 4px; font-weight: 600; }
         h1 { font-size: 30px; margin: 0 0 6px; letter-spacing: -.01em; }
@@ -281,7 +291,10 @@ public static class ReportWriter
         table { border-collapse: collapse; width: 100%; font-size: 14px; }
         th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
         th { font-weight: 600; color: var(--muted); font-size: 13px; background: #fafbfd; }
-        td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+        td.n { white-space: nowrap; }
+        td.name { white-space: nowrap; }
+        section { overflow-x: auto; }
         table.compact td, table.compact th { padding: 5px 8px; font-size: 13px; }
         tr.best td { background: #f3f8ef; }
         code { font: 12.5px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f1f3f8; padding: 1px 5px; border-radius: 4px; }
@@ -292,6 +305,7 @@ public static class ReportWriter
         figcaption { color: var(--muted); font-size: 13.5px; margin-top: 8px; }
         .file { color: #98a0b3; }
         .note { color: var(--muted); font-size: 13px; margin: 10px 0 0; }
+        .warn { color: #8a5a00; }
         .method dl { display: grid; grid-template-columns: 170px 1fr; gap: 6px 16px; margin: 0; font-size: 13.5px; }
         .method dt { font-weight: 600; color: var(--muted); }
         .method dd { margin: 0; }

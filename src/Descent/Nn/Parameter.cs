@@ -14,6 +14,13 @@ public sealed class Parameter : Tensor
 
     private static Tensor NotNull(Tensor t) => t ?? throw new ArgumentNullException(nameof(t));
 
+    /// <summary>Creates a parameter that views existing storage (no copy); used for whole-arena views.</summary>
+    internal Parameter(float[] buffer, int offset, ReadOnlySpan<int> shape)
+        : base(buffer, offset, shape)
+    {
+        RequiresGrad = true;
+    }
+
     /// <summary>Creates a zero-filled parameter of the given shape.</summary>
     public Parameter(params ReadOnlySpan<int> shape)
         : base(shape)

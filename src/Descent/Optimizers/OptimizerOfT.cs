@@ -14,6 +14,8 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
 {
     private readonly List<ParameterGroup<TOptions>> groups = [];
     private readonly HashSet<Parameter> seen = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ParameterGroup<TOptions>, FlatGroupView<TState>?> flatViews = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<ParameterGroup<TOptions>> flatIncompatible = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates the optimizer with one group holding <paramref name="parameters"/>.</summary>
     protected Optimizer(IEnumerable<Parameter> parameters, TOptions defaults)
@@ -81,6 +83,11 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
             BeginGroup(group);
             var ps = group.Parameters;
             var states = group.States;
+            if (UpdatesElementwise && TryStepFlat(group))
+            {
+                continue;
+            }
+
             for (var i = 0; i < ps.Count; i++)
             {
                 var p = ps[i];
@@ -179,8 +186,91 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
         throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
     }
 
+    /// <summary>
+    /// True when <see cref="Update"/> treats every element independently (no norms, no shape-dependent state),
+    /// so that a group whose parameters, gradients and states are each one contiguous range (see
+    /// <see cref="ParameterArena"/>) is updated by one <see cref="Update"/> call over the whole range. The result
+    /// is identical to per-parameter updates. Default false.
+    /// </summary>
+    protected virtual bool UpdatesElementwise => false;
+
     /// <summary>Creates the zero state of a parameter (called on its first step, or before loading).</summary>
     public abstract TState CreateState(Parameter parameter, TOptions options);
+
+    /// <summary>Updates the whole group in one sweep when it is one contiguous range in which every parameter has
+    /// a gradient and state at the same step (built on the first such step; later steps only verify it).</summary>
+    private bool TryStepFlat(ParameterGroup<TOptions> group)
+    {
+        var ps = group.Parameters;
+        var states = group.States;
+        if (!flatViews.TryGetValue(group, out var view) || view is null || !view.Matches(ps, states))
+        {
+            if (flatIncompatible.Contains(group))
+            {
+                return false;
+            }
+
+            // Build (or rebuild) only when the layout qualifies; the check is cheap and allocation-free
+            // when it does not (a parameter without gradient or state, or not in one arena).
+            view = null;
+            if (Qualifies(ps, states))
+            {
+                // The layout qualifies, so a failure here is structural (state tensors that are not
+                // element-wise, or differ from a fresh state): never try this group again.
+                view = CreateFlatView(group);
+                if (view is null)
+                {
+                    flatIncompatible.Add(group);
+                }
+            }
+
+            flatViews[group] = view;
+            if (view is null)
+            {
+                return false;
+            }
+        }
+
+        view.AdvanceStep();
+        Update(view.View, view.GradientView, view.StateView, group.Options);
+        return true;
+    }
+
+    // Separate method: a lambda capturing the group would allocate its closure on every TryStepFlat call.
+    private FlatGroupView<TState>? CreateFlatView(ParameterGroup<TOptions> group) =>
+        FlatGroupView<TState>.TryCreate(group.Parameters, group.States, p => CreateState(p, group.Options));
+
+    private static bool Qualifies(IReadOnlyList<Parameter> ps, ParameterState?[] states)
+    {
+        if (ps.Count < 2)
+        {
+            return false;
+        }
+
+        var first = ps[0];
+        var grad = first.Grad;
+        if (grad is null || states[0] is null)
+        {
+            return false;
+        }
+
+        var total = 0;
+        for (var i = 0; i < ps.Count; i++)
+        {
+            var p = ps[i];
+            var g = p.Grad;
+            if (g is null || states[i] is null || states[i]!.Step != states[0]!.Step
+                || !ReferenceEquals(p.Buffer, first.Buffer) || p.Offset != first.Offset + total
+                || !ReferenceEquals(g.Buffer, grad.Buffer) || g.Offset != grad.Offset + total)
+            {
+                return false;
+            }
+
+            total += p.Length;
+        }
+
+        return true;
+    }
 
     /// <summary>Hook called once per group per step before its parameters (e.g. to hoist group scalars).</summary>
     protected virtual void BeginGroup(ParameterGroup<TOptions> group)

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace Descent.Bench;
+
+/// <summary>Timing helpers: best and median of repeated runs (the machine is shared, so best-of-N is the
+/// figure of merit and the median shows the noise).</summary>
+internal static class Measure
+{
+    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times, then times it until
+    /// <paramref name="reps"/> runs or <paramref name="budget"/> elapse (at least 3 runs); seconds per run.</summary>
+    public static (double Best, double Median) Time(Action action, int warmup, int reps, TimeSpan budget)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            action();
+        }
+
+        var times = new List<double>(reps);
+        var total = Stopwatch.StartNew();
+        while (times.Count < reps && (times.Count < 3 || total.Elapsed < budget))
+        {
+            var start = Stopwatch.GetTimestamp();
+            action();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        times.Sort();
+        return (times[0], times[times.Count / 2]);
+    }
+}

@@ -1,0 +1,144 @@
+using Descent.Nn;
+using Descent.Numerics;
+using Descent.Optimizers;
+
+namespace Descent.Bench;
+
+/// <summary>
+/// Optimizer step time for SGD (momentum 0.9), Adam and AdamW over 1M, 16M and 64M float32 parameters in 16
+/// tensors, the effective bandwidth (28 B/param for Adam/AdamW: read p, g, m, v, write p, m, v; 20 for
+/// SGD-momentum), and the copy bandwidth measured in the same run. Peer: torch.optim (default for-loop
+/// implementation), as installed and with glibc malloc tuned.
+/// </summary>
+internal static class OptimSuite
+{
+    private static readonly int[] Sizes = [1 << 20, 1 << 24, 1 << 26];
+
+    public static List<BenchRow> Run(bool quick, Action<string> log)
+    {
+        var steps = quick ? 10 : 30;
+        var budget = TimeSpan.FromSeconds(quick ? 2 : 8);
+        var rows = new List<BenchRow>();
+        var descent = new List<(string Opt, bool Flat, int Size, double Best, double Median)>();
+        foreach (var size in Sizes)
+        {
+            var copy = CopyBandwidth(size, steps, budget);
+            rows.Add(new BenchRow
+            {
+                Suite = "optim", Case = $"copy {Label(size)} floats", Metric = "copy bandwidth (best)", Unit = "GB/s",
+                Value = copy, Note = $"read+write {2L * 4 * size / 1e6:F0} MB, {ParallelRange.MaxWorkers} threads",
+            });
+            foreach (var opt in new[] { "sgd", "adam", "adamw" })
+            {
+                foreach (var flat in new[] { true, false })
+                {
+                    var (best, median) = TimeOptimizer(opt, flat, size, steps, budget);
+                    descent.Add((opt, flat, size, best, median));
+                    var bytes = (opt == "sgd" ? 20.0 : 28.0) * size;
+                    var gbs = bytes / best / 1e9;
+                    log($"{Case(opt, flat, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s (copy {copy:F1})");
+                    rows.Add(new BenchRow
+                    {
+                        Suite = "optim", Case = Case(opt, flat, size), Metric = "effective bandwidth (best)", Unit = "GB/s",
+                        Value = gbs, Note = $"{gbs / copy * 100:F0}% of copy bandwidth {copy:F1} GB/s",
+                    });
+                    rows.Add(new BenchRow
+                    {
+                        Suite = "optim", Case = Case(opt, flat, size), Metric = "fraction of copy bandwidth", Unit = "x",
+                        Value = gbs / copy,
+                    });
+                }
+            }
+        }
+
+        var sizes = string.Join(',', Sizes);
+        var arguments = $"--sizes {sizes} --steps {steps}" + (quick ? " --quick" : string.Empty);
+        foreach (var (variant, env) in new (string, IReadOnlyDictionary<string, string>?)[] { ("default", null), ("malloc-tuned", Peer.MallocTuned) })
+        {
+            log($"running PyTorch peer ({variant})");
+            var (peer, error) = Peer.Run("optim", arguments, env);
+            var name = error ?? $"torch {Peer.Text(peer, "torch", "?")} for-loop, {variant}";
+            foreach (var (opt, flat, size, best, median) in descent)
+            {
+                var row = new BenchRow
+                {
+                    Suite = "optim", Case = Case(opt, flat, size), Metric = "ms/step (best)", Unit = "ms",
+                    Value = best * 1e3, HigherIsBetter = false,
+                };
+                rows.Add(row.WithPeer(name, Peer.Get(peer, $"{opt}_{size}_best")));
+                rows.Add((row with { Metric = "ms/step (median)", Value = median * 1e3 }).WithPeer(name, Peer.Get(peer, $"{opt}_{size}_median")));
+            }
+        }
+
+        return rows;
+    }
+
+    private static string Case(string opt, bool flat, int size) =>
+        $"{Name(opt)} {Label(size)} ({(flat ? "flat arena" : "16 tensors")})";
+
+    private static string Name(string opt) => opt switch
+    {
+        "sgd" => "SGD momentum 0.9",
+        "adam" => "Adam",
+        _ => "AdamW",
+    };
+
+    private static string Label(int size) => size >= 1 << 20 ? $"{size >> 20}M" : $"{size >> 10}K";
+
+    private static (double Best, double Median) TimeOptimizer(string opt, bool flat, int size, int steps, TimeSpan budget)
+    {
+        var rng = new Rng(42);
+        var per = size / 16;
+        var parameters = new List<Parameter>();
+        for (var i = 0; i < 16; i++)
+        {
+            var p = new Parameter(per);
+            Fill(p.Span, rng);
+            p.Grad = new Tensor(per);
+            Fill(p.Grad.Span, rng);
+            parameters.Add(p);
+        }
+
+        if (flat)
+        {
+            ParameterArena.Flatten(parameters);
+        }
+
+        Optimizer optimizer = opt switch
+        {
+            "sgd" => new Sgd(parameters, new SgdOptions { LearningRate = 1e-3, Momentum = 0.9 }),
+            "adam" => new Adam(parameters, new AdamOptions { LearningRate = 1e-3 }),
+            _ => new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3 }),
+        };
+        var result = Measure.Time(optimizer.Step, warmup: 2, steps, budget);
+        parameters.Clear();
+        GC.Collect();
+        return result;
+    }
+
+    private static void Fill(Span<float> x, Rng rng)
+    {
+        // Cheap deterministic values (the step time does not depend on them).
+        var seed = (float)rng.NextDouble();
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = seed + ((i & 1023) * 1e-3f) - 0.5f;
+        }
+    }
+
+    private static double CopyBandwidth(int size, int reps, TimeSpan budget)
+    {
+        var src = new float[size];
+        var dst = new float[size];
+        src.AsSpan().Fill(1f);
+        dst.AsSpan().Clear();
+        var job = new CopyJob(src, dst);
+        var (best, _) = Measure.Time(() => ParallelRange.For(size, 1 << 16, job), warmup: 2, reps, budget);
+        return 2.0 * 4 * size / best / 1e9;
+    }
+
+    private sealed class CopyJob(float[] src, float[] dst) : IRangeJob
+    {
+        public void Execute(int start, int end) => src.AsSpan(start, end - start).CopyTo(dst.AsSpan(start, end - start));
+    }
+}

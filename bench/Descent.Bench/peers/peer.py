@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Descent benchmark peer: the same cases as bench/Descent.Bench, in PyTorch / numpy (OpenBLAS).
+
+Prints one JSON object on its last line. Run by the bench with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset.
+Usage: peer.py gemm|optim|train [--quick] [--sizes a,b,c]
+"""
+import json
+import os
+import sys
+import time
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+        for pool in threadpool_info():
+            if pool.get("internal_api") == "openblas":
+                return "OpenBLAS %s %s, %s threads" % (pool.get("version"), pool.get("architecture"), pool.get("num_threads"))
+        return "BLAS: " + ", ".join("%s %s" % (p.get("internal_api"), p.get("version")) for p in threadpool_info())
+    except Exception as exc:  # threadpoolctl missing: fall back to numpy's build config
+        try:
+            import numpy
+            cfg = numpy.__config__.get_info("openblas_info") if hasattr(numpy.__config__, "get_info") else {}
+            return "OpenBLAS (kernel unknown: %s)" % (cfg.get("libraries", exc),)
+        except Exception:
+            return "BLAS unknown"
+
+
+def best_median(fn, warmup, reps, budget):
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < reps and (len(times) < 3 or time.perf_counter() - start < budget):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return times[0], times[len(times) // 2]
+
+
+def arg(name, default):
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
+
+
+def gemm(quick):
+    import numpy as np
+    sizes = [int(s) for s in arg("--sizes", "256,512,1024,2048").split(",")]
+    out = {"numpy": np.__version__, "blas": blas_info(), "budget": 0}
+    rng = np.random.default_rng(0)
+    for n in sizes:
+        a = rng.standard_normal((n, n), dtype=np.float32)
+        b = rng.standard_normal((n, n), dtype=np.float32)
+        c = np.empty((n, n), dtype=np.float32)
+        reps = max(5, int((0.5e9 if quick else 4e9) / (2.0 * n ** 3)))
+        best, _ = best_median(lambda: np.matmul(a, b, out=c), 2, reps, 1.0 if quick else 4.0)
+        out["gemm_%d" % n] = 2.0 * n ** 3 / best / 1e9
+    return out
+
+
+def optim(quick):
+    import torch
+    sizes = [int(s) for s in arg("--sizes", "1048576,16777216,67108864").split(",")]
+    steps = int(arg("--steps", "10" if quick else "30"))
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+           "malloc_tuned": "MALLOC_MMAP_THRESHOLD_" in os.environ}
+    torch.manual_seed(0)
+    for size in sizes:
+        per = size // 16
+        for name in ("sgd", "adam", "adamw"):
+            params = [torch.nn.Parameter(torch.randn(per)) for _ in range(16)]
+            for p in params:
+                p.grad = torch.randn(per)
+            if name == "sgd":
+                opt = torch.optim.SGD(params, lr=1e-3, momentum=0.9)
+            elif name == "adam":
+                opt = torch.optim.Adam(params, lr=1e-3)
+            else:
+                opt = torch.optim.AdamW(params, lr=1e-3)
+            best, median = best_median(opt.step, 2, steps, 3.0 if quick else 10.0)
+            out["%s_%d_best" % (name, size)] = best * 1e3
+            out["%s_%d_median" % (name, size)] = median * 1e3
+            del opt, params
+    return out
+
+
+def train(quick):
+    import torch
+    import torch.nn as nn
+    torch.manual_seed(0)
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_info()}
+    blocks = 3 if quick else 7
+
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randn(128, 784)
+    y = torch.randint(0, 10, (128,))
+
+    def mlp_steps(k):
+        def run():
+            for _ in range(k):
+                opt.zero_grad()
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+        return run
+    k = 10 if quick else 30
+    best, _ = best_median(mlp_steps(k), 1, blocks, 5.0 if quick else 20.0)
+    out["mlp_samples_per_s"] = 128 * k / best
+
+    tiny = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+    opt2 = torch.optim.Adam(tiny.parameters(), lr=1e-3)
+    mse = nn.MSELoss()
+    xt = torch.randn(256, 2)
+    yt = torch.randn(256, 1)
+
+    def tiny_steps(k):
+        def run():
+            for _ in range(k):
+                opt2.zero_grad()
+                loss = mse(tiny(xt), yt)
+                loss.backward()
+                opt2.step()
+        return run
+    k = 200 if quick else 1000
+    best, _ = best_median(tiny_steps(k), 1, blocks, 5.0 if quick else 20.0)
+    out["tiny_steps_per_s"] = k / best
+    return out
+
+
+def main():
+    suite = sys.argv[1]
+    quick = "--quick" in sys.argv
+    result = {"gemm": gemm, "optim": optim, "train": train}[suite](quick)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
