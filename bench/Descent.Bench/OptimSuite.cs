@@ -19,7 +19,7 @@ internal static class OptimSuite
         var steps = quick ? 10 : 30;
         var budget = TimeSpan.FromSeconds(quick ? 2 : 8);
         var rows = new List<BenchRow>();
-        var descent = new List<(string Opt, int Size, double Best, double Median)>();
+        var descent = new List<(string Opt, bool Flat, int Size, double Best, double Median)>();
         foreach (var size in Sizes)
         {
             var copy = CopyBandwidth(size, steps, budget);
@@ -30,21 +30,24 @@ internal static class OptimSuite
             });
             foreach (var opt in new[] { "sgd", "adam", "adamw" })
             {
-                var (best, median) = TimeOptimizer(opt, size, steps, budget);
-                descent.Add((opt, size, best, median));
-                var bytes = (opt == "sgd" ? 20.0 : 28.0) * size;
-                var gbs = bytes / best / 1e9;
-                log($"{opt} {Label(size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s (copy {copy:F1})");
-                rows.Add(new BenchRow
+                foreach (var flat in new[] { true, false })
                 {
-                    Suite = "optim", Case = $"{Name(opt)} {Label(size)}", Metric = "effective bandwidth (best)", Unit = "GB/s",
-                    Value = gbs, Note = $"{gbs / copy * 100:F0}% of copy bandwidth {copy:F1} GB/s",
-                });
-                rows.Add(new BenchRow
-                {
-                    Suite = "optim", Case = $"{Name(opt)} {Label(size)}", Metric = "fraction of copy bandwidth", Unit = "x",
-                    Value = gbs / copy,
-                });
+                    var (best, median) = TimeOptimizer(opt, flat, size, steps, budget);
+                    descent.Add((opt, flat, size, best, median));
+                    var bytes = (opt == "sgd" ? 20.0 : 28.0) * size;
+                    var gbs = bytes / best / 1e9;
+                    log($"{Case(opt, flat, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s (copy {copy:F1})");
+                    rows.Add(new BenchRow
+                    {
+                        Suite = "optim", Case = Case(opt, flat, size), Metric = "effective bandwidth (best)", Unit = "GB/s",
+                        Value = gbs, Note = $"{gbs / copy * 100:F0}% of copy bandwidth {copy:F1} GB/s",
+                    });
+                    rows.Add(new BenchRow
+                    {
+                        Suite = "optim", Case = Case(opt, flat, size), Metric = "fraction of copy bandwidth", Unit = "x",
+                        Value = gbs / copy,
+                    });
+                }
             }
         }
 
@@ -55,11 +58,11 @@ internal static class OptimSuite
             log($"running PyTorch peer ({variant})");
             var (peer, error) = Peer.Run("optim", arguments, env);
             var name = error ?? $"torch {Peer.Text(peer, "torch", "?")} for-loop, {variant}";
-            foreach (var (opt, size, best, median) in descent)
+            foreach (var (opt, flat, size, best, median) in descent)
             {
                 var row = new BenchRow
                 {
-                    Suite = "optim", Case = $"{Name(opt)} {Label(size)}", Metric = "ms/step (best)", Unit = "ms",
+                    Suite = "optim", Case = Case(opt, flat, size), Metric = "ms/step (best)", Unit = "ms",
                     Value = best * 1e3, HigherIsBetter = false,
                 };
                 rows.Add(row.WithPeer(name, Peer.Get(peer, $"{opt}_{size}_best")));
@@ -70,6 +73,9 @@ internal static class OptimSuite
         return rows;
     }
 
+    private static string Case(string opt, bool flat, int size) =>
+        $"{Name(opt)} {Label(size)} ({(flat ? "flat arena" : "16 tensors")})";
+
     private static string Name(string opt) => opt switch
     {
         "sgd" => "SGD momentum 0.9",
@@ -79,7 +85,7 @@ internal static class OptimSuite
 
     private static string Label(int size) => size >= 1 << 20 ? $"{size >> 20}M" : $"{size >> 10}K";
 
-    private static (double Best, double Median) TimeOptimizer(string opt, int size, int steps, TimeSpan budget)
+    private static (double Best, double Median) TimeOptimizer(string opt, bool flat, int size, int steps, TimeSpan budget)
     {
         var rng = new Rng(42);
         var per = size / 16;
@@ -91,6 +97,11 @@ internal static class OptimSuite
             p.Grad = new Tensor(per);
             Fill(p.Grad.Span, rng);
             parameters.Add(p);
+        }
+
+        if (flat)
+        {
+            ParameterArena.Flatten(parameters);
         }
 
         Optimizer optimizer = opt switch

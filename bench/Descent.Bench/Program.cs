@@ -11,6 +11,15 @@ if (args.Length > 0 && args[0] == "gemm-tune")
 }
 
 var quick = args.Contains("--quick");
+var threadsAt = Array.IndexOf(args, "--threads");
+if (threadsAt >= 0 && threadsAt + 1 < args.Length)
+{
+    var threads = int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture);
+    Descent.Numerics.Gemm.MaxWorkers = threads;
+    Descent.Numerics.ParallelRange.MaxWorkers = threads;
+    args = args.Where((_, i) => i != threadsAt && i != threadsAt + 1).ToArray();
+}
+
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 if (suites.Count == 0 || suites.Contains("all"))
 {

@@ -47,6 +47,8 @@ public static class Program
         };
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
+        root.Subcommands.Add(TransferCommands.CreatePretrain(context));
+        root.Subcommands.Add(TransferCommands.CreateFinetune(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));

@@ -9,12 +9,12 @@ namespace Descent.Numerics;
 /// into MR-high panels, and the micro-kernel computes MR×NR tiles from them. Packing reads op(A) and op(B)
 /// straight from the stored matrices, so transposes are never materialized.
 /// </summary>
-/// <remarks>Work is split over rows of C (tiles of MR) when there are enough of them, otherwise over the
-/// NR-wide column panels (each worker then packs its own panels and the whole of A). One instance runs one
-/// multiplication at a time; <see cref="Gemm"/> keeps one per calling thread.</remarks>
+/// <remarks>Work is split over the NR-wide column panels of each NC block: each part packs its own panels and
+/// the whole of A, so parts never wait for each other (a row split sharing packed B would need barriers, which
+/// stall badly when a core is taken by another process). One instance runs one multiplication at a time;
+/// <see cref="Gemm"/> keeps one per calling thread.</remarks>
 internal sealed unsafe class GemmPacked : IWorkerJob
 {
-    private readonly SpinBarrier barrier = new();
     private delegate*<int, float*, float*, float*, nint, float, float, void> kernel;
     private int mr;
     private int nr;
@@ -35,7 +35,6 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     private nint ldb;
     private nint ldc;
     private float* packB;
-    private bool splitRows;
 
     [ThreadStatic]
     private static GemmPacked? perThread;
@@ -68,8 +67,6 @@ internal sealed unsafe class GemmPacked : IWorkerJob
         job.ldc = ldc;
 
         var workers = (long)m * n * k >= ParallelThreshold ? maxWorkers : 1;
-        var mTiles = (m + job.mr - 1) / job.mr;
-        job.splitRows = mTiles >= 4 * workers;
         job.packB = GemmScratch.PackB(job.kcBlock * job.ncBlock);
         try
         {
@@ -124,20 +121,11 @@ internal sealed unsafe class GemmPacked : IWorkerJob
         var tileAligned = (float*)(((nint)tile + 63) & ~(nint)63);
         var packA = GemmScratch.PackA(mcBlock * kcBlock);
 
-        // Rows of C this worker computes, and whether it packs only its own B panels.
-        int rowStart = 0, rowEnd = m;
-        var sharedB = workers == 1 || splitRows;
-        if (workers > 1 && splitRows)
-        {
-            var mTiles = (m + mr - 1) / mr;
-            var t0 = (int)((long)mTiles * worker / workers);
-            var t1 = (int)((long)mTiles * (worker + 1) / workers);
-            rowStart = Math.Min(m, t0 * mr);
-            rowEnd = Math.Min(m, t1 * mr);
-        }
-
+        // Each part packs its own B panels (the caller's buffer when it runs alone) and all rows of A.
+        const int rowStart = 0;
+        var rowEnd = m;
+        var sharedB = workers == 1;
         var myPackB = sharedB ? packB : GemmScratch.PackB(kcBlock * ncBlock);
-        var first = true;
         for (var jc = 0; jc < n; jc += ncBlock)
         {
             var nc = Math.Min(ncBlock, n - jc);
@@ -152,24 +140,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
             for (var pc = 0; pc < k; pc += kcBlock)
             {
                 var kc = Math.Min(kcBlock, k - pc);
-                if (sharedB)
-                {
-                    if (!first)
-                    {
-                        barrier.SignalAndWait(workers); // everyone is done with the previous panel
-                    }
-
-                    var p0 = (int)((long)panels * worker / workers);
-                    var p1 = (int)((long)panels * (worker + 1) / workers);
-                    PackB(myPackB, pc, jc, kc, nc, p0, p1);
-                    barrier.SignalAndWait(workers);
-                }
-                else
-                {
-                    PackB(myPackB, pc, jc, kc, nc, panelStart, panelEnd);
-                }
-
-                first = false;
+                PackB(myPackB, pc, jc, kc, nc, panelStart, panelEnd);
                 var betaEff = pc == 0 ? beta : 1f;
                 for (var ic = rowStart; ic < rowEnd; ic += mcBlock)
                 {

@@ -7,8 +7,10 @@ namespace Descent.Numerics;
 /// thread, run one <see cref="IWorkerJob"/> at a time. Hand-off is spin-then-wait on both sides, so a
 /// steady stream of jobs neither allocates nor sleeps; idle workers block after a short spin.
 /// </summary>
-/// <remarks>A job submitted while the pool is busy (a nested call, or another thread's job) runs inline
-/// on the caller as a single worker, so callers must use the <c>workers</c> value they are given.</remarks>
+/// <remarks>A job is split into <c>workers</c> independent parts; the caller runs part 0 and then any part
+/// that no pool thread has claimed yet, so a descheduled worker on a busy machine never stalls the caller
+/// (parts must therefore not wait for each other). A job submitted while the pool is busy (a nested call,
+/// or another thread's job) runs inline on the caller as a single part.</remarks>
 internal sealed class WorkerPool
 {
     private const int IdleSpinIterations = 2000;
@@ -20,6 +22,7 @@ internal sealed class WorkerPool
     private int jobWorkers;
     private int generation;
     private int pending;
+    private int nextPart;
     private int sleepers;
     private int busy;
     private ExceptionDispatchInfo? failure;
@@ -67,6 +70,7 @@ internal sealed class WorkerPool
             job = work;
             jobWorkers = workers;
             failure = null;
+            Volatile.Write(ref nextPart, 1); // part 0 is the caller's
             Volatile.Write(ref pending, workers - 1);
             Interlocked.Increment(ref generation);
             if (Volatile.Read(ref sleepers) > 0)
@@ -80,6 +84,20 @@ internal sealed class WorkerPool
             try
             {
                 work.Execute(0, workers);
+
+                // Parts that no worker has claimed yet (a descheduled worker on a busy machine) run here.
+                int part;
+                while ((part = Interlocked.Increment(ref nextPart) - 1) < workers)
+                {
+                    try
+                    {
+                        work.Execute(part, workers);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref pending);
+                    }
+                }
             }
             finally
             {
@@ -165,11 +183,12 @@ internal sealed class WorkerPool
             seen = Volatile.Read(ref generation);
             var work = job;
             var workers = jobWorkers;
-            if (work is not null && index < workers)
+            int part;
+            while (work is not null && (part = Interlocked.Increment(ref nextPart) - 1) < workers)
             {
                 try
                 {
-                    work.Execute(index, workers);
+                    work.Execute(part, workers);
                 }
                 catch (Exception ex)
                 {

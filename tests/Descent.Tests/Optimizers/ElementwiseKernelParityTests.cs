@@ -91,6 +91,7 @@ public sealed class ElementwiseKernelParityTests
     [Theory]
     [InlineData(KernelPolicy.ParallelThreshold - 1)]
     [InlineData(KernelPolicy.ParallelThreshold)]
+    [InlineData(KernelPolicy.ParallelThreshold + 1)]
     [InlineData(KernelPolicy.ParallelThreshold + 37)]
     [InlineData((3 * KernelPolicy.MinChunk) + 65)]
     public void ParallelSplitEqualsReference(int n)

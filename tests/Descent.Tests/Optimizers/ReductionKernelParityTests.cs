@@ -36,6 +36,7 @@ public sealed class ReductionKernelParityTests
     }
 
     [Theory]
+    [InlineData(KernelPolicy.ParallelThreshold + 1)]
     [InlineData(KernelPolicy.ParallelThreshold + 37)]
     [InlineData((3 * KernelPolicy.MinChunk) + 65)]
     public void LambParallelSplit(int n)

@@ -1,0 +1,66 @@
+using Descent.Cli;
+using Descent.Cli.Commands;
+using Descent.Cli.Transfer;
+
+namespace Descent.Tests.Cli;
+
+public sealed class TransferCommandTests : IDisposable
+{
+    private readonly string output = Path.Combine(Path.GetTempPath(), "descent-transfer-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, true);
+        }
+    }
+
+    [Fact]
+    public void SmallTransferRunPrintsTheTableAndWritesChartAndResults()
+    {
+        var writer = new StringWriter();
+        var context = CliContext.ForWriters(writer, new StringWriter(), 200);
+        var settings = new TransferSettings
+        {
+            DataDirectory = Path.Combine(Infrastructure.Golden.RepositoryRoot, DataCommand.SubsetFolder),
+            OutputDirectory = output,
+            Optimizers = ["adamw"],
+            PretrainEpochs = 1,
+            PretrainPerClass = 40,
+            Epochs = 2,
+            LabelsPerClass = 10,
+            TestPerClass = 10,
+        };
+        Assert.Equal(ExitCodes.Success, TransferCommands.Execute(context, settings));
+        var text = writer.ToString();
+        Assert.Contains("pretrained", text, StringComparison.Ordinal);
+        Assert.Contains("scratch", text, StringComparison.Ordinal);
+        Assert.Contains("Test accuracy", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "transfer.png")));
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        Assert.Equal(1 + 4, csv.Length);
+        Assert.True(File.Exists(Path.Combine(output, "pretrain", "best.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "runs", "adamw-finetuned", "last.safetensors")));
+    }
+
+    [Fact]
+    public void UnknownOptimizerIsAClearError()
+    {
+        var model = Descent.Training.SmallCnn.Create(5, new Rng(1), 8);
+        var e = Assert.Throws<CliException>(() => TransferExperiment.CreateOptimizer("nadamx", model, null));
+        Assert.Contains("sgd-momentum", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FinetuneHelpNamesTheOptions()
+    {
+        var writer = new StringWriter();
+        Program.Run(["finetune", "--help"], CliContext.ForWriters(writer, new StringWriter(), 200));
+        var text = writer.ToString();
+        foreach (var option in new[] { "--optimizer", "--lr", "--epochs", "--seed", "--freeze", "--resume", "--out", "--data" })
+        {
+            Assert.Contains(option, text, StringComparison.Ordinal);
+        }
+    }
+}
