@@ -15,6 +15,8 @@ namespace Descent.Optimizers;
 /// amsgrad: v_max = max(v_max, v), used instead of v
 /// p = p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
 /// </code>
+/// <para>ε placement follows <c>EpsilonConvention</c> (<see cref="AdamEpsilonConvention"/>): PyTorch's (default),
+/// Keras / scikit-learn's "epsilon hat", or Optax's eps_root inside the root.</para>
 /// <para>Defaults: lr 1e-3, β = (0.9, 0.999), ε 1e-8, weight decay 0 (see <see cref="AdamOptions"/>).
 /// Paper: Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; AMSGrad: Reddi et al.,
 /// "On the Convergence of Adam and Beyond", ICLR 2018. State: <c>exp_avg</c>, <c>exp_avg_sq</c>
@@ -54,7 +56,7 @@ public sealed class Adam : Optimizer<AdamOptions, AdamState>
         }
 
         var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
-            options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step);
+            options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
         job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq, s, KernelPath);
     }
 }

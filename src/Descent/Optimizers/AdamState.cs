@@ -1,7 +1,7 @@
 namespace Descent.Optimizers;
 
 /// <summary>
-/// Adam's and AdamW's state of one parameter: the first and second moment averages, and the running
+/// The state of one parameter of Adam, AdamW and RAdam: the first and second moment averages, and the running
 /// maximum of the second moment only with AMSGrad — 8 bytes per parameter otherwise.
 /// </summary>
 public sealed class AdamState : ParameterState

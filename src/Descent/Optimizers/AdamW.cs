@@ -15,6 +15,8 @@ namespace Descent.Optimizers;
 /// amsgrad: v_max = max(v_max, v), used instead of v
 /// p = p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
 /// </code>
+/// <para>ε placement follows <c>EpsilonConvention</c> (<see cref="AdamEpsilonConvention"/>): PyTorch's (default),
+/// Keras / scikit-learn's "epsilon hat", or Optax's eps_root inside the root.</para>
 /// <para>Defaults: lr 1e-3, β = (0.9, 0.999), ε 1e-8, weight decay 1e-2 (see <see cref="AdamWOptions"/>).
 /// Paper: Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019. The decay is multiplied
 /// by the learning rate, as in PyTorch and Optax. State as <see cref="Adam"/>.</para>
@@ -53,7 +55,7 @@ public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
         }
 
         var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
-            options.WeightDecay, decoupled: true, options.Amsgrad, options.Maximize, state.Step);
+            options.WeightDecay, decoupled: true, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
         job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq, s, KernelPath);
     }
 }

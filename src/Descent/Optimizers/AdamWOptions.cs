@@ -22,6 +22,16 @@ public sealed record AdamWOptions : OptimizerOptions
     /// <c>weight_decay</c>); finite, ≥ 0.</summary>
     public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); } = 1e-2;
 
+    /// <summary>Where <see cref="Eps"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
+    /// scikit-learn's "epsilon hat" on the uncorrected √v, or Optax's eps_root inside the root (see
+    /// <see cref="AdamEpsilonConvention"/>).</summary>
+    public AdamEpsilonConvention EpsilonConvention
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(EpsilonConvention), value, $"{nameof(EpsilonConvention)} must be one of {string.Join(", ", Enum.GetNames<AdamEpsilonConvention>())}, got {value}");
+    }
+
     /// <summary>Use the running maximum of the second moment (PyTorch: <c>amsgrad</c>).</summary>
     public bool Amsgrad { get; init; }
 

@@ -15,6 +15,9 @@ namespace Descent.Optimizers;
 ///            g = nesterov ? g + μ·b : b
 /// p = p − lr·g
 /// </code>
+/// <para>With <see cref="SgdOptions.MomentumConvention"/> = <see cref="SgdMomentumConvention.Sutskever"/> the
+/// Keras / scikit-learn form runs instead: <c>v = μ·v − lr·g; p += v</c> (Nesterov: <c>p += μ·v − lr·g</c>),
+/// v starting at zero and stored as <c>momentum_buffer</c>.</para>
 /// <para>Defaults: lr 1e-3, momentum 0, dampening 0, weight decay 0 (see <see cref="SgdOptions"/>).
 /// Nesterov momentum: Sutskever et al., "On the importance of initialization and momentum in deep learning",
 /// ICML 2013. State per parameter: <c>momentum_buffer</c> (4 bytes/parameter with momentum, none without).</para>
@@ -22,6 +25,7 @@ namespace Descent.Optimizers;
 public sealed class Sgd : Optimizer<SgdOptions, SgdState>
 {
     private readonly SgdKernel.Job job = new();
+    private readonly SutskeverSgdKernel.Job sutskeverJob = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Sgd(IEnumerable<Parameter> parameters, SgdOptions? options = null)
@@ -44,6 +48,19 @@ public sealed class Sgd : Optimizer<SgdOptions, SgdState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, SgdState state, SgdOptions options)
     {
+        if (options.MomentumConvention == SgdMomentumConvention.Sutskever && options.Momentum != 0)
+        {
+            // The velocity starts at zero (not at the first gradient) and carries the learning rate.
+            var v = state.MomentumBuffer ??= new Tensor(parameter.Shape);
+            var ss = new SutskeverSgdKernel.Scalars((float)-options.LearningRate, (float)options.Momentum,
+                (float)options.WeightDecay, options.Nesterov, options.Maximize);
+            sutskeverJob.P = parameter;
+            sutskeverJob.G = grad;
+            sutskeverJob.V = v;
+            SutskeverSgdKernel.Run(KernelPath, parameter.Span, grad.Span, v.Span, ss, sutskeverJob);
+            return;
+        }
+
         var first = false;
         if (options.Momentum != 0 && state.MomentumBuffer is null)
         {

@@ -24,6 +24,15 @@ public sealed record SgdOptions : OptimizerOptions
     /// <summary>Maximize the objective instead of minimizing it (PyTorch: <c>maximize</c>).</summary>
     public bool Maximize { get; init; }
 
+    /// <summary>The momentum form: PyTorch's <c>b = μb + g; p −= lr·b</c> (default) or the Sutskever / Keras /
+    /// scikit-learn velocity <c>v = μv − lr·g; p += v</c> (see <see cref="SgdMomentumConvention"/>).</summary>
+    public SgdMomentumConvention MomentumConvention
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(MomentumConvention), value, $"{nameof(MomentumConvention)} must be one of {string.Join(", ", Enum.GetNames<SgdMomentumConvention>())}, got {value}");
+    }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -32,6 +41,12 @@ public sealed record SgdOptions : OptimizerOptions
             throw new ArgumentException(
                 $"Nesterov momentum requires Momentum > 0 and Dampening = 0, got Momentum = {Check.Fmt(Momentum)}, " +
                 $"Dampening = {Check.Fmt(Dampening)}", nameof(Nesterov));
+        }
+
+        if (MomentumConvention == SgdMomentumConvention.Sutskever && Dampening != 0)
+        {
+            throw new ArgumentException(
+                $"the Sutskever momentum form has no dampening; Dampening must be 0, got {Check.Fmt(Dampening)}", nameof(Dampening));
         }
     }
 }

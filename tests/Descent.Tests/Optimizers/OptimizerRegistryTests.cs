@@ -27,6 +27,12 @@ public sealed class OptimizerRegistryTests
         return d;
     }
 
+    private static readonly HashSet<(string, string)> StrictlyPositive =
+    [
+        ("adafactor", "min_dim_size_to_factor"), ("adafactor", "decay_rate"), ("adafactor", "clipping_threshold"),
+        ("yogi", "initial_accumulator_value"), ("schedulefree_adamw", "beta1"),
+    ];
+
     [Theory]
     [MemberData(nameof(Names))]
     public void CreatesWithDefaultsAndWithEveryDeclaredName(string name)
@@ -34,8 +40,9 @@ public sealed class OptimizerRegistryTests
         var p = new Parameter(4);
         Assert.NotNull(OptimizerRegistry.Create(name, [p]));
         var d = OptimizerRegistry.Get(name);
-        // A value that is valid for every kind of hyperparameter (flags 0/1, rates, decays in [0, 1)).
-        var all = d.HyperparameterNames.ToDictionary(h => h, h => 0.0);
+        // A value that is valid for every kind of hyperparameter (flags 0/1, rates, decays in [0, 1)); the few
+        // that must be strictly positive (Adafactor's sizes and rates, Yogi's accumulator, Schedule-Free's b1) get 1.
+        var all = d.HyperparameterNames.ToDictionary(h => h, h => StrictlyPositive.Contains((name, h)) ? 1.0 : 0.0);
         Assert.NotNull(OptimizerRegistry.Create(name, [new Parameter(4)], all));
     }
 

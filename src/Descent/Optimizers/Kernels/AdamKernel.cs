@@ -51,7 +51,7 @@ public static class AdamKernel
                 maxExpAvgSq[i] = v;
             }
 
-            var denom = (MathF.Sqrt(v) / s.BiasCorrection2Sqrt) + s.Eps;
+            var denom = (MathF.Sqrt(v + s.EpsInsideRoot) / s.BiasCorrection2Sqrt) + s.Eps;
             param[i] = p + (s.NegStepSize * m / denom);
         }
     }
@@ -108,6 +108,7 @@ public static class AdamKernel
         var c2 = TOps.Splat(s.OneMinusBeta2);
         var bc2 = TOps.Splat(s.BiasCorrection2Sqrt);
         var eps = TOps.Splat(s.Eps);
+        var epsIn = TOps.Splat(s.EpsInsideRoot);
         var step = TOps.Splat(s.NegStepSize);
         var wd = TOps.Splat(s.WeightDecay);
         var decay = TOps.Splat(s.DecayFactor);
@@ -141,7 +142,7 @@ public static class AdamKernel
                 TOps.Store(vv, ref vm, k);
             }
 
-            var denom = TOps.Add(TOps.Div(TOps.Sqrt(vv), bc2), eps);
+            var denom = TOps.Add(TOps.Div(TOps.Sqrt(TOps.Add(vv, epsIn)), bc2), eps);
             TOps.Store(TOps.Add(pv, TOps.Div(TOps.Mul(step, mv), denom)), ref p, k);
         }
 

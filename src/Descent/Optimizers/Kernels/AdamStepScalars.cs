@@ -18,8 +18,12 @@ public readonly record struct AdamStepScalars
     /// <summary>√(1 − β2ᵗ).</summary>
     public float BiasCorrection2Sqrt { get; init; }
 
-    /// <summary>ε, added outside the square root.</summary>
+    /// <summary>ε, added outside the square root (per step for <see cref="AdamEpsilonConvention.EpsilonHat"/>).</summary>
     public float Eps { get; init; }
+
+    /// <summary>Added to v inside the square root: ε·(1 − β₂ᵗ) for <see cref="AdamEpsilonConvention.InsideRoot"/>
+    /// (√(v + ε·bc₂)/√bc₂ = √(v̂ + ε)); 0 otherwise, which leaves every value bit-identical.</summary>
+    public float EpsInsideRoot { get; init; }
 
     /// <summary>−lr / (1 − β1ᵗ).</summary>
     public float NegStepSize { get; init; }
@@ -42,7 +46,8 @@ public readonly record struct AdamStepScalars
     /// <summary>Computes the constants for step <paramref name="step"/> (1-based).</summary>
     public static AdamStepScalars Create(
         double learningRate, double beta1, double beta2, double eps, double weightDecay,
-        bool decoupled, bool amsgrad, bool maximize, long step)
+        bool decoupled, bool amsgrad, bool maximize, long step,
+        AdamEpsilonConvention epsilonConvention = AdamEpsilonConvention.PyTorch)
     {
         var bc1 = 1 - Math.Pow(beta1, step);
         var bc2 = 1 - Math.Pow(beta2, step);
@@ -52,7 +57,13 @@ public readonly record struct AdamStepScalars
             Beta2 = (float)beta2,
             OneMinusBeta2 = (float)(1 - beta2),
             BiasCorrection2Sqrt = (float)Math.Sqrt(bc2),
-            Eps = (float)eps,
+            Eps = epsilonConvention switch
+            {
+                AdamEpsilonConvention.EpsilonHat => (float)(eps / Math.Sqrt(bc2)),
+                AdamEpsilonConvention.InsideRoot => 0f,
+                _ => (float)eps,
+            },
+            EpsInsideRoot = epsilonConvention == AdamEpsilonConvention.InsideRoot ? (float)(eps * bc2) : 0f,
             NegStepSize = (float)-(learningRate / bc1),
             WeightDecay = decoupled ? 0f : (float)weightDecay,
             DecayFactor = decoupled ? (float)(1 - (learningRate * weightDecay)) : 1f,
