@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Numerics;
 
@@ -270,6 +271,24 @@ internal sealed unsafe class GemmPacked : IWorkerJob
                         {
                             dp[j] = 0f;
                         }
+                    }
+                }
+            }
+            else if (cols == nr && nr % 8 == 0 && Avx2.IsSupported && ldb * nr <= int.MaxValue)
+            {
+                // op(B) = Bᵀ: gather each packed row (NR columns of B's rows at one p) 8 at a time, so that the
+                // stores stay contiguous instead of striding NR floats per element.
+                var index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)ldb;
+                var src = b + ((j0 + c0) * ldb) + p0;
+                var step8 = 8 * ldb;
+                for (var p = 0; p < kc; p++)
+                {
+                    var dp = d + (p * nr);
+                    var sp = src + p;
+                    for (var q = 0; q < nr; q += 8)
+                    {
+                        Vector256.Store(Avx2.GatherVector256(sp, index, 4), dp + q);
+                        sp += step8;
                     }
                 }
             }

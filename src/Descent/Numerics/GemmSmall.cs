@@ -42,6 +42,34 @@ internal static unsafe class GemmSmall
             return;
         }
 
+        if (transA && !transB && m > n)
+        {
+            // Aᵀ·B with a short output row (e.g. a weight gradient [out, in] with in ≪ out): accumulate Cᵀ in
+            // scratch so that each update runs along a contiguous row of A (length m) instead of C's short rows.
+            var ct = GemmScratch.Small(m * n);
+            new Span<float>(ct, m * n).Clear();
+            for (var p = 0; p < k; p++)
+            {
+                var ar = a + (p * lda);
+                var br = b + (p * ldb);
+                for (var j = 0; j < n; j++)
+                {
+                    Axpy(br[j], ar, ct + (j * m), m);
+                }
+            }
+
+            for (var i = 0; i < m; i++)
+            {
+                var cr = c + (i * ldc);
+                for (var j = 0; j < n; j++)
+                {
+                    cr[j] = beta == 0f ? alpha * ct[(j * m) + i] : (alpha * ct[(j * m) + i]) + (beta * cr[j]);
+                }
+            }
+
+            return;
+        }
+
         var bb = b;
         var ldbb = ldb;
         if (transB)

@@ -46,10 +46,25 @@ internal sealed class LinearOp : Node
         if (bias is not null)
         {
             var sb = bias.Span;
-            for (var r = 0; r < rows; r++)
+            if (outF < 16)
             {
-                var row = sy.Slice(r * outF, outF);
-                TensorPrimitives.Add(row, sb, row);
+                // Narrow outputs: a plain loop beats one vectorized call per row.
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = sy.Slice(r * outF, outF);
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        row[j] += sb[j];
+                    }
+                }
+            }
+            else
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = sy.Slice(r * outF, outF);
+                    TensorPrimitives.Add(row, sb, row);
+                }
             }
         }
 
@@ -92,9 +107,23 @@ internal sealed class LinearOp : Node
             var buffer = ArrayPoolBuffer.Rent(outF);
             var gb = buffer.AsSpan(0, outF);
             gb.Clear();
-            for (var r = 0; r < rows; r++)
+            if (outF < 16)
             {
-                TensorPrimitives.Add(gb, gradOutput.Slice(r * outF, outF), gb);
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = gradOutput.Slice(r * outF, outF);
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        gb[j] += row[j];
+                    }
+                }
+            }
+            else
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    TensorPrimitives.Add(gb, gradOutput.Slice(r * outF, outF), gb);
+                }
             }
 
             b.AccumulateGrad(gb);
