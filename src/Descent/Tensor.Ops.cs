@@ -21,6 +21,9 @@ public partial class Tensor
     /// <summary>The transpose of a 2-D tensor; same as <see cref="Transpose"/>.</summary>
     public Tensor T() => TransposeOp.Forward(this);
 
+    /// <summary>Permutes the axes (like <c>torch.permute</c>): output axis i is input axis <paramref name="axes"/>[i]. Copies.</summary>
+    public Tensor Permute(params ReadOnlySpan<int> axes) => PermuteOp.Forward(this, axes);
+
     // ---------------- element-wise arithmetic (NumPy broadcasting) ----------------
 
     /// <summary>this + <paramref name="other"/>, broadcasting.</summary>
