@@ -5,6 +5,9 @@ namespace Descent.Checkpoints;
 /// temporary file in the same folder, is flushed to disk (<see cref="FileStream.Flush(bool)"/> with
 /// <c>true</c>), and then renamed over the target in one step. Readers see either the old file or the new one.
 /// </summary>
+/// <remarks>A crash can leave a hidden temporary file (<c>.NAME.PID.GUID.tmp</c>) beside the target; it is never
+/// read. For tests only, the internal environment variable <c>DESCENT_TEST_CRASH_IN_WRITE</c> (<c>N</c> or
+/// <c>N:BYTES</c>, or <c>N:BYTES:NAME</c> to count only writes to files named NAME) kills the process in the middle of its N-th atomic write.</remarks>
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> atomically with the content produced by <paramref name="write"/>.</summary>
@@ -18,9 +21,19 @@ public static class AtomicFile
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
+            var crashAfter = CrashInjection.NextWriteLimit(full);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(stream);
+                if (crashAfter >= 0)
+                {
+                    using var crashing = CrashInjection.Wrap(stream, crashAfter);
+                    write(crashing);
+                }
+                else
+                {
+                    write(stream);
+                }
+
                 stream.Flush(flushToDisk: true);
             }
 

@@ -7,6 +7,7 @@ using Descent.Data;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
+using Descent.Schedulers;
 
 namespace Descent.Training;
 
@@ -19,7 +20,7 @@ namespace Descent.Training;
 /// <remarks>
 /// <para>A checkpoint holds the model's state_dict (tensor names prefixed <c>model.</c>;
 /// <c>num_batches_tracked</c> as I64 as in PyTorch), the optimizer's state (see
-/// <see cref="OptimizerCheckpoint"/>), and in the metadata entry <see cref="TrainerMetadataKey"/> the completed
+/// <see cref="OptimizerCheckpoint"/>) and the <see cref="Scheduler"/>'s, and in the metadata entry <see cref="TrainerMetadataKey"/> the completed
 /// epochs, the metrics history, the early-stopping counters and the state of every <see cref="Dropout"/>
 /// generator. It is written through a temporary file, flushed and renamed, so a crash at any moment leaves the
 /// previous checkpoint intact.</para>
@@ -55,6 +56,10 @@ public sealed class Trainer
 
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>A learning-rate schedule stepped once after every epoch (a <see cref="ReduceLROnPlateau"/> with the
+    /// validation loss, or the training loss without validation); saved in and restored from checkpoints.</summary>
+    public ILearningRateScheduler? Scheduler { get; init; }
 
     /// <summary>Called at the start of every epoch (0-based), e.g. for gradual unfreezing.</summary>
     public Action<int>? OnEpochStart { get; init; }
@@ -163,13 +168,26 @@ public sealed class Trainer
                 state.EpochsWithoutImprovement++;
             }
 
+            switch (Scheduler)
+            {
+                case ReduceLROnPlateau plateau:
+                    plateau.Step(valLoss ?? metrics.TrainLoss);
+                    break;
+                case LearningRateScheduler schedule:
+                    schedule.Step();
+                    break;
+            }
+
             if (dir is not null)
             {
-                WriteCheckpoint(LastPath(dir), state);
+                // best before last: a crash between the two writes resumes from the previous epoch and redoes this
+                // one, so best.safetensors can never miss an improvement that last.safetensors already records.
                 if (improved)
                 {
                     WriteCheckpoint(BestPath(dir), state);
                 }
+
+                WriteCheckpoint(LastPath(dir), state);
             }
 
             if (Options.EarlyStoppingPatience is { } patience && state.EpochsWithoutImprovement >= patience)
@@ -295,7 +313,7 @@ public sealed class Trainer
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        OptimizerCheckpoint.AddTo(tensors, metadata, Optimizer, Model.NamedParameters());
+        OptimizerCheckpoint.AddTo(tensors, metadata, Optimizer, Model.NamedParameters(), Scheduler);
         state.Generators = Model.NamedModules().Where(m => m.Module is Dropout)
             .ToDictionary(m => m.Name, m => SavedRng.From(((Dropout)m.Module).Rng.GetState()));
         state.Trainable = FineTuning.TrainableNames(Model).ToList();
@@ -314,7 +332,7 @@ public sealed class Trainer
         var state = JsonSerializer.Deserialize<SavedTrainer>(json, SavedTrainer.Json)
             ?? throw new CheckpointException($"{path}: empty '{TrainerMetadataKey}' metadata");
         LoadWeights(Model, path, strict: true);
-        OptimizerCheckpoint.LoadFrom(file, Optimizer, Model.NamedParameters());
+        OptimizerCheckpoint.LoadFrom(file, Optimizer, Model.NamedParameters(), Scheduler);
         foreach (var (name, module) in Model.NamedModules())
         {
             if (module is Dropout d && state.Generators.TryGetValue(name, out var rng))

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Data;
+using Descent.Optimizers;
+using Descent.Schedulers;
+using Descent.Training;
+
+namespace Descent.Cli.Commands;
+
+/// <summary>
+/// <c>descent train --out DIR [--epochs N] [--seed N] [--lr RATE] [--batch-size N] [--per-class N] [--resume]</c>
+/// (hidden, internal): a small, fast, deterministic training job — the small CNN (BatchNorm, dropout) on the
+/// built-in 8×8 digits with AdamW, a cosine schedule and seeded shuffling — checkpointing
+/// <c>last.safetensors</c> and <c>best.safetensors</c> into <c>--out</c> after every epoch. The crash-and-resume
+/// tests kill it mid-run and resume it with <c>--resume</c>. It prints <c>epoch E/N start</c> before each epoch
+/// and <c>done</c> at the end.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var epochs = CommonOptions.Epochs(6);
+        var seed = CommonOptions.Seed();
+        var lr = CommonOptions.LearningRate("AdamW learning rate (default 3e-3).");
+        var batch = CommonOptions.Integer("--batch-size", 32, min: 1, "Mini-batch size.");
+        var perClass = CommonOptions.Integer("--per-class", 100, min: 2, "Digits taken per class (20 % of them for validation).");
+        var output = CommonOptions.Out("descent-train", "Checkpoint folder (created if missing).");
+        var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
+        var command = new Command("train", "Train the small CNN on the built-in digits with checkpoints (internal: used by the crash/resume tests)")
+        {
+            epochs, seed, lr, batch, perClass, output, resume,
+        };
+        command.Hidden = true;
+        command.SetAction(parse => Execute(context, parse.GetValue(output)!, parse.GetValue(epochs), parse.GetValue(seed),
+            parse.GetValue(lr) ?? 3e-3, parse.GetValue(batch), parse.GetValue(perClass), parse.GetValue(resume)));
+        return command;
+    }
+
+    /// <summary>Runs the job; returns the exit code.</summary>
+    public static int Execute(CliContext context, string outDir, int epochs, int seed, double learningRate, int batchSize, int perClass, bool resume)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var s = (ulong)seed;
+        var (train, validation) = Datasets.Digits().Reshape(1, 8, 8).TakePerClass(perClass, s).Split(0.2, s + 1);
+        var model = SmallCnn.Create(10, new Rng(s + 2), imageSize: 8, dropout: 0.2, dropoutSeed: s + 3);
+        var optimizer = new AdamW(model.Parameters(), new AdamWOptions { LearningRate = learningRate, WeightDecay = 0.01 });
+        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = outDir, Resume = resume })
+        {
+            Scheduler = new CosineAnnealingLR(optimizer, epochs),
+            OnEpochStart = e =>
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));
+                context.Output.Flush();
+            },
+        };
+        var result = trainer.Fit(new DataLoader(train, batchSize, shuffle: true, seed: s + 4), validation);
+        if (result.DivergenceMessage is not null)
+        {
+            throw new CliException(result.DivergenceMessage);
+        }
+
+        var last = result.History.Count > 0 ? result.History[^1] : null;
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done: {result.History.Count} epochs ({result.ResumedFromEpoch} resumed), validation accuracy {last?.ValidationAccuracy:P1}; {Trainer.LastPath(outDir)}"));
+        return ExitCodes.Success;
+    }
+}
