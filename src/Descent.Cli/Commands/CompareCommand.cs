@@ -63,6 +63,9 @@ public static class CompareCommand
                                    $"(available: {string.Join(", ", Presets.Names)})");
         }
 
+        // The lab parallelizes across runs (--jobs); each run is single-threaded, so runs do not compete for
+        // cores inside a step, their timings are comparable, and results cannot depend on thread scheduling.
+        Descent.Numerics.ParallelRange.MaxWorkers = 1;
         var catalog = EngineCatalog.Instance;
         if (specPath is not null)
         {

@@ -19,10 +19,13 @@ internal sealed class WorkerPool
     private readonly int threadCount;
     private Thread[]? threads;
     private IWorkerJob? job;
-    private int jobWorkers;
     private int generation;
     private int pending;
-    private int nextPart;
+
+    // The claim word: generation (high 32 bits) | worker count (bits 16–31) | next part (bits 0–15).
+    // Workers claim parts with a compare-and-swap that checks the generation, so a worker that read the
+    // job of an older generation can never claim (and run the wrong job on) a part of a newer one.
+    private long claim;
     private int sleepers;
     private int busy;
     private ExceptionDispatchInfo? failure;
@@ -68,11 +71,11 @@ internal sealed class WorkerPool
         {
             EnsureStarted();
             job = work;
-            jobWorkers = workers;
             failure = null;
-            Volatile.Write(ref nextPart, 1); // part 0 is the caller's
+            var gen = generation + 1;
             Volatile.Write(ref pending, workers - 1);
-            Interlocked.Increment(ref generation);
+            Volatile.Write(ref claim, ((long)gen << 32) | ((long)workers << 16) | 1); // part 0 is the caller's
+            Interlocked.Exchange(ref generation, gen);
             if (Volatile.Read(ref sleepers) > 0)
             {
                 lock (gate)
@@ -87,7 +90,7 @@ internal sealed class WorkerPool
 
                 // Parts that no worker has claimed yet (a descheduled worker on a busy machine) run here.
                 int part;
-                while ((part = Interlocked.Increment(ref nextPart) - 1) < workers)
+                while (TryClaim(gen, out part, out _))
                 {
                     try
                     {
@@ -116,6 +119,26 @@ internal sealed class WorkerPool
         finally
         {
             Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Claims the next unclaimed part of generation <paramref name="gen"/>'s job, if any.</summary>
+    private bool TryClaim(int gen, out int part, out int workers)
+    {
+        while (true)
+        {
+            var v = Volatile.Read(ref claim);
+            workers = (int)((v >> 16) & 0xFFFF);
+            part = (int)(v & 0xFFFF);
+            if ((int)(v >> 32) != gen || part >= workers)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref claim, v + 1, v) == v)
+            {
+                return true;
+            }
         }
     }
 
@@ -182,9 +205,9 @@ internal sealed class WorkerPool
 
             seen = Volatile.Read(ref generation);
             var work = job;
-            var workers = jobWorkers;
             int part;
-            while (work is not null && (part = Interlocked.Increment(ref nextPart) - 1) < workers)
+            int workers;
+            while (work is not null && TryClaim(seen, out part, out workers))
             {
                 try
                 {
