@@ -21,33 +21,9 @@ internal sealed class LogSoftmaxOp : Node
         ArgumentNullException.ThrowIfNull(x);
         var ax = ShapeUtil.NormalizeAxis(axis, x.Rank);
         var y = new Tensor(x.Shape);
-        var (outer, len, inner) = SumOp.Split(x.Shape, ax);
-        var src = x.Span;
-        var dst = y.Span;
-        if (inner == 1)
+        unsafe
         {
-            for (var o = 0; o < outer; o++)
-            {
-                Row(src.Slice(o * len, len), dst.Slice(o * len, len));
-            }
-        }
-        else
-        {
-            var buffer = ArrayPoolBuffer.Rent(2 * len);
-            var xs = buffer.AsSpan(0, len);
-            var ys = buffer.AsSpan(len, len);
-            for (var o = 0; o < outer; o++)
-            {
-                for (var i = 0; i < inner; i++)
-                {
-                    var start = (o * len * inner) + i;
-                    Strided.Gather(src, start, inner, xs);
-                    Row(xs, ys);
-                    Strided.Scatter(ys, dst, start, inner);
-                }
-            }
-
-            ArrayPoolBuffer.Return(buffer);
+            AxisRows.Map(x.Shape, ax, x.Span, y.Span, &Row);
         }
 
         return Tape.ShouldRecord(x) ? Tape.Record(y, new LogSoftmaxOp(x, ax)) : y;
@@ -88,33 +64,9 @@ internal sealed class LogSoftmaxOp : Node
         var buffer = ArrayPoolBuffer.Rent(x.Length);
         var gx = buffer.AsSpan(0, x.Length);
         var y = output.Span;
-        var (outer, len, inner) = SumOp.Split(x.Shape, axis);
-        if (inner == 1)
+        unsafe
         {
-            for (var o = 0; o < outer; o++)
-            {
-                BackwardRow(y.Slice(o * len, len), gradOutput.Slice(o * len, len), gx.Slice(o * len, len));
-            }
-        }
-        else
-        {
-            var scratch = ArrayPoolBuffer.Rent(3 * len);
-            var ys = scratch.AsSpan(0, len);
-            var gs = scratch.AsSpan(len, len);
-            var rs = scratch.AsSpan(2 * len, len);
-            for (var o = 0; o < outer; o++)
-            {
-                for (var i = 0; i < inner; i++)
-                {
-                    var start = (o * len * inner) + i;
-                    Strided.Gather(y, start, inner, ys);
-                    Strided.Gather(gradOutput, start, inner, gs);
-                    BackwardRow(ys, gs, rs);
-                    Strided.Scatter(rs, gx, start, inner);
-                }
-            }
-
-            ArrayPoolBuffer.Return(scratch);
+            AxisRows.Map2(x.Shape, axis, y, gradOutput, gx, &BackwardRow);
         }
 
         x.AccumulateGrad(gx);
