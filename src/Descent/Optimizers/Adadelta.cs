@@ -21,7 +21,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
 {
-    private readonly AdadeltaKernel.Job job = new();
+    private readonly TwoStateKernelJob<AdadeltaKernel, AdadeltaStepScalars> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adadelta(IEnumerable<Parameter> parameters, AdadeltaOptions? options = null)

@@ -20,7 +20,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
 {
-    private readonly AdamaxKernel.Job job = new();
+    private readonly TwoStateKernelJob<AdamaxKernel, AdamaxStepScalars> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adamax(IEnumerable<Parameter> parameters, AdamaxOptions? options = null)

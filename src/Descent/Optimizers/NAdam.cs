@@ -21,7 +21,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
 {
-    private readonly NAdamKernel.Job job = new();
+    private readonly TwoStateKernelJob<NAdamKernel, NAdamStepScalars> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public NAdam(IEnumerable<Parameter> parameters, NAdamOptions? options = null)

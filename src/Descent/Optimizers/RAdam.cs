@@ -22,7 +22,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
 {
-    private readonly RAdamKernel.Job job = new();
+    private readonly TwoStateKernelJob<RAdamKernel, RAdamStepScalars> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public RAdam(IEnumerable<Parameter> parameters, RAdamOptions? options = null)

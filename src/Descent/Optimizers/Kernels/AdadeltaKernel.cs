@@ -16,8 +16,12 @@ namespace Descent.Optimizers.Kernels;
 /// </code>
 /// Fused multiply-adds where PyTorch's vectorized kernels have them; both paths agree bit for bit.
 /// </summary>
-public static class AdadeltaKernel
+public sealed class AdadeltaKernel : ITwoStateKernel<AdadeltaStepScalars>
 {
+    private AdadeltaKernel()
+    {
+    }
+
     /// <summary>The scalar reference.</summary>
     public static void Reference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaStepScalars s)
     {
@@ -105,46 +109,5 @@ public static class AdadeltaKernel
         }
 
         return i;
-    }
-
-    /// <summary>A reusable job that runs the kernel over one parameter (allocation-free).</summary>
-    internal sealed class Job : IRangeJob
-    {
-        private BufferSlice p, g, sq, u;
-        private AdadeltaStepScalars scalars;
-        private bool simd;
-
-        public void Run(Tensor param, Tensor grad, Tensor squareAvg, Tensor accDelta, in AdadeltaStepScalars s, KernelPath path)
-        {
-            KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
-            KernelGuard.SameLength(param.Length, squareAvg.Length, nameof(squareAvg));
-            KernelGuard.SameLength(param.Length, accDelta.Length, nameof(accDelta));
-            p = new(param);
-            g = new(grad);
-            sq = new(squareAvg);
-            u = new(accDelta);
-            scalars = s;
-            simd = KernelDispatch.UseSimd(path);
-            try
-            {
-                KernelDispatch.Run(this, param.Length, simd);
-            }
-            finally
-            {
-                p = g = sq = u = default;
-            }
-        }
-
-        public void Execute(int start, int end)
-        {
-            if (simd)
-            {
-                Simd(p.Slice(start, end), g.Slice(start, end), sq.Slice(start, end), u.Slice(start, end), scalars);
-            }
-            else
-            {
-                Reference(p.Slice(start, end), g.Slice(start, end), sq.Slice(start, end), u.Slice(start, end), scalars);
-            }
-        }
     }
 }

@@ -15,8 +15,12 @@ namespace Descent.Optimizers.Kernels;
 /// </code>
 /// Fused multiply-adds where PyTorch's vectorized kernels have them; both paths agree bit for bit.
 /// </summary>
-public static class AdamaxKernel
+public sealed class AdamaxKernel : ITwoStateKernel<AdamaxStepScalars>
 {
+    private AdamaxKernel()
+    {
+    }
+
     /// <summary>The scalar reference.</summary>
     public static void Reference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxStepScalars s)
     {
@@ -102,46 +106,5 @@ public static class AdamaxKernel
         }
 
         return i;
-    }
-
-    /// <summary>A reusable job that runs the kernel over one parameter (allocation-free).</summary>
-    internal sealed class Job : IRangeJob
-    {
-        private BufferSlice p, g, m, u;
-        private AdamaxStepScalars scalars;
-        private bool simd;
-
-        public void Run(Tensor param, Tensor grad, Tensor expAvg, Tensor expInf, in AdamaxStepScalars s, KernelPath path)
-        {
-            KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
-            KernelGuard.SameLength(param.Length, expAvg.Length, nameof(expAvg));
-            KernelGuard.SameLength(param.Length, expInf.Length, nameof(expInf));
-            p = new(param);
-            g = new(grad);
-            m = new(expAvg);
-            u = new(expInf);
-            scalars = s;
-            simd = KernelDispatch.UseSimd(path);
-            try
-            {
-                KernelDispatch.Run(this, param.Length, simd);
-            }
-            finally
-            {
-                p = g = m = u = default;
-            }
-        }
-
-        public void Execute(int start, int end)
-        {
-            if (simd)
-            {
-                Simd(p.Slice(start, end), g.Slice(start, end), m.Slice(start, end), u.Slice(start, end), scalars);
-            }
-            else
-            {
-                Reference(p.Slice(start, end), g.Slice(start, end), m.Slice(start, end), u.Slice(start, end), scalars);
-            }
-        }
     }
 }

@@ -16,8 +16,12 @@ namespace Descent.Optimizers.Kernels;
 /// </code>
 /// Fused multiply-adds where PyTorch's vectorized kernels have them; both paths agree bit for bit.
 /// </summary>
-public static class RAdamKernel
+public sealed class RAdamKernel : ITwoStateKernel<RAdamStepScalars>
 {
+    private RAdamKernel()
+    {
+    }
+
     /// <summary>The scalar reference.</summary>
     public static void Reference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RAdamStepScalars s)
     {
@@ -133,46 +137,5 @@ public static class RAdamKernel
         }
 
         return i;
-    }
-
-    /// <summary>A reusable job that runs the kernel over one parameter (allocation-free).</summary>
-    internal sealed class Job : IRangeJob
-    {
-        private BufferSlice p, g, m, v;
-        private RAdamStepScalars scalars;
-        private bool simd;
-
-        public void Run(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, in RAdamStepScalars s, KernelPath path)
-        {
-            KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
-            KernelGuard.SameLength(param.Length, expAvg.Length, nameof(expAvg));
-            KernelGuard.SameLength(param.Length, expAvgSq.Length, nameof(expAvgSq));
-            p = new(param);
-            g = new(grad);
-            m = new(expAvg);
-            v = new(expAvgSq);
-            scalars = s;
-            simd = KernelDispatch.UseSimd(path);
-            try
-            {
-                KernelDispatch.Run(this, param.Length, simd);
-            }
-            finally
-            {
-                p = g = m = v = default;
-            }
-        }
-
-        public void Execute(int start, int end)
-        {
-            if (simd)
-            {
-                Simd(p.Slice(start, end), g.Slice(start, end), m.Slice(start, end), v.Slice(start, end), scalars);
-            }
-            else
-            {
-                Reference(p.Slice(start, end), g.Slice(start, end), m.Slice(start, end), v.Slice(start, end), scalars);
-            }
-        }
     }
 }
