@@ -60,8 +60,19 @@ public static class TransferCommands
         command.Options.Add(freeze);
         command.Options.Add(weights);
         command.Options.Add(labels);
+        var task = new Option<string>("--task") { Description = "What to fine-tune on: fashion (the CNN transfer flagship) or spam (SpamAssassin).", DefaultValueFactory = _ => "fashion", HelpName = "fashion|spam" };
+        var model = new Option<string>("--model") { Description = "Model for --task spam: minilm (all-MiniLM-L6-v2).", DefaultValueFactory = _ => "minilm", HelpName = "minilm" };
+        var miniLm = new Spam.MiniLmSpamOptions();
+        command.Options.Add(task);
+        command.Options.Add(model);
+        miniLm.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(task) == "spam")
+            {
+                return Spam.MiniLmSpamRunner.Execute(context, miniLm.Read(parse, command));
+            }
+
             var s = o.Read(parse) with
             {
                 Epochs = parse.GetValue(o.Epochs),
