@@ -41,6 +41,44 @@ internal static class BertSuite
             optimizer.Step();
         }
 
+        for (var i = 0; i < 2; i++)
+        {
+            var probe = Stopwatch.StartNew();
+            optimizer.ZeroGrad();
+            var logits = model.Forward(input);
+            var tForward = probe.Elapsed.TotalMilliseconds;
+            ce.Forward(logits, labels).Backward();
+            var tBackward = probe.Elapsed.TotalMilliseconds;
+            optimizer.Step();
+            log($"step phases: forward {tForward:F0} ms, loss+backward {tBackward - tForward:F0} ms, AdamW step {probe.Elapsed.TotalMilliseconds - tBackward:F0} ms");
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            var probe = Stopwatch.StartNew();
+            var emb = model.Bert.Embeddings.Forward(input);
+            var t0 = probe.Elapsed.TotalMilliseconds;
+            var bias = BertSelfAttention.MaskBias(input.MaskTensor());
+            var hcur = emb;
+            var layerTimes = new List<string>();
+            for (var l = 0; l < config.NumLayers; l++)
+            {
+                var tl = probe.Elapsed.TotalMilliseconds;
+                var att = model.Bert.Encoder[l].Attention.Self.Forward(hcur, bias);
+                var ta = probe.Elapsed.TotalMilliseconds;
+                var attended = model.Bert.Encoder[l].Attention.Output.Forward(att, hcur);
+                var tb = probe.Elapsed.TotalMilliseconds;
+                var inter = model.Bert.Encoder[l].Intermediate.Forward(attended);
+                var tc = probe.Elapsed.TotalMilliseconds;
+                hcur = model.Bert.Encoder[l].Output.Forward(inter, attended);
+                layerTimes.Add($"L{l}: self {ta - tl:F0} out {tb - ta:F0} inter {tc - tb:F0} ffout {probe.Elapsed.TotalMilliseconds - tc:F0}");
+            }
+
+            var t1 = probe.Elapsed.TotalMilliseconds;
+            var pooled = Pooling.MaskedMean(hcur, input.MaskTensor());
+            log($"forward pieces: embeddings {t0:F0} ms, layers {t1 - t0:F0} ms ({string.Join("; ", layerTimes)}), pooling {probe.Elapsed.TotalMilliseconds - t1:F0} ms");
+        }
+
         var gen0 = GC.CollectionCount(0);
         var (best, median) = Measure.Time(Step, warmup: 1, blocks, budget);
         var flops = StepFlops(config, Batch, Length);
