@@ -28,7 +28,7 @@ public sealed class MiniLmSpamOptions
     public Option<int> MaxLength { get; } = new("--max-length") { Description = "MiniLM: tokens per email after truncation ([CLS] and [SEP] included).", DefaultValueFactory = _ => 128, HelpName = "L" };
 
     /// <summary><c>--limit</c>.</summary>
-    public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (the first N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
+    public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
 
     /// <summary><c>--sweep</c>.</summary>
     public Option<bool> Sweep { get; } = new("--sweep") { Description = "MiniLM: run the optimizer × mode table (AdamW, Adam, SGD+momentum × head, top-k, full)." };

@@ -24,11 +24,7 @@ public static class MiniLmSpamRunner
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
-        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed);
-        if (settings.Limit is { } limit && limit < train.Count)
-        {
-            train = train.Take(limit).ToList();
-        }
+        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit);
 
         console.MarkupLineInterpolated($"data: {description}; training on {train.Count:N0} emails ({train.Count(e => e.Label == 1):N0} spam), evaluating on {test.Count:N0} ({test.Count(e => e.Label == 1):N0} spam)");
         var clock = Stopwatch.StartNew();
@@ -54,6 +50,8 @@ public static class MiniLmSpamRunner
             var result = WithProgress(context, options.Label, p =>
                 TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, options.Mode == FineTuneMode.Head ? cache : null, cancellation));
             results.Add(result);
+            Directory.CreateDirectory(settings.OutputDirectory);
+            Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
             console.MarkupLineInterpolated(
                 $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
         }

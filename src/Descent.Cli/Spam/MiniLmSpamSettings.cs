@@ -14,7 +14,7 @@ public sealed record MiniLmSpamSettings
     /// <summary>Fine-tuning options of a single run (mode, optimizer, lr, epochs, batch, max length, seed).</summary>
     public TextFineTuneOptions FineTune { get; init; } = new();
 
-    /// <summary>Training emails used (the first N of the shuffled training split); null = all.</summary>
+    /// <summary>Training emails used (a seeded random N of the training split); null = all.</summary>
     public int? Limit
     {
         get => field;

@@ -1,47 +1,42 @@
-using System.Text.Json;
+using Descent.Text.Data;
 
 namespace Descent.Cli.Spam;
 
-/// <summary>TEMPORARY loader until Descent.Text.Data (SpamAssassinCorpus) lands; replaced then.</summary>
+/// <summary>Loads the SpamAssassin corpus for the MiniLM runs: the fixed stratified split and an optional training limit.</summary>
 internal static class SpamData
 {
-    public static readonly string[] DefaultDirectories = ["/work/data/spam/package", "data/spam-assassin-subset"];
-
-    public static (List<SpamEmail> Train, List<SpamEmail> Test, string Description) Load(string? directory, double testFraction, int seed)
+    /// <summary>
+    /// The corpus at <paramref name="path"/> (default: <see cref="SpamAssassinCorpus.DefaultPath"/>, else the shipped
+    /// subset), split by <see cref="SpamAssassinCorpus.Split"/>; with <paramref name="limit"/>, the training split is
+    /// shuffled with the split seed and its first <paramref name="limit"/> emails are kept (the test split is unchanged).
+    /// </summary>
+    public static (IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Test, string Description) Load(
+        string? path, double testFraction, int seed, int? limit)
     {
-        var candidates = directory is null ? DefaultDirectories : [directory];
-        var dir = candidates.FirstOrDefault(Directory.Exists)
-            ?? throw new CliException($"SpamAssassin corpus not found at {string.Join(" or ", candidates)}; run 'descent data' to see how to fetch and unpack it, then pass --data PATH.");
-        var files = Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith("file_list", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("datapackage", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("package", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).ToList();
-        var items = new List<SpamEmail>();
-        foreach (var f in files)
+        var source = path ?? SpamAssassinCorpus.DefaultPath ?? SpamAssassinCorpus.FindSubset()
+            ?? throw new CliException("SpamAssassin corpus not found; run 'descent data' to see how to fetch and unpack it, then pass --data PATH.");
+        IReadOnlyList<LabeledText> items;
+        try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(f));
-            if (!doc.RootElement.TryGetProperty("text", out var text) || !doc.RootElement.TryGetProperty("group", out var group))
-            {
-                continue;
-            }
-
-            var raw = text.GetString() ?? string.Empty;
-            var blank = raw.IndexOf("\n\n", StringComparison.Ordinal);
-            var body = blank >= 0 ? raw[(blank + 2)..] : raw;
-            items.Add(new SpamEmail(body, group.GetString()!.StartsWith("spam", StringComparison.Ordinal) ? 1 : 0));
+            items = SpamAssassinCorpus.Load(source);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new CliException($"{e.Message} (run 'descent data' to see how to fetch the SpamAssassin corpus)", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"{e.Message} (run 'descent data' to see how to fetch the SpamAssassin corpus)", e);
         }
 
-        if (items.Count == 0)
+        var (train, test) = SpamAssassinCorpus.Split(items, testFraction, seed);
+        if (limit is { } n && n < train.Count)
         {
-            throw new CliException($"no emails found under {dir}; run 'descent data' to see how to fetch the SpamAssassin corpus.");
+            var order = Enumerable.Range(0, train.Count).ToArray();
+            new Rng((ulong)seed).Shuffle(order.AsSpan());
+            train = order.Take(n).Order().Select(i => train[i]).ToList();
         }
 
-        var order = Enumerable.Range(0, items.Count).ToArray();
-        new Rng((ulong)seed).Shuffle(order.AsSpan());
-        var testCount = (int)Math.Round(items.Count * testFraction);
-        var test = order.Take(testCount).Select(i => items[i]).ToList();
-        var train = order.Skip(testCount).Select(i => items[i]).ToList();
-        return (train, test, $"{items.Count:N0} emails from {dir} (temporary loader)");
+        return (train, test, $"{items.Count:N0} emails from {source}, split {1 - testFraction:P0}/{testFraction:P0} (seed {seed})");
     }
 }
-
-internal sealed record SpamEmail(string Text, int Label);
