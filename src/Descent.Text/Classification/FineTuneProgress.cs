@@ -8,4 +8,5 @@ namespace Descent.Text.Classification;
 /// <param name="Tokens">Real tokens done in this phase.</param>
 /// <param name="Seconds">Seconds since the phase began.</param>
 /// <param name="Loss">Mean training loss so far in the epoch (NaN outside training).</param>
-public readonly record struct FineTuneProgress(string Phase, int Epoch, int Done, int Total, long Tokens, double Seconds, double Loss);
+/// <param name="StepLoss">The loss of the step just taken (NaN outside training).</param>
+public readonly record struct FineTuneProgress(string Phase, int Epoch, int Done, int Total, long Tokens, double Seconds, double Loss, double StepLoss);

@@ -41,7 +41,7 @@ public sealed record PooledEmbeddings(Tensor Train, Tensor Test, double Seconds,
                     flops += EncoderFlops.Forward(encoder.Config, input.BatchSize, input.SequenceLength);
                     tokens += batchTokens;
                     done += indices.Length;
-                    progress?.Invoke(new FineTuneProgress("cache", 0, done, total, tokens, clock.Elapsed.TotalSeconds, double.NaN));
+                    progress?.Invoke(new FineTuneProgress("cache", 0, done, total, tokens, clock.Elapsed.TotalSeconds, double.NaN, double.NaN));
                 }
             }
 

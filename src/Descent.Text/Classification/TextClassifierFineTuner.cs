@@ -21,7 +21,7 @@ namespace Descent.Text.Classification;
 /// </remarks>
 public static class TextClassifierFineTuner
 {
-    /// <summary>Tokenizes and runs (see <see cref="Run(BertModel, TokenizedTexts, TokenizedTexts, TextFineTuneOptions, Action{FineTuneProgress}?, PooledEmbeddings?, CancellationToken)"/>).</summary>
+    /// <summary>Tokenizes the texts and runs the overload taking <see cref="TokenizedTexts"/>.</summary>
     public static FineTuneResult Run(
         BertModel encoder, BertTextTokenizer tokenizer, IReadOnlyList<string> trainTexts, IReadOnlyList<int> trainLabels,
         IReadOnlyList<string> testTexts, IReadOnlyList<int> testLabels, TextFineTuneOptions options,
@@ -44,9 +44,13 @@ public static class TextClassifierFineTuner
     /// <param name="cache">Head mode only: embeddings of <paramref name="train"/> and <paramref name="test"/> already
     /// computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
     /// <param name="cancellation">Stops between steps.</param>
+    /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
+    /// (in state_dict order) and the total number of steps, returns the optimizer and an action run after every
+    /// optimizer step (a schedule; null for none). Used by the lab, whose specs choose the optimizer.</param>
     public static FineTuneResult Run(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
-        Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default)
+        Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(train);
@@ -64,13 +68,14 @@ public static class TextClassifierFineTuner
 
         var model = new BertClassifier(encoder, 2, new Rng(options.Seed ^ 0x5EED_1EADUL), options.HeadDropout);
         return options.Mode == FineTuneMode.Head
-            ? RunHead(model, train, test, options, progress, cache, cancellation)
-            : RunEncoder(model, train, test, options, progress, cancellation);
+            ? RunHead(model, train, test, options, progress, cache, cancellation, optimizerFactory)
+            : RunEncoder(model, train, test, options, progress, cancellation, optimizerFactory);
     }
 
     private static FineTuneResult RunEncoder(
         BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation)
+        Action<FineTuneProgress>? progress, CancellationToken cancellation,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
         var config = model.Bert.Config;
         var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
@@ -83,8 +88,7 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var optimizer = CreateOptimizer(model, options);
-        var scheduler = CreateSchedule(optimizer, options, totalSteps);
+        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -105,12 +109,13 @@ public static class TextClassifierFineTuner
                 optimizer.ZeroGrad();
                 loss.Backward();
                 optimizer.Step();
-                scheduler.Step();
-                lossSum += loss.Item();
+                scheduleStep?.Invoke();
+                var stepLoss = loss.Item();
+                lossSum += stepLoss;
                 tokens += batchTokens;
                 flops += EncoderFlops.TrainingStep(config, input.BatchSize, input.SequenceLength, trainable);
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, tokens,
-                    clock.Elapsed.TotalSeconds, lossSum / (step + 1)));
+                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
             }
 
             var seconds = clock.Elapsed.TotalSeconds;
@@ -137,7 +142,8 @@ public static class TextClassifierFineTuner
 
     private static FineTuneResult RunHead(
         BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
-        Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation)
+        Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
         FineTuning.Freeze(model, "bert.*");
         var cacheClock = Stopwatch.StartNew();
@@ -150,8 +156,7 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var optimizer = CreateOptimizer(model, options);
-        var scheduler = CreateSchedule(optimizer, options, totalSteps);
+        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -177,10 +182,11 @@ public static class TextClassifierFineTuner
                 optimizer.ZeroGrad();
                 loss.Backward();
                 optimizer.Step();
-                scheduler.Step();
-                lossSum += loss.Item();
+                scheduleStep?.Invoke();
+                var stepLoss = loss.Item();
+                lossSum += stepLoss;
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
-                    clock.Elapsed.TotalSeconds, lossSum / (step + 1)));
+                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
             }
 
             var seconds = clock.Elapsed.TotalSeconds;
@@ -241,7 +247,7 @@ public static class TextClassifierFineTuner
                 var predicted = ArgMax(model.Forward(texts.Batch(indices, out var batchTokens)));
                 predicted.CopyTo(result, start);
                 tokens += batchTokens;
-                progress?.Invoke(new FineTuneProgress("eval", epoch, start + indices.Length, texts.Count, tokens, clock.Elapsed.TotalSeconds, double.NaN));
+                progress?.Invoke(new FineTuneProgress("eval", epoch, start + indices.Length, texts.Count, tokens, clock.Elapsed.TotalSeconds, double.NaN, double.NaN));
             }
         }
 
@@ -303,6 +309,18 @@ public static class TextClassifierFineTuner
             PeakWorkingSetBytes = process.PeakWorkingSet64,
             GcHeapBytes = GC.GetTotalMemory(false),
         };
+    }
+
+    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(BertClassifier model, TextFineTuneOptions options, int totalSteps,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    {
+        if (optimizerFactory is not null)
+        {
+            return optimizerFactory([.. model.Parameters().Where(p => p.RequiresGrad)], totalSteps);
+        }
+
+        var optimizer = CreateOptimizer(model, options);
+        return (optimizer, CreateSchedule(optimizer, options, totalSteps).Step);
     }
 
     private static Optimizer CreateOptimizer(BertClassifier model, TextFineTuneOptions options)
