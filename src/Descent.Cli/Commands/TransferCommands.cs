@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Descent.Cli.Charts;
+using Descent.Cli.Spam;
 using Descent.Cli.Transfer;
 using Descent.Training;
 using Spectre.Console;
@@ -54,23 +55,25 @@ public static class TransferCommands
         var labels = new Option<int>("--labels-per-class") { Description = "Labelled training images per target class.", DefaultValueFactory = _ => 50, HelpName = "N" };
         var command = new Command("finetune",
             "Transfer flagship: fine-tune a CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9 with few labels, and compare it with "
-            + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv.");
+            + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv. "
+            + "With --task spam: spam detection on the SpamAssassin corpus (--model minilm or bow).");
         o.AddTo(command);
         command.Options.Add(optimizers);
         command.Options.Add(freeze);
         command.Options.Add(weights);
         command.Options.Add(labels);
-        var task = new Option<string>("--task") { Description = "What to fine-tune on: fashion (the CNN transfer flagship) or spam (SpamAssassin).", DefaultValueFactory = _ => "fashion", HelpName = "fashion|spam" };
-        var model = new Option<string>("--model") { Description = "Model for --task spam: minilm (all-MiniLM-L6-v2).", DefaultValueFactory = _ => "minilm", HelpName = "minilm" };
-        var miniLm = new Spam.MiniLmSpamOptions();
-        command.Options.Add(task);
-        command.Options.Add(model);
+        var spam = new SpamOptions();
+        spam.AddTo(command);
+        var miniLm = new MiniLmSpamOptions();
         miniLm.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(task) == "spam")
+            if (spam.IsSelected(parse))
             {
-                return Spam.MiniLmSpamRunner.Execute(context, miniLm.Read(parse, command));
+                var spamSettings = spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out);
+                return spamSettings.Model == "minilm"
+                    ? MiniLmSpamRunner.Execute(context, miniLm.Read(parse, spamSettings))
+                    : SpamCommand.Execute(context, spamSettings);
             }
 
             var s = o.Read(parse) with

@@ -4,9 +4,9 @@ using Descent.Text.Classification;
 namespace Descent.Cli.Spam;
 
 /// <summary>
-/// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c>; the shared ones
-/// (<c>--data</c>, <c>--optimizer</c>, <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>) are read from the
-/// command by name, with MiniLM defaults when they are not given.
+/// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c> (<c>--mode</c>,
+/// <c>--top-k</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
+/// <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>, <c>--max-length</c>) come through <see cref="SpamSettings"/>.
 /// </summary>
 public sealed class MiniLmSpamOptions
 {
@@ -24,9 +24,6 @@ public sealed class MiniLmSpamOptions
     /// <summary><c>--batch-size</c>.</summary>
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step.", DefaultValueFactory = _ => 16, HelpName = "B" };
 
-    /// <summary><c>--max-length</c>.</summary>
-    public Option<int> MaxLength { get; } = new("--max-length") { Description = "MiniLM: tokens per email after truncation ([CLS] and [SEP] included).", DefaultValueFactory = _ => 128, HelpName = "L" };
-
     /// <summary><c>--limit</c>.</summary>
     public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
 
@@ -40,22 +37,15 @@ public sealed class MiniLmSpamOptions
         command.Options.Add(Mode);
         command.Options.Add(TopK);
         command.Options.Add(BatchSize);
-        command.Options.Add(MaxLength);
         command.Options.Add(Limit);
         command.Options.Add(Sweep);
     }
 
-    /// <summary>Reads the settings of a MiniLM run.</summary>
-    public MiniLmSpamSettings Read(ParseResult parse, Command command)
+    /// <summary>Reads the settings of a MiniLM run: these options plus the spam task's shared settings.</summary>
+    public MiniLmSpamSettings Read(ParseResult parse, SpamSettings spam)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(command);
-        T? Given<T>(string name)
-        {
-            var option = command.Options.OfType<Option<T>>().FirstOrDefault(o => o.Name == name);
-            return option is not null && parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : default;
-        }
-
+        ArgumentNullException.ThrowIfNull(spam);
         var mode = parse.GetValue(Mode)!.Trim().ToLowerInvariant() switch
         {
             "head" => FineTuneMode.Head,
@@ -63,39 +53,6 @@ public sealed class MiniLmSpamOptions
             "full" => FineTuneMode.Full,
             var m => throw new CliException($"--mode must be head, top-k or full, got '{m}'."),
         };
-        var optimizer = Given<string>("--optimizer")?.Trim().ToLowerInvariant() switch
-        {
-            null or "adamw" => FineTuneOptimizer.AdamW,
-            "adam" => FineTuneOptimizer.Adam,
-            "sgd" or "sgd-momentum" => FineTuneOptimizer.Sgd,
-            var o => throw new CliException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
-        };
-        try
-        {
-            var epochs = Given<int>("--epochs");
-            var options = new TextFineTuneOptions
-            {
-                Mode = mode,
-                TopK = parse.GetValue(TopK),
-                Optimizer = optimizer,
-                LearningRate = Given<double?>("--lr"),
-                Epochs = epochs > 0 ? epochs : 1,
-                BatchSize = parse.GetValue(BatchSize),
-                MaxLength = parse.GetValue(MaxLength),
-                Seed = (ulong)Math.Max(0, Given<int>("--seed")),
-            };
-            return new MiniLmSpamSettings
-            {
-                DataDirectory = Given<string>("--data"),
-                FineTune = options,
-                Limit = parse.GetValue(Limit),
-                Sweep = parse.GetValue(Sweep),
-                OutputDirectory = Given<string>("--out") ?? MiniLmSpamSettings.DefaultOutputDirectory,
-            };
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CliException($"invalid MiniLM setting: {e.Message}", e);
-        }
+        return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep));
     }
 }

@@ -3,20 +3,22 @@ using Descent.Text.Data;
 
 namespace Descent.Cli.Spam;
 
-/// <summary>Loads the SpamAssassin split for the MiniLM runs (<see cref="SpamSplit"/>), turning a missing corpus into a CLI error.</summary>
+/// <summary>Loads the SpamAssassin split for the MiniLM runs: <see cref="SpamCommand.LocateData"/> (clear errors pointing at
+/// <c>descent data</c>), then <see cref="SpamSplit"/> (the fixed split; with a limit, a seeded random subset of the training split).</summary>
 internal static class SpamData
 {
     public static (IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Test, string Description) Load(
         string? path, double testFraction, int seed, int? limit)
     {
+        var (location, description) = SpamCommand.LocateData(path);
         try
         {
-            var (train, test, source) = SpamSplit.Load(path, limit, testFraction, seed);
-            return (train, test, $"SpamAssassin from {source}, stratified split {1 - testFraction:P0}/{testFraction:P0} (seed {seed})");
+            var (train, test, _) = SpamSplit.Load(location, limit, testFraction, seed);
+            return (train, test, $"{description}, stratified split {1 - testFraction:P0}/{testFraction:P0} (seed {seed})");
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        catch (Descent.Data.DataFormatException e)
         {
-            throw new CliException($"{e.Message} Run 'descent data' to see how to fetch the SpamAssassin corpus, then pass --data PATH.", e);
+            throw new CliException(e.Message, e);
         }
     }
 }

@@ -15,7 +15,7 @@ internal sealed class ReluOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new ReluOp(x)) : y;
     }
