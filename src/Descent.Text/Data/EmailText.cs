@@ -89,7 +89,7 @@ public static partial class EmailText
         var decoded = encoding switch
         {
             "quoted-printable" => Decode(DecodeQuotedPrintable(body), charset),
-            "base64" => TryDecodeBase64(body) is { } bytes ? Decode(bytes, charset) : body,
+            "base64" => DecodeBase64Body(body, charset),
             _ => body,
         };
         return media == "text/html" || HtmlMarker().IsMatch(decoded) ? StripHtml(decoded) : decoded;
@@ -251,6 +251,46 @@ public static partial class EmailText
         }
 
         return [.. bytes];
+    }
+
+    /// <summary>Decodes the leading base64 lines of a body; text after them (a footer a mailing list appended) is kept
+    /// as it is. A body that does not start with base64 is returned unchanged.</summary>
+    private static string DecodeBase64Body(string body, string? charset)
+    {
+        var pos = 0;
+        var end = 0;
+        while (pos < body.Length)
+        {
+            var next = NextLine(body, pos);
+            var line = body.AsSpan(pos, next - pos).Trim();
+            var isBase64 = true;
+            foreach (var c in line)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='))
+                {
+                    isBase64 = false;
+                    break;
+                }
+            }
+
+            if (!isBase64)
+            {
+                break;
+            }
+
+            pos = next;
+            if (!line.IsEmpty)
+            {
+                end = pos;
+            }
+        }
+
+        if (end == 0 || TryDecodeBase64(body[..end]) is not { } bytes)
+        {
+            return body;
+        }
+
+        return Decode(bytes, charset) + "\n" + body[end..];
     }
 
     private static byte[]? TryDecodeBase64(string text)

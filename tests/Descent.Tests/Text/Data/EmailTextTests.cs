@@ -51,6 +51,14 @@ public sealed class EmailTextTests
     }
 
     [Fact]
+    public void Base64FollowedByAListFooterKeepsTheFooter()
+    {
+        var body = Convert.ToBase64String(Encoding.ASCII.GetBytes("Make money fast"));
+        var raw = $"Content-Transfer-Encoding: base64\n\n{body}\n\n_______________\nList mailing list\nhttp://list.example/\n";
+        Assert.Equal("Make money fast _______________ List mailing list http://list.example/", EmailText.ToPlainText(raw));
+    }
+
+    [Fact]
     public void MalformedBase64IsKeptNotThrown()
     {
         const string raw = "Content-Transfer-Encoding: base64\n\n!!!not base64 at all (really)\n";
