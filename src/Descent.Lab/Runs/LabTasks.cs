@@ -20,6 +20,7 @@ public static class LabTasks
         {
             TaskKinds.LinearRegression or TaskKinds.MlpRegression => new RegressionTask(task.Kind),
             TaskKinds.DigitsMlp => new DigitsMlpTask(task),
+            TaskKinds.MiniLmSpam => new MiniLmSpamTask(task),
             _ => throw new NotSupportedException(
                 $"task kind '{task.Kind}' is not available yet in the lab: the fine-tuning trainer it needs has not landed; " +
                 $"available: {string.Join(", ", TaskKinds.All.Where(k => k != TaskKinds.FashionTransfer))}"),
