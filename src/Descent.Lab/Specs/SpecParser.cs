@@ -16,7 +16,7 @@ namespace Descent.Lab.Specs;
 /// <para>Each configuration is also built once on a dummy parameter through the catalog, so a
 /// combination the optimizer rejects (e.g. Nesterov with dampening) fails here, not hours later.</para>
 /// </remarks>
-public sealed class SpecParser
+public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
     private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples"];
@@ -134,7 +134,7 @@ public sealed class SpecParser
             return null;
         }
 
-        CheckKeys(e, path, TaskKeys);
+        CheckKeys(e, path, [.. TaskKeys, .. TransferTaskKeys]);
         var kind = RequiredString(e, path, "kind");
         if (kind is not null && !TaskKinds.All.Contains(kind))
         {
@@ -216,9 +216,9 @@ public sealed class SpecParser
             {
                 Error($"{path}.data", $"must be a directory path string, not {Kind(d)}");
             }
-            else if (kind is not null && kind != TaskKinds.DigitsMlp)
+            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.FashionTransfer))
             {
-                Error($"{path}.data", $"a data directory applies to digits-mlp only, not {kind}");
+                Error($"{path}.data", $"a data directory applies to digits-mlp and fashion-transfer only, not {kind}");
             }
             else
             {
@@ -227,7 +227,8 @@ public sealed class SpecParser
         }
 
         var samples = e.TryGetProperty("samples", out var sm) ? Int(sm, $"{path}.samples", 2, 1_000_000) ?? 256 : 256;
-        return kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples);
+        var transfer = ReadTransfer(e, path, kind);
+        return kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples) { Transfer = transfer };
     }
 
     private BudgetSpec? ReadBudget(JsonElement e, string path)
