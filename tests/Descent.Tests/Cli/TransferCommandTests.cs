@@ -39,7 +39,8 @@ public sealed class TransferCommandTests : IDisposable
         var text = writer.ToString();
         Assert.Contains("pretrained", text, StringComparison.Ordinal);
         Assert.Contains("scratch", text, StringComparison.Ordinal);
-        Assert.Contains("Test accuracy", text, StringComparison.Ordinal);
+        Assert.Contains("Fine-tuned test acc.", text, StringComparison.Ordinal);
+        Assert.Contains("From scratch test acc.", text, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "transfer.png")));
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
         Assert.Equal(1 + 4, csv.Length);
