@@ -54,7 +54,7 @@ public static class TransferCommands
         var weights = new Option<string?>("--weights") { Description = "Pretrained weights (safetensors); by default the experiment pretrains first.", HelpName = "FILE" };
         var labels = CommonOptions.Integer("--labels-per-class", 50, min: 1, "Labelled training images per target class.");
         var steps = CommonOptions.Steps(200, "Optimizer steps of every fine-tuned and from-scratch run (batch 25), rounded up to whole epochs.");
-        var repeats = CommonOptions.Integer("--repeats", 3, min: 1, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
+        var repeats = CommonOptions.Integer("--repeats", 5, min: 1, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
         var bodyFactor = new Option<double>("--body-lr-factor")
         {
             Description = "Learning rate of the pretrained body relative to the new head's (discriminative fine-tuning; 1 = one rate).",

@@ -39,20 +39,21 @@ public sealed class TrainingProgressDisplay
     }
 
     /// <summary>Runs <paramref name="work"/> with a display on <paramref name="context"/> and returns its result;
-    /// text written through <see cref="CliContext.Console"/> meanwhile appears above the live bars.</summary>
-    public static T Run<T>(CliContext context, Func<TrainingProgressDisplay, T> work)
+    /// text written through <see cref="CliContext.Console"/> meanwhile appears above the live bars.
+    /// <paramref name="plainInterval"/> replaces <see cref="PlainInterval"/>.</summary>
+    public static T Run<T>(CliContext context, Func<TrainingProgressDisplay, T> work, TimeSpan? plainInterval = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
         if (!IsLive(context))
         {
-            return work(new TrainingProgressDisplay(context, null));
+            return work(new TrainingProgressDisplay(context, null) { PlainInterval = plainInterval ?? TimeSpan.FromSeconds(10) });
         }
 
         return context.Console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 16 }, new PercentageColumn())
             .Start(ctx => work(new TrainingProgressDisplay(context, ctx)));
     }
 
@@ -97,7 +98,8 @@ public sealed class TrainingProgressDisplay
     {
         public void Report(TrainingProgress value)
         {
-            task.Description = Markup.Escape($"{label,-22} {Describe(value)}");
+            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{label}  epoch {value.Epoch}/{value.Epochs}  loss {value.Loss:F4}  {value.SamplesPerSecond:N0} samples/s  ETA {FormatTime(value.EstimatedRemaining)}"));
             task.Value = value.Fraction;
         }
     }

@@ -16,12 +16,12 @@ public sealed record TransferSettings
     /// <summary>Seed of pretraining and of the first repeat; repeat r uses <c>Seed + r</c>.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Repeats (seeds) of every fine-tuned and from-scratch run (≥ 1; default 3).</summary>
+    /// <summary>Repeats (seeds) of every fine-tuned and from-scratch run (≥ 1; default 5).</summary>
     public int Repeats
     {
         get;
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Repeats), value, "Repeats must be ≥ 1");
-    } = 3;
+    } = 5;
 
     /// <summary>Optimizers compared: sgd-momentum, adam, adamw (or any registry name).</summary>
     public IReadOnlyList<string> Optimizers { get; init; } = ["sgd-momentum", "adam", "adamw"];
