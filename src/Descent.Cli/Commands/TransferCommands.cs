@@ -54,6 +54,8 @@ public static class TransferCommands
         var weights = new Option<string?>("--weights") { Description = "Pretrained weights (safetensors); by default the experiment pretrains first.", HelpName = "FILE" };
         var labels = CommonOptions.Integer("--labels-per-class", 50, min: 1, "Labelled training images per target class.");
         var steps = CommonOptions.Steps(200, "Optimizer steps of every fine-tuned and from-scratch run (batch 25), rounded up to whole epochs.");
+        var validation = CommonOptions.Integer("--validation-per-class", 100, min: 1,
+            "Validation images per target class (from the training split; monitored each epoch, never used for the test result).");
         var repeats = CommonOptions.Integer("--repeats", 5, min: 1, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
         var bodyFactor = new Option<double>("--body-lr-factor")
         {
@@ -71,6 +73,7 @@ public static class TransferCommands
         command.Options.Add(labels);
         command.Options.Add(steps);
         command.Options.Add(repeats);
+        command.Options.Add(validation);
         command.Options.Add(bodyFactor);
         command.SetAction(parse =>
         {
@@ -79,6 +82,7 @@ public static class TransferCommands
                 Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : null,
                 Steps = parse.GetValue(steps),
                 Repeats = parse.GetValue(repeats),
+                ValidationPerClass = parse.GetValue(validation),
                 BodyLearningRateFactor = parse.GetValue(bodyFactor),
                 Optimizers = parse.GetValue(optimizers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Freeze = parse.GetValue(freeze),
