@@ -7,10 +7,13 @@ namespace Descent.Bench;
 internal static class Measure
 {
     /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times, then times it until
-    /// <paramref name="reps"/> runs or <paramref name="budget"/> elapse (at least 3 runs); seconds per run.</summary>
-    public static (double Best, double Median) Time(Action action, int warmup, int reps, TimeSpan budget)
+    /// <paramref name="reps"/> runs or <paramref name="budget"/> elapse (at least 3 runs); seconds per run.
+    /// With <paramref name="warmupTime"/>, the warm-up also continues until that much time has passed (so that
+    /// the JIT has promoted the hot methods to optimized code before timing starts).</summary>
+    public static (double Best, double Median) Time(Action action, int warmup, int reps, TimeSpan budget, TimeSpan warmupTime = default)
     {
-        for (var i = 0; i < warmup; i++)
+        var warming = Stopwatch.StartNew();
+        for (var i = 0; i < warmup || warming.Elapsed < warmupTime; i++)
         {
             action();
         }

@@ -6,6 +6,7 @@ namespace Descent.Bench;
 /// thread was descheduled, which makes single-thread kernel tuning possible on a busy machine.</summary>
 internal static partial class ThreadClock
 {
+    private const int ClockProcessCpuTimeId = 2;
     private const int ClockThreadCpuTimeId = 3;
 
     /// <summary>Seconds of CPU time used by this thread so far (wall-clock seconds off Linux).</summary>
@@ -17,6 +18,18 @@ internal static partial class ThreadClock
         }
 
         ClockGetTime(ClockThreadCpuTimeId, out var ts);
+        return ts.Seconds + (ts.Nanoseconds * 1e-9);
+    }
+
+    /// <summary>Seconds of CPU time used by the whole process so far (all threads; wall-clock off Linux).</summary>
+    public static double ProcessNow()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency;
+        }
+
+        ClockGetTime(ClockProcessCpuTimeId, out var ts);
         return ts.Seconds + (ts.Nanoseconds * 1e-9);
     }
 

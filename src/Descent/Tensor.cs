@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Descent.Autodiff;
 
 namespace Descent;
@@ -17,6 +18,9 @@ namespace Descent;
 /// </remarks>
 public partial class Tensor
 {
+    /// <summary>The storage of a tensor released by its <see cref="Workspace"/> scope.</summary>
+    private static readonly float[] ReleasedStorage = [];
+
     private float[] buffer;
     private int offset;
     private readonly int[] shape;
@@ -39,6 +43,16 @@ public partial class Tensor
 
         this.buffer = buffer;
         this.offset = offset;
+        Workspace.Current?.TrackView(this, buffer);
+    }
+
+    /// <summary>A tensor over element 0.. of <paramref name="buffer"/> sharing the (validated, never
+    /// mutated) <paramref name="shape"/> array; no checks (operation outputs and gradients).</summary>
+    private Tensor(float[] buffer, int[] shape, int length)
+    {
+        this.buffer = buffer;
+        this.shape = shape;
+        Length = length;
     }
 
     /// <summary>Creates a zero-filled tensor of the given shape.</summary>
@@ -66,11 +80,26 @@ public partial class Tensor
     public int Offset => offset;
 
     /// <summary>The elements, row-major.</summary>
+    /// <exception cref="InvalidOperationException">The tensor was an intermediate of a <see cref="Workspace"/>
+    /// scope that has ended.</exception>
     public Span<float> Span
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new(buffer, offset, Length);
+        get
+        {
+            var b = buffer;
+            if ((ulong)(uint)offset + (uint)Length > (uint)b.Length)
+            {
+                ThrowReleased();
+            }
+
+            return MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b), offset), Length);
+        }
     }
+
+    /// <summary>True when this tensor was an intermediate of a <see cref="Workspace"/> scope that has ended
+    /// (its elements can no longer be read).</summary>
+    public bool IsReleased => ReferenceEquals(buffer, ReleasedStorage) && Length > 0;
 
     /// <summary>Whether operations on this tensor are recorded for differentiation. Only leaves (tensors
     /// not produced by a recorded operation) may be changed.</summary>
@@ -177,7 +206,7 @@ public partial class Tensor
                 $"Item() needs a tensor with one element, but this one has shape {ShapeUtil.Format(shape)}");
         }
 
-        return buffer[offset];
+        return Span[0];
     }
 
     /// <summary>A copy of the elements, row-major.</summary>
@@ -209,7 +238,15 @@ public partial class Tensor
     }
 
     /// <summary>A tensor with the same values that is not recorded (a new leaf sharing the storage).</summary>
-    public Tensor Detach() => new(buffer, offset, shape);
+    public Tensor Detach()
+    {
+        if (IsReleased)
+        {
+            ThrowReleased();
+        }
+
+        return new(buffer, offset, shape);
+    }
 
     /// <summary>A deep copy of the values (not recorded, no gradient).</summary>
     public Tensor Clone()
@@ -234,6 +271,36 @@ public partial class Tensor
     public override string ToString() => TensorFormatter.Format(this);
 
     // ---------------- autodiff plumbing ----------------
+
+    /// <summary>A new operation output: from the current <see cref="Workspace"/> when a scope is open
+    /// (contents unspecified: the operation must write every element), else a fresh zero-filled tensor.</summary>
+    internal static Tensor Output(ReadOnlySpan<int> shape) =>
+        Workspace.Current is { } w ? w.RentTensor(shape) : new Tensor(shape);
+
+    /// <summary>A tensor over <paramref name="buffer"/> (from a <see cref="Workspace"/>) with a validated shape.</summary>
+    internal static Tensor OverStorage(float[] buffer, int[] shape, int length) => new(buffer, shape, length);
+
+    /// <summary>Detaches this tensor from its storage when its <see cref="Workspace"/> scope ends.</summary>
+    internal void ReleaseStorage()
+    {
+        ReleaseIntermediateGrad();
+        buffer = ReleasedStorage;
+        offset = 0;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowReleased()
+    {
+        if (IsReleased)
+        {
+            throw new InvalidOperationException(
+                $"this tensor (shape {ShapeUtil.Format(shape)}) was produced inside a Workspace scope that has ended, and its " +
+                "storage has been reused; read or Clone() it before the scope ends");
+        }
+
+        throw new InvalidOperationException(
+            $"a view of {Length} elements at offset {offset} does not fit its buffer of {buffer.Length}");
+    }
 
     /// <summary>Attaches the operation that produced this tensor (called by operations when recording).</summary>
     internal void SetGradFn(Node node)
@@ -260,7 +327,7 @@ public partial class Tensor
             }
             else
             {
-                grad = new Tensor(ArrayPoolBuffer.Rent(Length), 0, shape);
+                grad = new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
             }
 
             g.CopyTo(grad.Span);

@@ -2,7 +2,7 @@
 """Descent benchmark peer: the same cases as bench/Descent.Bench, in PyTorch / numpy (OpenBLAS).
 
 Prints one JSON object on its last line. Run by the bench with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset.
-Usage: peer.py gemm|optim|train [--quick] [--sizes a,b,c]
+Usage: peer.py gemm|optim|train [--quick] [--sizes a,b,c] [--digits DIR --fits N]
 """
 import json
 import os
@@ -128,7 +128,53 @@ def train(quick):
     k = 200 if quick else 1000
     best, _ = best_median(tiny_steps(k), 1, blocks, 5.0 if quick else 20.0)
     out["tiny_steps_per_s"] = k / best
+
+    digits = arg("--digits", None)
+    if digits is not None:
+        sklearn_digits(out, digits, int(arg("--fits", "3")))
     return out
+
+
+def sklearn_digits(out, directory, fits):
+    """The lab's scikit-learn reference (examples/lab/sklearn-reference.json): MLPClassifier, 64 ReLU units,
+    batch 200, alpha 1e-4, exactly 200 epochs (no early stop), seed 0, on the same CSV files as Descent;
+    best wall time of `fits` fits after one warm-up fit, in ms per epoch."""
+    try:
+        import warnings
+        import numpy as np
+        import sklearn
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+    except ImportError as exc:
+        out["sklearn_error"] = "scikit-learn not installed (%s): sudo apt-get install python3-sklearn" % exc
+        return
+    out["sklearn"] = sklearn.__version__
+    train = np.loadtxt(os.path.join(directory, "digits_train.csv"), delimiter=",", dtype=np.float64)
+    test = np.loadtxt(os.path.join(directory, "digits_test.csv"), delimiter=",", dtype=np.float64)
+    x, y = train[:, 1:] / 16.0, train[:, 0].astype(int)
+    xt, yt = test[:, 1:] / 16.0, test[:, 0].astype(int)
+    epochs = 200
+    solvers = {
+        "sgd": dict(solver="sgd", momentum=0.9, nesterovs_momentum=True, learning_rate_init=0.01),
+        "adam": dict(solver="adam", learning_rate_init=0.001, epsilon=1e-8),
+    }
+    for name, kw in solvers.items():
+        best, acc, iters = float("inf"), None, None
+        for i in range(fits + 1):
+            clf = MLPClassifier(hidden_layer_sizes=(64,), activation="relu", alpha=1e-4, batch_size=200,
+                                max_iter=epochs, tol=0.0, n_iter_no_change=10 ** 9, shuffle=True,
+                                random_state=0, **kw)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                t = time.perf_counter()
+                clf.fit(x, y)
+                elapsed = time.perf_counter() - t
+            if i > 0:
+                best = min(best, elapsed)
+            acc, iters = clf.score(xt, yt), clf.n_iter_
+        out["sklearn_%s_ms_per_epoch" % name] = best * 1e3 / iters
+        out["sklearn_%s_accuracy" % name] = acc
+        out["sklearn_%s_epochs" % name] = iters
 
 
 def main():

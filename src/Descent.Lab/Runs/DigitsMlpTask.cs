@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Descent.Autodiff;
 using Descent.Data;
 using Descent.Lab.Specs;
@@ -99,9 +100,15 @@ public sealed class DigitsMlpTask : LabTask
         var rec = new RunRecorder();
         var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
         var step = 0;
-        var (l0, _) = Evaluate(model, train, ce);
+
+        // Every step and evaluation runs in one workspace scope: the intermediates of one step are recycled by
+        // the next, so the loop allocates (almost) nothing (values are read inside the scopes).
+        var workspace = new Workspace();
+        var trainLabels = train.Labels.ToArray();
+        var validationLabels = validation.Labels.ToArray();
+        var (l0, _) = Evaluate(model, train, trainLabels, ce, workspace);
         rec.Epoch("train_loss", 0, 0, l0 + Penalty(weights, train.Count));
-        var (vl0, va0) = Evaluate(model, validation, ce);
+        var (vl0, va0) = Evaluate(model, validation, validationLabels, ce, workspace);
         rec.Epoch("val_loss", 0, 0, vl0);
         rec.Epoch("val_accuracy", 0, 0, va0);
         for (var epoch = 1; epoch <= epochs; epoch++)
@@ -116,6 +123,7 @@ public sealed class DigitsMlpTask : LabTask
                 }
 
                 context.Cancellation.ThrowIfCancellationRequested();
+                using var scope = workspace.Begin();
                 optimizer.ZeroGrad();
                 var loss = ce.Forward(model.Forward(b.Inputs), b.Labels);
                 var value = loss.Item() + Penalty(weights, b.Count);
@@ -131,12 +139,7 @@ public sealed class DigitsMlpTask : LabTask
                     var k = (float)(Task.L2 / b.Count);
                     foreach (var w in weights)
                     {
-                        var g = w.Grad!.Span;
-                        var p = w.Span;
-                        for (var i = 0; i < g.Length; i++)
-                        {
-                            g[i] += k * p[i];
-                        }
+                        AddScaled(w.Grad!.Span, k, w.Span);
                     }
                 }
 
@@ -147,7 +150,7 @@ public sealed class DigitsMlpTask : LabTask
                 count++;
             }
 
-            var (vl, va) = Evaluate(model, validation, ce);
+            var (vl, va) = Evaluate(model, validation, validationLabels, ce, workspace);
             rec.Epoch("train_loss", epoch, step, count == 0 ? double.NaN : sum / count);
             rec.Epoch("val_loss", epoch, step, vl);
             rec.Epoch("val_accuracy", epoch, step, va);
@@ -170,20 +173,58 @@ public sealed class DigitsMlpTask : LabTask
         var s = 0.0;
         foreach (var w in weights)
         {
-            foreach (var v in w.Span)
-            {
-                s += (double)v * v;
-            }
+            s += SumOfSquares(w.Span);
         }
 
         return 0.5 * Task.L2 * s / n;
     }
 
-    private static (double Loss, double Accuracy) Evaluate(Module model, Dataset set, CrossEntropyLoss ce)
+    /// <summary>Σ v² in double precision (four interleaved partial sums).</summary>
+    private static double SumOfSquares(ReadOnlySpan<float> values)
     {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var i = 0;
+        for (; i <= values.Length - 4; i += 4)
+        {
+            s0 += (double)values[i] * values[i];
+            s1 += (double)values[i + 1] * values[i + 1];
+            s2 += (double)values[i + 2] * values[i + 2];
+            s3 += (double)values[i + 3] * values[i + 3];
+        }
+
+        for (; i < values.Length; i++)
+        {
+            s0 += (double)values[i] * values[i];
+        }
+
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /// <summary>g[i] += k·p[i] (each product rounded, then added, as the scalar form).</summary>
+    private static void AddScaled(Span<float> g, float k, ReadOnlySpan<float> p)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var kv = new Vector<float>(k);
+            for (; i <= g.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(g[i..]) + (kv * new Vector<float>(p[i..]))).CopyTo(g[i..]);
+            }
+        }
+
+        for (; i < g.Length; i++)
+        {
+            g[i] += k * p[i];
+        }
+    }
+
+    private static (double Loss, double Accuracy) Evaluate(Module model, Dataset set, int[] labels, CrossEntropyLoss ce, Workspace workspace)
+    {
+        using var scope = workspace.Begin();
         using var _ = Tape.NoGrad();
         var logits = model.Forward(set.Features);
-        var loss = ce.Forward(logits, [.. set.Labels]).Item();
+        var loss = ce.Forward(logits, labels).Item();
         var span = logits.Span;
         var correct = 0;
         for (var i = 0; i < set.Count; i++)

@@ -84,8 +84,10 @@ public sealed class RegressionTask : LabTask
         var schedule = context.CreateSchedule(optimizer, steps);
         var mse = new MseLoss();
         var rec = new RunRecorder();
+        var workspace = new Workspace(); // each step's intermediates are recycled by the next step
         for (var step = 0; ; step++)
         {
+            using var scope = workspace.Begin();
             optimizer.ZeroGrad();
             var loss = mse.Forward(model.Forward(x), y);
             var value = (double)loss.Item();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Numerics;
 
@@ -11,6 +12,7 @@ namespace Descent.Numerics;
 /// (column j at b[p·NR + j]).</remarks>
 internal static unsafe class GemmKernels
 {
+
     /// <summary>AVX-512 tile height.</summary>
     public const int Mr512 = 12;
 
@@ -33,6 +35,16 @@ internal static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel512(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        // Start loading the C tile now (it is read at the end, ~12·kc cycles from here): C does not stay in
+        // cache between k-slices of large products, and its load latency would otherwise stall every tile.
+        for (var r = 0; r < Mr512; r++)
+        {
+            var row = c + (r * ldc);
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + 16);
+            Sse.Prefetch0(row + 31);
+        }
+
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Numerics;
 
@@ -8,6 +9,10 @@ namespace Descent.Numerics;
 /// threads. Each row of C is scaled by beta and then accumulates alpha·op(A)[i,p] · op(B)[p,:] with vector
 /// multiply-adds over n; a transposed B is first copied into a k×n scratch (small by definition).
 /// </summary>
+/// <remarks>With AVX-512 a register-blocked form runs instead: each output row keeps up to 64 columns in
+/// four accumulators over the whole k loop (masked loads and stores for the last columns), so C is written
+/// once, never cleared or re-read; a narrow C (n &lt; 16) of a transposed A is computed as Cᵀ so that the
+/// vectors run along m. The accumulation order over k is the same as the row-update form's.</remarks>
 internal static unsafe class GemmSmall
 {
     /// <summary>Largest m·n·k that takes the direct path.</summary>
@@ -15,6 +20,172 @@ internal static unsafe class GemmSmall
 
     /// <summary>Runs one multiplication (arguments validated by <see cref="Gemm"/>; m, n, k &gt; 0).</summary>
     public static void Run(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc) =>
+        Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, null);
+
+    /// <summary>As <see cref="Run(bool, bool, int, int, int, float, float*, nint, float*, nint, float, float*, nint)"/>,
+    /// then adds <paramref name="rowBias"/>[j] (n values, or null for none) to every row of C — a linear
+    /// layer's bias, added after the product as a separate pass would.</summary>
+    public static void Run(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* rowBias)
+    {
+        if (Avx512F.IsSupported && !(n == 1 && !transA))
+        {
+            RunRegisterBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, rowBias);
+            return;
+        }
+
+        RunRows(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (rowBias is not null)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var cr = c + (i * ldc);
+                for (var j = 0; j < n; j++)
+                {
+                    cr[j] += rowBias[j];
+                }
+            }
+        }
+    }
+
+    private static void RunRegisterBlocked(
+        bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, float* rowBias)
+    {
+        if (transA && m > n && n < 16 && rowBias is null)
+        {
+            // Cᵀ (n×m) = op(B)ᵀ · Aᵀ: coefficients op(B)[p, j], vector rows Aᵀ[p, :] = A's stored row p.
+            Block(n, m, k, alpha, b, transB ? ldb : 1, transB ? 1 : ldb, a, lda, beta, c, 1, ldc, null);
+            return;
+        }
+
+        var bb = b;
+        var ldbb = ldb;
+        if (transB)
+        {
+            bb = GemmScratch.Small(k * n);
+            ldbb = n;
+            for (var j = 0; j < n; j++)
+            {
+                var src = b + (j * ldb);
+                for (var p = 0; p < k; p++)
+                {
+                    bb[(p * n) + j] = src[p];
+                }
+            }
+        }
+
+        Block(m, n, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, bb, ldbb, beta, c, ldc, 1, rowBias);
+    }
+
+    /// <summary>
+    /// C(i, j) = alpha · Σ_p a[i·ai + p·ap] · b[p·ldb + j] + beta · C(i, j) (+ bias[j]) for i &lt; rows, j &lt; cols,
+    /// C(i, j) at c + i·ci + j·cj. Columns in blocks of up to 64 held in registers across the k loop.
+    /// </summary>
+    private static void Block(
+        int rows, int cols, int k, float alpha, float* a, nint ai, nint ap, float* b, nint ldb,
+        float beta, float* c, nint ci, nint cj, float* bias)
+    {
+        var tmp = stackalloc float[64];
+        for (var j0 = 0; j0 < cols; j0 += 64)
+        {
+            var w = Math.Min(64, cols - j0);
+            var m0 = Mask(w);
+            var m1 = Mask(w - 16);
+            var m2 = Mask(w - 32);
+            var m3 = Mask(w - 48);
+            var bj = b + j0;
+            for (var i = 0; i < rows; i++)
+            {
+                var ar = a + (i * ai);
+                Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+                var br = bj;
+                if (w <= 16)
+                {
+                    for (var p = 0; p < k; p++, br += ldb)
+                    {
+                        acc0 = Avx512F.FusedMultiplyAdd(Vector512.Create(ar[p * ap]), Avx512F.MaskLoad(br, m0, default), acc0);
+                    }
+                }
+                else if (w <= 32)
+                {
+                    for (var p = 0; p < k; p++, br += ldb)
+                    {
+                        var s = Vector512.Create(ar[p * ap]);
+                        acc0 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(br), acc0);
+                        acc1 = Avx512F.FusedMultiplyAdd(s, Avx512F.MaskLoad(br + 16, m1, default), acc1);
+                    }
+                }
+                else
+                {
+                    for (var p = 0; p < k; p++, br += ldb)
+                    {
+                        var s = Vector512.Create(ar[p * ap]);
+                        acc0 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(br), acc0);
+                        acc1 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(br + 16), acc1);
+                        acc2 = Avx512F.FusedMultiplyAdd(s, Avx512F.MaskLoad(br + 32, m2, default), acc2);
+                        acc3 = Avx512F.FusedMultiplyAdd(s, Avx512F.MaskLoad(br + 48, m3, default), acc3);
+                    }
+                }
+
+                var cr = c + (i * ci) + (j0 * cj);
+                if (cj == 1)
+                {
+                    Store(cr, acc0, m0, alpha, beta, bias is null ? null : bias + j0);
+                    if (w > 16)
+                    {
+                        Store(cr + 16, acc1, m1, alpha, beta, bias is null ? null : bias + j0 + 16);
+                    }
+
+                    if (w > 32)
+                    {
+                        Store(cr + 32, acc2, m2, alpha, beta, bias is null ? null : bias + j0 + 32);
+                        Store(cr + 48, acc3, m3, alpha, beta, bias is null ? null : bias + j0 + 48);
+                    }
+                }
+                else
+                {
+                    acc0.Store(tmp);
+                    acc1.Store(tmp + 16);
+                    acc2.Store(tmp + 32);
+                    acc3.Store(tmp + 48);
+                    for (var j = 0; j < w; j++)
+                    {
+                        ref var cij = ref cr[j * cj];
+                        var v = beta == 0f ? alpha * tmp[j] : (alpha * tmp[j]) + (beta * cij);
+                        cij = bias is null ? v : v + bias[j0 + j];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> acc, Vector512<float> mask, float alpha, float beta, float* bias)
+    {
+        var v = alpha == 1f ? acc : acc * Vector512.Create(alpha);
+        if (beta != 0f)
+        {
+            v += Vector512.Create(beta) * Avx512F.MaskLoad(c, mask, default);
+        }
+
+        if (bias is not null)
+        {
+            v += Avx512F.MaskLoad(bias, mask, default);
+        }
+
+        Avx512F.MaskStore(c, mask, v);
+    }
+
+    /// <summary>All-ones lanes for the first <paramref name="count"/> (clamped to 0..16) of a Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Mask(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+
+    private static void RunRows(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {

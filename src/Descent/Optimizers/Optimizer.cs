@@ -20,11 +20,14 @@ public abstract class Optimizer
     /// <c>set_to_none=True</c>), or to zeros.</summary>
     public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var g in Groups)
+        // Indexed loops: foreach over the interfaces would box an enumerator per call.
+        var groups = Groups;
+        for (var i = 0; i < groups.Count; i++)
         {
-            foreach (var p in g.Parameters)
+            var ps = groups[i].Parameters;
+            for (var j = 0; j < ps.Count; j++)
             {
-                p.ZeroGrad(setToNone);
+                ps[j].ZeroGrad(setToNone);
             }
         }
     }

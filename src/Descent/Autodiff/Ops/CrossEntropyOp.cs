@@ -44,7 +44,8 @@ internal sealed class CrossEntropyOp : Node
         }
 
         var record = Tape.ShouldRecord(logits);
-        var logp = record ? new float[n * c] : ArrayPoolBuffer.Rent(n * c);
+        var workspace = Workspace.Current;
+        var logp = !record ? ArrayPoolBuffer.Rent(n * c) : workspace is null ? new float[n * c] : workspace.RentFloats(n * c);
         var x = logits.Span;
         var total = 0.0;
         for (var i = 0; i < n; i++)
@@ -54,14 +55,17 @@ internal sealed class CrossEntropyOp : Node
             total -= row[targets[i]];
         }
 
-        var y = Tensor.Scalar((float)(total / n));
+        var y = Tensor.Output([]);
+        y.Span[0] = (float)(total / n);
         if (!record)
         {
             ArrayPoolBuffer.Return(logp);
             return y;
         }
 
-        return Tape.Record(y, new CrossEntropyOp(logits, targets.ToArray(), logp));
+        var saved = workspace is null ? new int[n] : workspace.RentInts(n);
+        targets.CopyTo(saved);
+        return Tape.Record(y, new CrossEntropyOp(logits, saved, logp));
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)

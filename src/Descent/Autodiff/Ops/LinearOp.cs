@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Descent.Numerics;
 
 namespace Descent.Autodiff.Ops;
@@ -40,31 +41,29 @@ internal sealed class LinearOp : Node
         var rows = ShapeUtil.Count(x.Shape[..^1]);
         var shape = x.Shape.ToArray();
         shape[^1] = outF;
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         var sy = y.Span;
-        Gemm.Multiply(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, sy, outF);
-        if (bias is not null)
+        if (rows > 0 && outF > 0 && inF > 0 && (long)rows * outF * inF <= GemmSmall.Threshold)
         {
-            var sb = bias.Span;
-            if (outF < 16)
+            // Small product: the direct kernel adds the bias as it stores each row (same rounding as a
+            // separate pass: the bias is added to the finished dot product).
+            unsafe
             {
-                // Narrow outputs: a plain loop beats one vectorized call per row.
-                for (var r = 0; r < rows; r++)
+                fixed (float* px = x.Span)
+                fixed (float* pw = weight.Span)
+                fixed (float* pb = bias is null ? default : bias.Span)
+                fixed (float* py = sy)
                 {
-                    var row = sy.Slice(r * outF, outF);
-                    for (var j = 0; j < row.Length; j++)
-                    {
-                        row[j] += sb[j];
-                    }
+                    GemmSmall.Run(false, true, rows, outF, inF, 1f, px, inF, pw, inF, 0f, py, outF, pb);
                 }
             }
-            else
+        }
+        else
+        {
+            Gemm.Multiply(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, sy, outF);
+            if (bias is not null)
             {
-                for (var r = 0; r < rows; r++)
-                {
-                    var row = sy.Slice(r * outF, outF);
-                    TensorPrimitives.Add(row, sb, row);
-                }
+                AddRowVector(sy, bias.Span, rows, outF);
             }
         }
 
@@ -106,28 +105,65 @@ internal sealed class LinearOp : Node
             var b = Inputs[2];
             var buffer = ArrayPoolBuffer.Rent(outF);
             var gb = buffer.AsSpan(0, outF);
-            gb.Clear();
-            if (outF < 16)
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    var row = gradOutput.Slice(r * outF, outF);
-                    for (var j = 0; j < row.Length; j++)
-                    {
-                        gb[j] += row[j];
-                    }
-                }
-            }
-            else
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    TensorPrimitives.Add(gb, gradOutput.Slice(r * outF, outF), gb);
-                }
-            }
-
+            ColumnSums(gradOutput, rows, outF, gb);
             b.AccumulateGrad(gb);
             ArrayPoolBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>y[r, :] += b for every row r.</summary>
+    private static void AddRowVector(Span<float> y, ReadOnlySpan<float> b, int rows, int cols)
+    {
+        if (cols < 16)
+        {
+            // Narrow outputs: a plain loop beats one vectorized call per row.
+            for (var r = 0; r < rows; r++)
+            {
+                var row = y.Slice(r * cols, cols);
+                for (var j = 0; j < row.Length; j++)
+                {
+                    row[j] += b[j];
+                }
+            }
+        }
+        else
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                var row = y.Slice(r * cols, cols);
+                TensorPrimitives.Add(row, b, row);
+            }
+        }
+    }
+
+    /// <summary>sums[j] = Σ_r g[r, j], each column summed over the rows in order.</summary>
+    private static void ColumnSums(ReadOnlySpan<float> g, int rows, int cols, Span<float> sums)
+    {
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Column blocks held in a register across the rows (no per-row call, no re-read of the sums).
+            for (; j <= cols - 16; j += 16)
+            {
+                var acc = Vector512<float>.Zero;
+                for (var r = 0; r < rows; r++)
+                {
+                    acc += Vector512.Create(g.Slice((r * cols) + j, 16));
+                }
+
+                acc.CopyTo(sums[j..]);
+            }
+        }
+
+        for (; j < cols; j++)
+        {
+            var s = 0f;
+            for (var r = 0; r < rows; r++)
+            {
+                s += g[(r * cols) + j];
+            }
+
+            sums[j] = s;
         }
     }
 }

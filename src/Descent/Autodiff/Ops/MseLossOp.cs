@@ -27,7 +27,8 @@ internal sealed class MseLossOp : Node
         TensorPrimitives.Subtract(input.Span, target.Span, diff);
         var sum = TensorPrimitives.SumOfSquares(diff);
         ArrayPoolBuffer.Return(buffer);
-        var y = Tensor.Scalar(mean ? sum / n : sum);
+        var y = Tensor.Output([]);
+        y.Span[0] = mean ? sum / n : sum;
         return Tape.ShouldRecord(input, target) ? Tape.Record(y, new MseLossOp(input, target, mean)) : y;
     }
 

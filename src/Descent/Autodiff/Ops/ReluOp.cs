@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Descent.Autodiff.Ops;
@@ -15,7 +16,7 @@ internal sealed class ReluOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new ReluOp(x)) : y;
     }
@@ -31,10 +32,22 @@ internal sealed class ReluOp : Node
         var y = output.Span;
         var buffer = ArrayPoolBuffer.Rent(y.Length);
         var gx = buffer.AsSpan(0, y.Length);
-        for (var i = 0; i < gx.Length; i++)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Branch-free select: the sign pattern of activations is random, so a per-element branch mispredicts.
+            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var positive = Vector.GreaterThan(new Vector<float>(y[i..]), Vector<float>.Zero);
+                Vector.ConditionalSelect(positive, new Vector<float>(gradOutput[i..]), Vector<float>.Zero).CopyTo(gx[i..]);
+            }
+        }
+
+        for (; i < gx.Length; i++)
         {
             gx[i] = y[i] > 0f ? gradOutput[i] : 0f;
         }
+
         input.AccumulateGrad(gx);
         ArrayPoolBuffer.Return(buffer);
     }

