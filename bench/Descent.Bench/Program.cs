@@ -31,10 +31,11 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
     ["gemm"] = GemmSuite.Run,
     ["optim"] = OptimSuite.Run,
     ["train"] = TrainSuite.Run,
+    ["bert"] = BertSuite.Run,
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert or all (and --quick)");
     return 2;
 }
 

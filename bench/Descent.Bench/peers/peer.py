@@ -50,13 +50,19 @@ def gemm(quick):
     sizes = [int(s) for s in arg("--sizes", "256,512,1024,2048").split(",")]
     out = {"numpy": np.__version__, "blas": blas_info(), "budget": 0}
     rng = np.random.default_rng(0)
+    forms = arg("--forms", "nn").split(",")
     for n in sizes:
         a = rng.standard_normal((n, n), dtype=np.float32)
         b = rng.standard_normal((n, n), dtype=np.float32)
         c = np.empty((n, n), dtype=np.float32)
-        reps = max(5, int((0.5e9 if quick else 4e9) / (2.0 * n ** 3)))
-        best, _ = best_median(lambda: np.matmul(a, b, out=c), 2, reps, 1.0 if quick else 4.0)
-        out["gemm_%d" % n] = 2.0 * n ** 3 / best / 1e9
+        reps = max(20, int((2e9 if quick else 8e9) / (2.0 * n ** 3)))
+        for form in forms:
+            # Transposed views: numpy hands them to sgemm with the transpose flag (no copy).
+            x = a.T if form[0] == "t" else a
+            y = b.T if form[1] == "t" else b
+            best, _ = best_median(lambda: np.matmul(x, y, out=c), max(2, reps // 4), reps, 1.0 if quick else 4.0)
+            key = "gemm_%d" % n if form == "nn" else "gemm_%s_%d" % (form, n)
+            out[key] = 2.0 * n ** 3 / best / 1e9
     return out
 
 

@@ -79,11 +79,16 @@ public static class TransferCommands
         command.Options.Add(bodyFactor);
         var spam = new SpamOptions();
         spam.AddTo(command);
+        var miniLm = new MiniLmSpamOptions();
+        miniLm.AddTo(command);
         command.SetAction(parse =>
         {
             if (spam.IsSelected(parse))
             {
-                return SpamCommand.Execute(context, spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out));
+                var spamSettings = spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out);
+                return spamSettings.Model == "minilm"
+                    ? MiniLmSpamRunner.Execute(context, miniLm.Read(parse, spamSettings))
+                    : SpamCommand.Execute(context, spamSettings);
             }
 
             var s = o.Read(parse) with

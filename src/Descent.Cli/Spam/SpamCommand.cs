@@ -20,8 +20,7 @@ public static class SpamCommand
         var console = context.Console;
         if (settings.Model == "minilm")
         {
-            context.Error.WriteLine("descent finetune --task spam --model minilm: not available yet; use --model bow for the bag-of-words baseline.");
-            return ExitCodes.Error;
+            return MiniLmSpamRunner.Execute(context, MiniLmSpamSettings.From(settings));
         }
 
         if (settings.Model != "bow")

@@ -22,6 +22,7 @@ public static class LabTasks
             TaskKinds.LinearRegression or TaskKinds.MlpRegression => new RegressionTask(task.Kind),
             TaskKinds.DigitsMlp => new DigitsMlpTask(task),
             TaskKinds.FashionTransfer => new FashionTransferTask(task, outputDirectory),
+            TaskKinds.MiniLmSpam => new MiniLmSpamTask(task),
             _ => throw new NotSupportedException(
                 $"task kind '{task.Kind}' is not available in the lab; available: {string.Join(", ", TaskKinds.All)}"),
         };

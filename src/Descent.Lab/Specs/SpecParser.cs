@@ -19,7 +19,7 @@ namespace Descent.Lab.Specs;
 public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
-    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples"];
+    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", "mode", "top_k", "max_length", "train_limit"];
 
     private readonly IOptimizerCatalog catalog;
     private readonly List<SpecError> errors = [];
@@ -37,6 +37,7 @@ public sealed partial class SpecParser
     public static IReadOnlyList<string> MetricsOf(string kind) => kind switch
     {
         TaskKinds.DigitsMlp or TaskKinds.FashionTransfer => ["loss", "train_loss", "val_loss", "val_accuracy"],
+        TaskKinds.MiniLmSpam => ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops"],
         TaskKinds.LinearRegression or TaskKinds.MlpRegression => ["loss"],
         _ => ["loss", "distance"],
     };
@@ -216,9 +217,9 @@ public sealed partial class SpecParser
             {
                 Error($"{path}.data", $"must be a directory path string, not {Kind(d)}");
             }
-            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.FashionTransfer))
+            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.FashionTransfer or TaskKinds.MiniLmSpam))
             {
-                Error($"{path}.data", $"a data directory applies to digits-mlp and fashion-transfer only, not {kind}");
+                Error($"{path}.data", $"a data directory applies to digits-mlp, fashion-transfer and minilm-spam only, not {kind}");
             }
             else
             {
@@ -228,7 +229,40 @@ public sealed partial class SpecParser
 
         var samples = e.TryGetProperty("samples", out var sm) ? Int(sm, $"{path}.samples", 2, 1_000_000) ?? 256 : 256;
         var transfer = ReadTransfer(e, path, kind);
-        return kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples) { Transfer = transfer };
+        var spec = kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples) { Transfer = transfer };
+        return spec is null ? null : ReadMiniLm(e, path, spec);
+    }
+
+    private TaskSpec ReadMiniLm(JsonElement e, string path, TaskSpec spec)
+    {
+        var keys = new[] { "mode", "top_k", "max_length", "train_limit" }.Where(k => e.TryGetProperty(k, out _)).ToList();
+        if (spec.Kind != TaskKinds.MiniLmSpam)
+        {
+            foreach (var k in keys)
+            {
+                Error($"{path}.{k}", $"applies to minilm-spam only, not {spec.Kind}");
+            }
+
+            return spec;
+        }
+
+        var mode = "full";
+        if (e.TryGetProperty("mode", out var m))
+        {
+            mode = m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
+            if (mode is not ("head" or "top-k" or "full"))
+            {
+                Error($"{path}.mode", "must be \"head\", \"top-k\" or \"full\"");
+            }
+        }
+
+        return spec with
+        {
+            Mode = mode,
+            TopK = e.TryGetProperty("top_k", out var k2) ? Int(k2, $"{path}.top_k", 1, 64) ?? 2 : 2,
+            MaxLength = e.TryGetProperty("max_length", out var l) ? Int(l, $"{path}.max_length", 2, 512) ?? 128 : 128,
+            TrainLimit = e.TryGetProperty("train_limit", out var t) ? Int(t, $"{path}.train_limit", 1, 1_000_000) : null,
+        };
     }
 
     private BudgetSpec? ReadBudget(JsonElement e, string path)

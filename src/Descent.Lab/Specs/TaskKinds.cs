@@ -15,6 +15,9 @@ public static class TaskKinds
     /// <summary>Fine-tuning a CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9.</summary>
     public const string FashionTransfer = "fashion-transfer";
 
+    /// <summary>Fine-tuning all-MiniLM-L6-v2 for SpamAssassin spam detection (head, top-k or full).</summary>
+    public const string MiniLmSpam = "minilm-spam";
+
     /// <summary>Rosenbrock's banana valley, minimum 0 at (1, 1).</summary>
     public const string Rosenbrock = "rosenbrock";
 
@@ -32,7 +35,7 @@ public static class TaskKinds
 
     /// <summary>Every kind, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [LinearRegression, MlpRegression, DigitsMlp, FashionTransfer, Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic];
+        [LinearRegression, MlpRegression, DigitsMlp, FashionTransfer, MiniLmSpam, Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic];
 
     /// <summary>The 2-D test functions.</summary>
     public static IReadOnlyList<string> TestFunctions { get; } = [Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic];
@@ -43,7 +46,7 @@ public static class TaskKinds
     /// <summary>The metric a task reports as its main result when the spec names no target.</summary>
     public static string DefaultMetric(string kind) => kind switch
     {
-        DigitsMlp or FashionTransfer => "val_accuracy",
+        DigitsMlp or FashionTransfer or MiniLmSpam => "val_accuracy",
         _ => "loss",
     };
 }

@@ -29,4 +29,16 @@ public sealed record TaskSpec(
 {
     /// <summary>The <c>fashion-transfer</c> fields (null for other kinds).</summary>
     public TransferTaskSpec? Transfer { get; init; }
+
+    /// <summary><c>minilm-spam</c>: which parameters train — <c>head</c>, <c>top-k</c> or <c>full</c> (default full).</summary>
+    public string Mode { get; init; } = "full";
+
+    /// <summary><c>minilm-spam</c>: encoder layers unfrozen in top-k mode (default 2).</summary>
+    public int TopK { get; init; } = 2;
+
+    /// <summary><c>minilm-spam</c>: tokens per email after truncation (default 128).</summary>
+    public int MaxLength { get; init; } = 128;
+
+    /// <summary><c>minilm-spam</c>: training emails used (a seeded random subset of the training split); null = all.</summary>
+    public int? TrainLimit { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Descent.Numerics;
 
 /// <summary>
@@ -128,6 +130,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int worker, int workers)
     {
         var tile = stackalloc float[(GemmKernels.Mr512 * GemmKernels.Nr512) + 16];
@@ -196,6 +199,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreEdge(float* tile, float* cTile, int rows, int cols, float betaEff)
     {
         for (var r = 0; r < rows; r++)
@@ -220,6 +224,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     }
 
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into MR-high panels (zero-padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackA(float* dst, int i0, int mc, int p0, int kc)
     {
         for (var t = 0; t < mc; t += mr)
@@ -239,6 +244,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     }
 
     /// <summary>Packs NR-wide panels [t0, t1) of op(B)[p0..p0+kc, j0..j0+nc] (zero-padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackB(float* dst, int p0, int kc, int j0, int nc, int t0, int t1)
     {
         for (var t = t0; t < t1; t++)

@@ -15,6 +15,7 @@ namespace Descent.Numerics;
 internal static unsafe class GemmPacking
 {
     /// <summary>dst[p·R + r] = src[r·ld + p] for r &lt; rows, p &lt; kc; rows in [rows, R) are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gather(float* dst, int panelWidth, float* src, nint ld, int rows, int kc)
     {
         var r0 = 0;
@@ -71,6 +72,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·R + j] = src[p·ld + j] for j &lt; cols, p &lt; kc; columns in [cols, R) are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(float* dst, int panelWidth, float* src, nint ld, int cols, int kc)
     {
         if (cols == panelWidth)
@@ -125,6 +127,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ZeroPad(float* dst, int panelWidth, int rows, int kc)
     {
         if (rows >= panelWidth)

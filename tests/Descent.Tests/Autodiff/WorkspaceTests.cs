@@ -203,6 +203,76 @@ public class WorkspaceTests
         Assert.False(inner.IsActive);
     }
 
+    public static TheoryData<string> RecycledOps() =>
+    [
+        "linear-small", "linear-small-nobias", "linear-large", "linear-narrow", "tanh", "relu", "sigmoid", "exp", "log",
+        "neg", "sqrt", "square", "add", "sub-broadcast", "mul-scalar", "mse", "cross-entropy",
+    ];
+
+    /// <summary>Every operation that takes its output from a workspace must write every element: run it once,
+    /// poison its output with NaN, end the scope, and the next scope's call (which gets the poisoned storage)
+    /// must equal the result without a workspace, and its gradients too.</summary>
+    [Theory]
+    [MemberData(nameof(RecycledOps))]
+    public void RecycledStorageIsFullyOverwritten(string op)
+    {
+        var rng = new Rng(21);
+        var x = Tensor.Normal(rng, 0, 1, 37, 24);
+        x.RequiresGrad = true;
+        var positive = Tensor.Uniform(rng, 0.5f, 2f, 37, 24);
+        positive.RequiresGrad = true;
+        var row = Tensor.Normal(rng, 0, 1, 24);
+        var small = new Linear(24, 20, new Rng(3));
+        var smallNoBias = new Linear(24, 33, new Rng(4), bias: false);
+        var large = new Linear(24, 300, new Rng(5));
+        var narrow = new Linear(24, 3, new Rng(6));
+        var labels = Enumerable.Range(0, 37).Select(i => i % 24).ToArray();
+        Tensor Run() => op switch
+        {
+            "linear-small" => small.Forward(x),
+            "linear-small-nobias" => smallNoBias.Forward(x),
+            "linear-large" => large.Forward(x),
+            "linear-narrow" => narrow.Forward(x),
+            "tanh" => x.Tanh(),
+            "relu" => x.Relu(),
+            "sigmoid" => x.Sigmoid(),
+            "exp" => x.Exp(),
+            "log" => positive.Log(),
+            "neg" => x.Neg(),
+            "sqrt" => positive.Sqrt(),
+            "square" => x.Square(),
+            "add" => x.Add(positive),
+            "sub-broadcast" => x.Sub(row),
+            "mul-scalar" => x * 1.5f,
+            "mse" => new MseLoss().Forward(x, positive),
+            "cross-entropy" => new CrossEntropyLoss().Forward(x, labels),
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+        };
+
+        var expected = Run();
+        var expectedGrad = Gradient(expected);
+        var workspace = new Workspace();
+        using (workspace.Begin())
+        {
+            Run().Fill(float.NaN);
+        }
+
+        using (workspace.Begin())
+        {
+            var y = Run();
+            Assert.Equal(expected.ToArray(), y.ToArray());
+            Assert.Equal(expectedGrad, Gradient(y));
+        }
+
+        float[] Gradient(Tensor y)
+        {
+            x.ZeroGrad();
+            positive.ZeroGrad();
+            y.Backward(Tensor.Ones(y.Shape));
+            return [.. x.Grad?.ToArray() ?? [], .. positive.Grad?.ToArray() ?? []];
+        }
+    }
+
     private static (Sequential Model, Adam Optimizer, Tensor X, Tensor Y) SmallMlp(int seed)
     {
         var rng = new Rng((ulong)seed);

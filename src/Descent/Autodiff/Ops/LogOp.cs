@@ -15,7 +15,7 @@ internal sealed class LogOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Log(x.Span, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new LogOp(x)) : y;
     }

@@ -15,7 +15,7 @@ internal sealed class MulOp : Node
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = Broadcasting.Shape(a.Shape, b.Shape, "Mul");
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         Broadcasting.Binary<MultiplyKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
         return Tape.ShouldRecord(a, b) ? Tape.Record(y, new MulOp(a, b)) : y;
     }

@@ -15,7 +15,7 @@ internal sealed class NegOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Negate(x.Span, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new NegOp(x)) : y;
     }

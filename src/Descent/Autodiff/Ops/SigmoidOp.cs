@@ -15,7 +15,7 @@ internal sealed class SigmoidOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Sigmoid(x.Span, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new SigmoidOp(x)) : y;
     }

@@ -15,7 +15,7 @@ internal sealed class SquareOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         TensorPrimitives.Multiply(x.Span, x.Span, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new SquareOp(x)) : y;
     }

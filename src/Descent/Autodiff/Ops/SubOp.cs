@@ -17,7 +17,7 @@ internal sealed class SubOp : Node
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = Broadcasting.Shape(a.Shape, b.Shape, "Sub");
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         Broadcasting.Binary<SubtractKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
         return Tape.ShouldRecord(a, b) ? Tape.Record(y, new SubOp(a, b)) : y;
     }

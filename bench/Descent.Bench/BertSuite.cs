@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Descent.Nn;
+using Descent.Nn.Losses;
+using Descent.Nn.Transformers;
+using Descent.Optimizers;
+
+namespace Descent.Bench;
+
+/// <summary>
+/// One full fine-tuning step of a MiniLM-shaped BERT classifier (6 layers, hidden 384, 12 heads, feed-forward 1,536;
+/// random weights, same FLOPs as the pretrained model) at batch 16 × 128 tokens, AdamW: step time and achieved
+/// GFLOP/s (GEMM FLOPs of forward + backward counted analytically), and a per-component breakdown measured at the
+/// step's shapes (forward + backward of each component alone, scaled by its count per step).
+/// </summary>
+internal static class BertSuite
+{
+    private const int Batch = 16;
+    private const int Length = 128;
+
+    public static List<BenchRow> Run(bool quick, Action<string> log)
+    {
+        var blocks = quick ? 3 : 5;
+        var budget = TimeSpan.FromSeconds(quick ? 20 : 60);
+        var config = BertConfig.MiniLmL6;
+        var rng = new Rng(0);
+        var model = new BertClassifier(new BertModel(config, rng), 2, rng);
+        var optimizer = new AdamW(model.Parameters(), new AdamWOptions { LearningRate = 2e-5 });
+        var ce = new CrossEntropyLoss();
+        var ids = new int[Batch * Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = 1000 + rng.NextInt(20000);
+        }
+
+        var input = new BertInput(Batch, Length, ids);
+        var labels = Enumerable.Range(0, Batch).Select(i => i % 2).ToArray();
+        void Step()
+        {
+            optimizer.ZeroGrad();
+            ce.Forward(model.Forward(input), labels).Backward();
+            optimizer.Step();
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            var probe = Stopwatch.StartNew();
+            optimizer.ZeroGrad();
+            var logits = model.Forward(input);
+            var tForward = probe.Elapsed.TotalMilliseconds;
+            ce.Forward(logits, labels).Backward();
+            var tBackward = probe.Elapsed.TotalMilliseconds;
+            optimizer.Step();
+            log($"step phases: forward {tForward:F0} ms, loss+backward {tBackward - tForward:F0} ms, AdamW step {probe.Elapsed.TotalMilliseconds - tBackward:F0} ms");
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            var probe = Stopwatch.StartNew();
+            var emb = model.Bert.Embeddings.Forward(input);
+            var t0 = probe.Elapsed.TotalMilliseconds;
+            var bias = BertSelfAttention.MaskBias(input.MaskTensor());
+            var hcur = emb;
+            var layerTimes = new List<string>();
+            for (var l = 0; l < config.NumLayers; l++)
+            {
+                var tl = probe.Elapsed.TotalMilliseconds;
+                var att = model.Bert.Encoder[l].Attention.Self.Forward(hcur, bias);
+                var ta = probe.Elapsed.TotalMilliseconds;
+                var attended = model.Bert.Encoder[l].Attention.Output.Forward(att, hcur);
+                var tb = probe.Elapsed.TotalMilliseconds;
+                var inter = model.Bert.Encoder[l].Intermediate.Forward(attended);
+                var tc = probe.Elapsed.TotalMilliseconds;
+                hcur = model.Bert.Encoder[l].Output.Forward(inter, attended);
+                layerTimes.Add($"L{l}: self {ta - tl:F0} out {tb - ta:F0} inter {tc - tb:F0} ffout {probe.Elapsed.TotalMilliseconds - tc:F0}");
+            }
+
+            var t1 = probe.Elapsed.TotalMilliseconds;
+            var pooled = Pooling.MaskedMean(hcur, input.MaskTensor());
+            log($"forward pieces: embeddings {t0:F0} ms, layers {t1 - t0:F0} ms ({string.Join("; ", layerTimes)}), pooling {probe.Elapsed.TotalMilliseconds - t1:F0} ms");
+        }
+
+        var gen0 = GC.CollectionCount(0);
+        var (best, median) = Measure.Time(Step, warmup: 1, blocks, budget);
+        var flops = StepFlops(config, Batch, Length);
+        var gflops = flops / best / 1e9;
+        log($"step {best * 1e3:F0} ms best, {median * 1e3:F0} ms median, {gflops:F1} GFLOP/s, gen-0 GCs {GC.CollectionCount(0) - gen0}");
+        var rows = new List<BenchRow>
+        {
+            new() { Suite = "bert", Case = "MiniLM step 16x128 (full, AdamW)", Metric = "time (best)", Unit = "ms", Value = best * 1e3, HigherIsBetter = false, Note = $"median {median * 1e3:F0} ms" },
+            new() { Suite = "bert", Case = "MiniLM step 16x128 (full, AdamW)", Metric = "GEMM GFLOP/s achieved", Unit = "GFLOP/s", Value = gflops, Note = $"{flops / 1e9:F1} GFLOP per step" },
+        };
+
+        // Components at the step's shapes, forward + backward, times their count per step.
+        int h = config.HiddenSize, f = config.IntermediateSize, layers = config.NumLayers;
+        var x = Tensor.Normal(rng, 0, 1, Batch, Length, h);
+        x.RequiresGrad = true;
+        var xf = Tensor.Normal(rng, 0, 1, Batch, Length, f);
+        xf.RequiresGrad = true;
+        var lin = new Linear(h, h, rng);
+        var up = new Linear(h, f, rng);
+        var down = new Linear(f, h, rng);
+        var norm = new LayerNorm(h, 1e-12);
+        var attention = new BertSelfAttention(config, rng);
+        var maskBias = BertSelfAttention.MaskBias(input.MaskTensor());
+        var components = new (string Name, int Count, Action Run)[]
+        {
+            ("Linear 384→384 (Q, K, V, out)", 4 * layers, () => lin.Forward(x).Sum().Backward()),
+            ("Linear 384→1536", layers, () => up.Forward(x).Sum().Backward()),
+            ("Linear 1536→384", layers, () => down.Forward(xf).Sum().Backward()),
+            ("attention core (scores, mask, softmax, dropout, P·V, head split/merge)", layers, () =>
+            {
+                attention.Forward(x, maskBias).Sum().Backward();
+            }),
+            ("LayerNorm", 2 * layers + 1, () => norm.Forward(x).Sum().Backward()),
+            ("GELU", layers, () => xf.Gelu().Sum().Backward()),
+            ("residual add + dropout", 2 * layers, () => (new Dropout(0.1, rng).Forward(x) + x).Sum().Backward()),
+        };
+        var attentionLinear = 0.0;
+        foreach (var (name, count, run) in components)
+        {
+            var (b, _) = Measure.Time(run, warmup: 1, blocks, TimeSpan.FromSeconds(quick ? 3 : 10));
+            var seconds = b;
+            if (name.StartsWith("attention", StringComparison.Ordinal))
+            {
+                seconds -= 3 * attentionLinear; // the module includes its Q, K, V projections
+            }
+            else if (name.StartsWith("Linear 384→384", StringComparison.Ordinal))
+            {
+                attentionLinear = b;
+            }
+
+            var perStep = seconds * count;
+            log($"{name}: {seconds * 1e3:F2} ms × {count} = {perStep * 1e3:F0} ms/step ({perStep / best:P0} of the step)");
+            rows.Add(new BenchRow { Suite = "bert", Case = $"component: {name}", Metric = "ms per step", Unit = "ms", Value = perStep * 1e3, HigherIsBetter = false, Note = $"{perStep / best:P0} of the step" });
+        }
+
+        return rows;
+    }
+
+    /// <summary>GEMM FLOPs of forward + backward (backward = 2 × forward) of one step.</summary>
+    public static double StepFlops(BertConfig config, int batch, int length)
+    {
+        double t = batch * length, h = config.HiddenSize, f = config.IntermediateSize;
+        var linear = 2 * t * ((4 * h * h) + (2 * h * f));
+        var attention = 2 * 2 * batch * (double)length * length * h;
+        return 3 * config.NumLayers * (linear + attention);
+    }
+}

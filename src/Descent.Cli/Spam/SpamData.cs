@@ -1,0 +1,24 @@
+using Descent.Text.Classification;
+using Descent.Text.Data;
+
+namespace Descent.Cli.Spam;
+
+/// <summary>Loads the SpamAssassin split for the MiniLM runs: <see cref="SpamCommand.LocateData"/> (clear errors pointing at
+/// <c>descent data</c>), then <see cref="SpamSplit"/> (the fixed split; with a limit, a seeded random subset of the training split).</summary>
+internal static class SpamData
+{
+    public static (IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Test, string Description) Load(
+        string? path, double testFraction, int seed, int? limit)
+    {
+        var (location, description) = SpamCommand.LocateData(path);
+        try
+        {
+            var (train, test, _) = SpamSplit.Load(location, limit, testFraction, seed);
+            return (train, test, $"{description}, stratified split {1 - testFraction:P0}/{testFraction:P0} (seed {seed})");
+        }
+        catch (Descent.Data.DataFormatException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+}

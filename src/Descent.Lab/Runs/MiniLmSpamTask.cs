@@ -1,0 +1,119 @@
+using System.Globalization;
+using Descent.Lab.Specs;
+using Descent.Onnx;
+using Descent.Text;
+using Descent.Text.Classification;
+
+namespace Descent.Lab.Runs;
+
+/// <summary>
+/// <c>minilm-spam</c>: fine-tunes all-MiniLM-L6-v2 (mean pooling, dropout, linear head) for SpamAssassin spam
+/// detection with <see cref="TextClassifierFineTuner"/>, the optimizer and schedule coming from the spec (not the CLI
+/// presets): all trainable parameters form one group.
+/// </summary>
+/// <remarks>
+/// <para>Task fields: <c>mode</c> (head, top-k, full), <c>top_k</c>, <c>max_length</c>, <c>train_limit</c> (a seeded
+/// random subset of the training split), <c>batch_size</c> (default 16) and <c>data</c> (corpus path; default the full
+/// corpus if found, else the shipped subset). The split is the fixed stratified one (test fraction 0.2, seed 0); the
+/// run's seed drives the head initialization, dropout and shuffling. A <c>steps</c> budget is rounded up to whole epochs.</para>
+/// <para>Metrics: per step <c>loss</c>; per epoch <c>train_loss</c>, <c>val_accuracy</c>, <c>val_f1</c> (spam positive),
+/// <c>epoch_seconds</c>, <c>tokens_per_second</c> and <c>gflops</c> (achieved GEMM GFLOP/s).</para>
+/// </remarks>
+public sealed class MiniLmSpamTask : LabTask
+{
+    private readonly Lazy<(TokenizedTexts Train, TokenizedTexts Test, OnnxModel Onnx)> data;
+    private readonly Lock cacheLock = new();
+    private PooledEmbeddings? cache;
+
+    /// <summary>Creates the task for <paramref name="task"/>.</summary>
+    public MiniLmSpamTask(TaskSpec task)
+    {
+        Task = task ?? throw new ArgumentNullException(nameof(task));
+        data = new Lazy<(TokenizedTexts, TokenizedTexts, OnnxModel)>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The task spec.</summary>
+    public TaskSpec Task { get; }
+
+    /// <summary>The fine-tuning options of a run with <paramref name="seed"/> and <paramref name="epochs"/>.</summary>
+    public TextFineTuneOptions Options(int seed, int epochs) => new()
+    {
+        Mode = Task.Mode switch
+        {
+            "head" => FineTuneMode.Head,
+            "top-k" => FineTuneMode.TopK,
+            _ => FineTuneMode.Full,
+        },
+        TopK = Task.TopK,
+        Epochs = epochs,
+        BatchSize = Task.BatchSize ?? 16,
+        MaxLength = Task.MaxLength,
+        Seed = (ulong)seed,
+    };
+
+    /// <inheritdoc />
+    public override RunResult Run(RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (train, test, onnx) = data.Value;
+        var batch = Task.BatchSize ?? 16;
+        var stepsPerEpoch = (train.Count + batch - 1) / batch;
+        var epochs = context.Spec.Budget.Epochs ?? ((context.Spec.Budget.Steps!.Value + stepsPerEpoch - 1) / stepsPerEpoch);
+        var options = Options(context.Seed, epochs);
+        var encoder = MiniLm.LoadModel(onnx, options.Seed);
+        PooledEmbeddings? embeddings = null;
+        if (options.Mode == FineTuneMode.Head)
+        {
+            // The frozen encoder in eval mode gives the same embeddings for every seed and optimizer: compute them once.
+            lock (cacheLock)
+            {
+                cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, cancellation: context.Cancellation);
+                embeddings = cache;
+            }
+        }
+
+        var rec = new RunRecorder();
+        var step = 0;
+        var result = TextClassifierFineTuner.Run(encoder, train, test, options,
+            p =>
+            {
+                if (p.Phase == "train")
+                {
+                    rec.Step("loss", step++, p.StepLoss);
+                }
+            },
+            embeddings, context.Cancellation,
+            (parameters, totalSteps) =>
+            {
+                var optimizer = context.CreateOptimizer(parameters);
+                var schedule = context.CreateSchedule(optimizer, totalSteps);
+                return (optimizer, schedule is null ? null : schedule.Step);
+            });
+        foreach (var e in result.Epochs)
+        {
+            var at = e.Epoch * stepsPerEpoch;
+            rec.Epoch("train_loss", e.Epoch, at, e.TrainLoss);
+            rec.Epoch("val_accuracy", e.Epoch, at, e.Accuracy);
+            rec.Epoch("val_f1", e.Epoch, at, e.F1);
+            rec.Epoch("epoch_seconds", e.Epoch, at, e.TrainSeconds);
+            rec.Epoch("tokens_per_second", e.Epoch, at, e.TokensPerSecond);
+            rec.Epoch("gflops", e.Epoch, at, e.GflopsPerSecond);
+            if (IsBad(e.TrainLoss))
+            {
+                return rec.Diverged(at, string.Create(CultureInfo.InvariantCulture,
+                    $"{context.Run.Configuration.Label} diverged in epoch {e.Epoch}: mean training loss = {e.TrainLoss}"));
+            }
+        }
+
+        return rec.Completed(result.Steps);
+    }
+
+    private (TokenizedTexts, TokenizedTexts, OnnxModel) Load()
+    {
+        var (train, test, _) = SpamSplit.Load(Task.Data, Task.TrainLimit);
+        var tokenizer = MiniLm.CreateTokenizer(Task.MaxLength);
+        return (TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
+            TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]),
+            MiniLm.ReadOnnx());
+    }
+}

@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using Descent.Autodiff;
+using Descent.Nn;
+using Descent.Nn.Losses;
+using Descent.Nn.Transformers;
+using Descent.Optimizers;
+using Descent.Schedulers;
+
+namespace Descent.Text.Classification;
+
+/// <summary>
+/// Fine-tunes a pretrained BERT encoder (e.g. all-MiniLM-L6-v2 from <see cref="MiniLm"/>) with mean pooling and a
+/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification, and reports held-out
+/// accuracy and F1 (class 1 positive), time, tokens per second, achieved GFLOP/s and peak memory per epoch.
+/// </summary>
+/// <remarks>
+/// Texts are tokenized once (<see cref="TokenizedTexts"/>, truncated to the maximum length) and every batch is padded
+/// to its own longest text (dynamic padding, no sorting); the training order is reshuffled each epoch from the seed.
+/// <see cref="FineTuneMode.Head"/> freezes the encoder, so the pooled embeddings are computed once in eval mode and
+/// the head trains on that cache (dropout still applies to the cached embeddings).
+/// </remarks>
+public static class TextClassifierFineTuner
+{
+    /// <summary>Tokenizes the texts and runs the overload taking <see cref="TokenizedTexts"/>.</summary>
+    public static FineTuneResult Run(
+        BertModel encoder, BertTextTokenizer tokenizer, IReadOnlyList<string> trainTexts, IReadOnlyList<int> trainLabels,
+        IReadOnlyList<string> testTexts, IReadOnlyList<int> testLabels, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return Run(encoder, TokenizedTexts.Create(tokenizer, trainTexts, trainLabels), TokenizedTexts.Create(tokenizer, testTexts, testLabels),
+            options, progress, null, cancellation);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="encoder"/> (modified in place) with a fresh head on <paramref name="train"/> and evaluates
+    /// on <paramref name="test"/> after every epoch.
+    /// </summary>
+    /// <param name="encoder">The pretrained encoder.</param>
+    /// <param name="train">Tokenized training texts.</param>
+    /// <param name="test">Tokenized held-out texts.</param>
+    /// <param name="options">Hyperparameters.</param>
+    /// <param name="progress">Called after every step (and cache/eval batch).</param>
+    /// <param name="cache">Head mode only: embeddings of <paramref name="train"/> and <paramref name="test"/> already
+    /// computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
+    /// <param name="cancellation">Stops between steps.</param>
+    /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
+    /// (in state_dict order) and the total number of steps, returns the optimizer and an action run after every
+    /// optimizer step (a schedule; null for none). Used by the lab, whose specs choose the optimizer.</param>
+    public static FineTuneResult Run(
+        BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Mode == FineTuneMode.TopK && options.TopK > encoder.Config.NumLayers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TopK, $"TopK must be in [1, {encoder.Config.NumLayers}]");
+        }
+
+        if (train.Count == 0 || test.Count == 0)
+        {
+            throw new ArgumentException("need at least one training and one held-out text");
+        }
+
+        var model = new BertClassifier(encoder, 2, new Rng(options.Seed ^ 0x5EED_1EADUL), options.HeadDropout);
+        return options.Mode == FineTuneMode.Head
+            ? RunHead(model, train, test, options, progress, cache, cancellation, optimizerFactory)
+            : RunEncoder(model, train, test, options, progress, cancellation, optimizerFactory);
+    }
+
+    private static FineTuneResult RunEncoder(
+        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress, CancellationToken cancellation,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    {
+        var config = model.Bert.Config;
+        var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
+        if (options.Mode == FineTuneMode.TopK)
+        {
+            FineTuning.Freeze(model, "bert.*");
+            var patterns = Enumerable.Range(config.NumLayers - trainable, trainable).Select(i => $"bert.encoder.layer.{i}.*").Append("bert.pooler.*");
+            FineTuning.Unfreeze(model, [.. patterns]);
+        }
+
+        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var totalSteps = stepsPerEpoch * options.Epochs;
+        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var ce = new CrossEntropyLoss();
+        var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var epochs = new List<FineTuneEpoch>();
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            shuffle.Shuffle(order.AsSpan());
+            model.Train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0, flops = 0;
+            long tokens = 0;
+            for (var step = 0; step < stepsPerEpoch; step++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
+                var input = train.Batch(indices, out var batchTokens);
+                var loss = ce.Forward(model.Forward(input), train.LabelsOf(indices));
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+                scheduleStep?.Invoke();
+                var stepLoss = loss.Item();
+                lossSum += stepLoss;
+                tokens += batchTokens;
+                flops += EncoderFlops.TrainingStep(config, input.BatchSize, input.SequenceLength, trainable);
+                progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, tokens,
+                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var evalClock = Stopwatch.StartNew();
+            var predictions = Predict(model, test, options.EvalBatchSize, epoch, progress, cancellation);
+            epochs.Add(MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
+                train.Count, tokens, flops));
+        }
+
+        return new FineTuneResult
+        {
+            Options = options,
+            LearningRate = options.EffectiveLearningRate,
+            HeadLearningRate = options.EffectiveHeadLearningRate,
+            TrainCount = train.Count,
+            TestCount = test.Count,
+            TrainTokens = train.TokenCount,
+            TrainableParameters = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length),
+            Steps = totalSteps,
+            CacheSeconds = 0,
+            Epochs = epochs,
+        };
+    }
+
+    private static FineTuneResult RunHead(
+        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    {
+        FineTuning.Freeze(model, "bert.*");
+        var cacheClock = Stopwatch.StartNew();
+        cache ??= PooledEmbeddings.Compute(model.Bert, train, test, options.EvalBatchSize, progress, cancellation);
+        var cacheSeconds = cacheClock.Elapsed.TotalSeconds;
+        if (cache.Train.Shape[0] != train.Count || cache.Test.Shape[0] != test.Count)
+        {
+            throw new ArgumentException("the embedding cache does not match the texts", nameof(cache));
+        }
+
+        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var totalSteps = stepsPerEpoch * options.Epochs;
+        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var ce = new CrossEntropyLoss();
+        var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var hidden = model.Bert.Config.HiddenSize;
+        var epochs = new List<FineTuneEpoch>();
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            shuffle.Shuffle(order.AsSpan());
+            model.Train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            for (var step = 0; step < stepsPerEpoch; step++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
+                var x = new Tensor(indices.Length, hidden);
+                for (var i = 0; i < indices.Length; i++)
+                {
+                    cache.Train.Span.Slice(indices[i] * hidden, hidden).CopyTo(x.Span.Slice(i * hidden, hidden));
+                }
+
+                var loss = ce.Forward(model.Classifier.Forward(model.Dropout.Forward(x)), train.LabelsOf(indices));
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+                scheduleStep?.Invoke();
+                var stepLoss = loss.Item();
+                lossSum += stepLoss;
+                progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
+                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var evalClock = Stopwatch.StartNew();
+            model.Eval();
+            int[] predictions;
+            using (Tape.NoGrad())
+            {
+                predictions = ArgMax(model.Classifier.Forward(cache.Test));
+            }
+
+            // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
+            var epochRecord = MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
+                train.Count, 0, 0);
+            epochs.Add(epochRecord with
+            {
+                TokensPerSecond = cache.Seconds > 0 ? (train.TokenCount + test.TokenCount) / cache.Seconds : 0,
+                GflopsPerSecond = cache.Seconds > 0 ? cache.Flops / cache.Seconds / 1e9 : 0,
+            });
+        }
+
+        return new FineTuneResult
+        {
+            Options = options,
+            LearningRate = options.EffectiveLearningRate,
+            HeadLearningRate = options.EffectiveHeadLearningRate,
+            TrainCount = train.Count,
+            TestCount = test.Count,
+            TrainTokens = train.TokenCount,
+            TrainableParameters = model.Classifier.Parameters().Sum(p => (long)p.Length),
+            Steps = totalSteps,
+            CacheSeconds = cache.Seconds > 0 ? cache.Seconds : cacheSeconds,
+            Epochs = epochs,
+        };
+    }
+
+    /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>
+    public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize) =>
+        Predict(model, texts, batchSize, 0, null, CancellationToken.None);
+
+    private static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize, int epoch,
+        Action<FineTuneProgress>? progress, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(texts);
+        var wasTraining = model.IsTraining;
+        model.Eval();
+        var result = new int[texts.Count];
+        var all = Enumerable.Range(0, texts.Count).ToArray();
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        using (Tape.NoGrad())
+        {
+            for (var start = 0; start < texts.Count; start += batchSize)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var indices = all.AsSpan(start, Math.Min(batchSize, texts.Count - start));
+                var predicted = ArgMax(model.Forward(texts.Batch(indices, out var batchTokens)));
+                predicted.CopyTo(result, start);
+                tokens += batchTokens;
+                progress?.Invoke(new FineTuneProgress("eval", epoch, start + indices.Length, texts.Count, tokens, clock.Elapsed.TotalSeconds, double.NaN, double.NaN));
+            }
+        }
+
+        model.Train(wasTraining);
+        return result;
+    }
+
+    private static int[] ArgMax(Tensor logits)
+    {
+        int n = logits.Shape[0], c = logits.Shape[1];
+        var s = logits.Span;
+        var result = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var best = 0;
+            for (var j = 1; j < c; j++)
+            {
+                if (s[(i * c) + j] > s[(i * c) + best])
+                {
+                    best = j;
+                }
+            }
+
+            result[i] = best;
+        }
+
+        return result;
+    }
+
+    private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[] predictions, double trainSeconds,
+        double evalSeconds, int texts, long tokens, double flops)
+    {
+        int tp = 0, fp = 0, fn = 0, correct = 0;
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            var label = test.Labels[i];
+            correct += predictions[i] == label ? 1 : 0;
+            tp += predictions[i] == 1 && label == 1 ? 1 : 0;
+            fp += predictions[i] == 1 && label != 1 ? 1 : 0;
+            fn += predictions[i] != 1 && label == 1 ? 1 : 0;
+        }
+
+        var precision = tp + fp == 0 ? 0 : tp / (double)(tp + fp);
+        var recall = tp + fn == 0 ? 0 : tp / (double)(tp + fn);
+        using var process = Process.GetCurrentProcess();
+        return new FineTuneEpoch
+        {
+            Epoch = epoch,
+            TrainLoss = loss,
+            Accuracy = correct / (double)predictions.Length,
+            Precision = precision,
+            Recall = recall,
+            F1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall),
+            TrainSeconds = trainSeconds,
+            EvalSeconds = evalSeconds,
+            TextsPerSecond = trainSeconds > 0 ? texts / trainSeconds : 0,
+            TokensPerSecond = trainSeconds > 0 ? tokens / trainSeconds : 0,
+            GflopsPerSecond = trainSeconds > 0 ? flops / trainSeconds / 1e9 : 0,
+            PeakWorkingSetBytes = process.PeakWorkingSet64,
+            GcHeapBytes = GC.GetTotalMemory(false),
+        };
+    }
+
+    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(BertClassifier model, TextFineTuneOptions options, int totalSteps,
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    {
+        if (optimizerFactory is not null)
+        {
+            return optimizerFactory([.. model.Parameters().Where(p => p.RequiresGrad)], totalSteps);
+        }
+
+        var optimizer = CreateOptimizer(model, options);
+        return (optimizer, CreateSchedule(optimizer, options, totalSteps).Step);
+    }
+
+    private static Optimizer CreateOptimizer(BertClassifier model, TextFineTuneOptions options)
+    {
+        var lr = options.EffectiveLearningRate;
+        var headLr = options.EffectiveHeadLearningRate;
+        bool IsHead(string name) => name.StartsWith("classifier.", StringComparison.Ordinal);
+        double Lr(string name) => IsHead(name) ? headLr : lr;
+        static IEnumerable<(IEnumerable<Parameter> Parameters, T Options)> Trainable<T>(IReadOnlyList<(IEnumerable<Parameter> Parameters, T Options)> groups) =>
+            groups.Select(g => (Parameters: (IEnumerable<Parameter>)g.Parameters.Where(p => p.RequiresGrad).ToList(), g.Options))
+                .Where(g => g.Parameters.Any());
+        return options.Optimizer switch
+        {
+            FineTuneOptimizer.AdamW => new AdamW(Trainable(FineTuning.Groups(model, name => new AdamWOptions
+            {
+                LearningRate = Lr(name),
+                WeightDecay = FineTuning.IsNoDecay(model, name) ? 0 : options.WeightDecay,
+            }))),
+            FineTuneOptimizer.Adam => new Adam(Trainable(FineTuning.Groups(model, name => new AdamOptions { LearningRate = Lr(name) }))),
+            _ => new Sgd(Trainable(FineTuning.Groups(model, name => new SgdOptions { LearningRate = Lr(name), Momentum = 0.9 }))),
+        };
+    }
+
+    /// <summary>Linear warmup from 0 over the first steps, then linear decay to 0 (Hugging Face's linear schedule).</summary>
+    private static LambdaLR CreateSchedule(Optimizer optimizer, TextFineTuneOptions options, int totalSteps)
+    {
+        var warmup = (int)(options.WarmupFraction * totalSteps);
+        return new LambdaLR(optimizer, step => step < warmup
+            ? step / (double)Math.Max(1, warmup)
+            : Math.Max(0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmup)));
+    }
+}

@@ -1,0 +1,121 @@
+using Descent.Nn.Transformers;
+using Descent.Text;
+using Descent.Text.Classification;
+
+namespace Descent.Tests.Text.Classification;
+
+/// <summary>The MiniLM fine-tuning pipeline's pieces on a tiny BERT (MiniLM's vocabulary, 16 wide, 2 layers).</summary>
+public sealed class TextClassifierFineTunerTests
+{
+    private static readonly BertConfig Tiny = new() { HiddenSize = 16, NumLayers = 2, NumHeads = 2, IntermediateSize = 32, MaxPositions = 64 };
+
+    private static readonly string[] Texts =
+    [
+        "Win a FREE prize now!!! Click here", "Meeting moved to 3pm, see agenda", "Cheap meds, no prescription needed",
+        "Can you review my patch before Friday?", "You have been selected for a cash reward", "Lunch tomorrow?",
+        "Limited offer: buy one get one free", "The build is green again after the fix",
+    ];
+
+    private static readonly int[] Labels = [1, 0, 1, 0, 1, 0, 1, 0];
+
+    private static TokenizedTexts Tokenized(int maxLength = 12) => TokenizedTexts.Create(MiniLm.CreateTokenizer(maxLength), Texts, Labels);
+
+    [Fact]
+    public void EncoderFlopsCountTheGemmsOfMiniLm()
+    {
+        // Per layer at 16 × 128: 2·2048·(4·384² + 2·384·1536) + 4·16·128²·384 = 7,650,410,496 FLOPs.
+        Assert.Equal(7_650_410_496d, EncoderFlops.LayerForward(BertConfig.MiniLmL6, 16, 128));
+        Assert.Equal(6 * 7_650_410_496d, EncoderFlops.Forward(BertConfig.MiniLmL6, 16, 128));
+        Assert.Equal(18 * 7_650_410_496d, EncoderFlops.TrainingStep(BertConfig.MiniLmL6, 16, 128, 6));
+        Assert.Equal((4 + 6) * 7_650_410_496d, EncoderFlops.TrainingStep(BertConfig.MiniLmL6, 16, 128, 2));
+    }
+
+    [Fact]
+    public void BatchesArePaddedToTheirLongestText()
+    {
+        var texts = Tokenized();
+        var input = texts.Batch([5, 0], out var tokens);
+        var lengths = new[] { texts.Ids(5).Length, texts.Ids(0).Length };
+        Assert.Equal(lengths.Max(), input.SequenceLength);
+        Assert.Equal(lengths.Sum(), tokens);
+        Assert.Equal(12, texts.Ids(0).Length); // truncated to the maximum length, [SEP] kept
+        for (var b = 0; b < 2; b++)
+        {
+            for (var s = 0; s < input.SequenceLength; s++)
+            {
+                Assert.Equal(s < lengths[b] ? 1 : 0, input.AttentionMask[(b * input.SequenceLength) + s]);
+                Assert.Equal(s < lengths[b] ? texts.Ids(b == 0 ? 5 : 0)[s] : 0, input.InputIds[(b * input.SequenceLength) + s]);
+            }
+        }
+
+        Assert.Equal([0, 1], texts.LabelsOf([5, 0]));
+    }
+
+    [Fact]
+    public void OptionsValidateAndPresetsAreDocumentedValues()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { TopK = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { MaxLength = 1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { WarmupFraction = 1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { LearningRate = -1 });
+        var adamw = new TextFineTuneOptions();
+        Assert.Equal((2e-5, 2e-4, "adamw/full"), (adamw.EffectiveLearningRate, adamw.EffectiveHeadLearningRate, adamw.Label));
+        var head = new TextFineTuneOptions { Mode = FineTuneMode.Head, Optimizer = FineTuneOptimizer.Sgd };
+        Assert.Equal((2e-3, 5e-2, "sgd/head"), (head.EffectiveLearningRate, head.EffectiveHeadLearningRate, head.Label));
+        Assert.Equal("adam/top-3", new TextFineTuneOptions { Mode = FineTuneMode.TopK, TopK = 3, Optimizer = FineTuneOptimizer.Adam }.Label);
+    }
+
+    [Theory]
+    [InlineData(FineTuneMode.Full, FineTuneOptimizer.AdamW)]
+    [InlineData(FineTuneMode.TopK, FineTuneOptimizer.Sgd)]
+    [InlineData(FineTuneMode.Head, FineTuneOptimizer.Adam)]
+    public void RunsAreDeterministicPerSeed(FineTuneMode mode, FineTuneOptimizer optimizer)
+    {
+        var options = new TextFineTuneOptions { Mode = mode, TopK = 1, Optimizer = optimizer, BatchSize = 3, Epochs = 2, MaxLength = 12, Seed = 5 };
+        FineTuneResult Run() => TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(), options);
+        var a = Run();
+        var b = Run();
+        Assert.Equal(a.Epochs.Select(e => (e.TrainLoss, e.Accuracy, e.F1)), b.Epochs.Select(e => (e.TrainLoss, e.Accuracy, e.F1)));
+        Assert.Equal(6, a.Steps); // 2 epochs × ⌈8 / 3⌉
+        Assert.All(a.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
+    }
+
+    [Fact]
+    public void ModesTrainTheRightParameters()
+    {
+        long Trainable(FineTuneMode mode) => TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(),
+            new TextFineTuneOptions { Mode = mode, TopK = 1, BatchSize = 8, MaxLength = 12 }).TrainableParameters;
+        var model = new BertModel(Tiny, new Rng(1));
+        long head = (16 * 2) + 2;
+        long layer = model.Encoder[1].ParameterCount();
+        long pooler = model.Pooler.ParameterCount();
+        Assert.Equal(head, Trainable(FineTuneMode.Head));
+        Assert.Equal(layer + pooler + head, Trainable(FineTuneMode.TopK));
+        Assert.Equal(model.ParameterCount() + head, Trainable(FineTuneMode.Full));
+    }
+
+    [Fact]
+    public void HeadModeWithAGivenCacheEqualsComputingIt()
+    {
+        var options = new TextFineTuneOptions { Mode = FineTuneMode.Head, BatchSize = 3, MaxLength = 12, Seed = 2 };
+        var computed = TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(), options);
+        var encoder = new BertModel(Tiny, new Rng(1));
+        var cache = PooledEmbeddings.Compute(encoder, Tokenized(), Tokenized(), 5);
+        var cached = TextClassifierFineTuner.Run(encoder, Tokenized(), Tokenized(), options, cache: cache);
+        Assert.Equal(computed.Final.TrainLoss, cached.Final.TrainLoss);
+        Assert.Equal(computed.Final.Accuracy, cached.Final.Accuracy);
+
+        // The cache is the eval-mode masked mean of the encoder's last hidden state.
+        encoder.Eval();
+        var texts = Tokenized();
+        using (Descent.Autodiff.Tape.NoGrad())
+        {
+            var single = encoder.EncodeSentences(texts.Batch([2], out _)).ToArray();
+            var row = cache.Train.ToArray().AsSpan(2 * 16, 16).ToArray();
+            for (var i = 0; i < 16; i++)
+            {
+                Assert.Equal(single[i], row[i], 1e-5f); // batched with padding (masked) vs alone
+            }
+        }
+    }
+}
