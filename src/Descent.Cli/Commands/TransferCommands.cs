@@ -205,7 +205,7 @@ public static class TransferCommands
 
         public Option<string> Out { get; } = CommonOptions.Out(output, "Output folder for checkpoints, chart and results (created if missing).");
 
-        public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset).", HelpName = "PATH" };
+        public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset); with --task spam, the SpamAssassin corpus.", HelpName = "PATH" };
 
         public Option<bool> Resume { get; } = new("--resume") { Description = "Continue interrupted runs from their last checkpoints (exactly as if never interrupted)." };
 
