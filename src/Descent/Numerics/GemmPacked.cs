@@ -101,9 +101,9 @@ internal sealed unsafe class GemmPacked : IWorkerJob
                 kernel = &GemmKernels.Kernel512;
                 mr = GemmKernels.Mr512;
                 nr = GemmKernels.Nr512;
-                kcBlock = 256;
+                kcBlock = 512;
                 mcBlock = 16 * GemmKernels.Mr512;
-                ncBlock = 128 * GemmKernels.Nr512;
+                ncBlock = 64 * GemmKernels.Nr512;
                 break;
             case GemmKernelKind.Vector256:
                 kernel = &GemmKernels.Kernel256;
