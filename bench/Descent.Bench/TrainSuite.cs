@@ -18,7 +18,7 @@ internal static class TrainSuite
 {
     public static List<BenchRow> Run(bool quick, Action<string> log)
     {
-        var blocks = quick ? 3 : 7;
+        var blocks = quick ? 6 : 10; // best of these many blocks, on both sides (the machine may be shared)
         var budget = TimeSpan.FromSeconds(quick ? 5 : 20);
         var warmupTime = TimeSpan.FromSeconds(quick ? 1.5 : 3);
         var workspace = new Workspace();
@@ -67,6 +67,10 @@ internal static class TrainSuite
         var xt = Tensor.Normal(rng, 0, 1, 256, 2);
         var yt = Tensor.Normal(rng, 0, 1, 256, 1);
         var k2 = quick ? 200 : 1000;
+
+        // Blocks of 200 steps last ~2 ms here (~40 ms for the peer): on a shared machine a few of them are
+        // easily all interrupted, so this case takes the best of more blocks (the peer does the same).
+        var tinyBlocks = quick ? 15 : 30;
         (best, _) = Measure.Time(
             () =>
             {
@@ -79,7 +83,7 @@ internal static class TrainSuite
                     adam2.Step();
                 }
             },
-            warmup: 1, blocks, budget, warmupTime);
+            warmup: 1, tinyBlocks, budget, warmupTime);
         var tinyRate = k2 / best;
         log($"MLP 2-16-1: {tinyRate:F0} steps/s ({1e6 / tinyRate:F1} us/step)");
 
@@ -106,14 +110,14 @@ internal static class TrainSuite
         {
             var dataDir = DigitsReference.DataDirectory(root);
             var spec = DigitsReference.Spec(root, dataDir);
-            var fits = quick ? 3 : 7;
+            var fits = quick ? 5 : 10;
             foreach (var (optimizer, label) in new[] { ("sgd", "sgd (momentum 0.9, Nesterov, lr 0.01)"), ("adam", "adam (lr 0.001)") })
             {
-                var (ms, accuracy) = DigitsReference.Time(spec, optimizer, fits);
+                var (ms, accuracy) = DigitsReference.Time(spec, optimizer, fits, warmupTime);
                 log($"digits {optimizer}: {ms:F3} ms/epoch, validation accuracy {accuracy:P2} after {DigitsReference.Epochs} epochs");
                 rows.Add(new BenchRow
                 {
-                    Suite = "train", Case = $"digits MLP 64-64-10 (sklearn reference), {label}", Metric = $"ms/epoch (best of {fits} fits of {DigitsReference.Epochs} epochs)",
+                    Suite = "train", Case = $"digits MLP 64-64-10 (sklearn reference), {label}", Metric = $"ms/epoch (best of {fits} fits of {DigitsReference.Epochs})",
                     Unit = "ms/epoch", Value = ms, HigherIsBetter = false,
                     Note = $"lab DigitsMlpTask incl. per-epoch validation; val acc {accuracy:P1}",
                 });

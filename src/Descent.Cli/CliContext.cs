@@ -36,6 +36,15 @@ public sealed class CliContext
         return new(System.Console.Out, System.Console.Error, console);
     }
 
+    /// <summary>A context over a given Spectre.Console console (e.g. an interactive one in tests).</summary>
+    public static CliContext ForConsole(TextWriter output, TextWriter error, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(console);
+        return new CliContext(output, error, console);
+    }
+
     /// <summary>A context writing plain text (no colors, no ANSI escapes, not interactive) to the given writers.</summary>
     public static CliContext ForWriters(TextWriter output, TextWriter error, int width = 160)
     {

@@ -97,22 +97,7 @@ public static class DataCommand
     }
 
     /// <summary>The shipped subset folder, searched upward from the current directory and the program's folder.</summary>
-    public static string? FindSubset()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, SubsetFolder);
-                if (FashionMnist.IsInstalled(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindSubset() => FashionMnist.FindSubset();
 
     private static Command CreateSpamSubset(CliContext context)
     {

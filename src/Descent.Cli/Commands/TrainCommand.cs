@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Descent.Cli.Progress;
 using Descent.Data;
 using Descent.Optimizers;
 using Descent.Schedulers;
 using Descent.Training;
+using Spectre.Console;
 
 namespace Descent.Cli.Commands;
 
@@ -51,11 +53,11 @@ public static class TrainCommand
             Scheduler = new CosineAnnealingLR(optimizer, epochs),
             OnEpochStart = e =>
             {
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));
+                context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));
                 context.Output.Flush();
             },
         };
-        var result = trainer.Fit(new DataLoader(train, batchSize, shuffle: true, seed: s + 4), validation);
+        var result = TrainingProgressDisplay.Run(context, d => trainer.Fit(new DataLoader(train, batchSize, shuffle: true, seed: s + 4), validation, d.Start("train")));
         if (result.DivergenceMessage is not null)
         {
             throw new CliException(result.DivergenceMessage);

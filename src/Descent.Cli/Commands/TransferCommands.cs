@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Descent.Cli.Charts;
+using Descent.Cli.Progress;
 using Descent.Cli.Spam;
 using Descent.Cli.Transfer;
 using Descent.Training;
@@ -21,8 +22,8 @@ public static class TransferCommands
     public static Command CreatePretrain(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var o = new SharedOptions(TransferSettings.DefaultOutputDirectory, 2);
-        var perClass = new Option<int>("--per-class") { Description = "Training images per class (0–4).", DefaultValueFactory = _ => 1000, HelpName = "N" };
+        var o = new SharedOptions(TransferSettings.DefaultOutputDirectory, 5);
+        var perClass = new Option<int>("--per-class") { Description = "Training images per class (0–4; 6000 = all).", DefaultValueFactory = _ => 6000, HelpName = "N" };
         var command = new Command("pretrain", "Pretrain the small CNN on Fashion-MNIST classes 0–4 (Adam by default); writes OUT/pretrain/best.safetensors and last.safetensors.");
         o.AddTo(command);
         command.Options.Add(perClass);
@@ -32,7 +33,7 @@ public static class TransferCommands
             s = s with { PretrainEpochs = parse.GetValue(o.Epochs) };
             var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
             context.Console.MarkupLineInterpolated($"data: {description}");
-            var path = TransferExperiment.Pretrain(s, dir, m => context.Console.WriteLine(m), EpochPrinter(context));
+            var path = TrainingProgressDisplay.Run(context, d => TransferExperiment.Pretrain(s, dir, m => context.Console.WriteLine(m), d.Start("pretrain")));
             context.Console.MarkupLineInterpolated($"pretrained weights: [blue]{path}[/]");
             return ExitCodes.Success;
         });
@@ -43,7 +44,7 @@ public static class TransferCommands
     public static Command CreateFinetune(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var o = new SharedOptions(TransferSettings.DefaultOutputDirectory, 20);
+        var o = new SharedOptions(TransferSettings.DefaultOutputDirectory, 20, "Fine-tuning epochs (default: enough for --steps).");
         var optimizers = new Option<string>("--optimizer")
         {
             Description = "Comma-separated optimizers to compare: sgd-momentum, adam, adamw, or any registry name (sgd, rmsprop, …).",
@@ -52,7 +53,17 @@ public static class TransferCommands
         };
         var freeze = new Option<string?>("--freeze") { Description = $"Parameters to freeze while fine-tuning, as name patterns (e.g. '{SmallCnn.Body}' trains only the head).", HelpName = "PATTERNS" };
         var weights = new Option<string?>("--weights") { Description = "Pretrained weights (safetensors); by default the experiment pretrains first.", HelpName = "FILE" };
-        var labels = new Option<int>("--labels-per-class") { Description = "Labelled training images per target class.", DefaultValueFactory = _ => 50, HelpName = "N" };
+        var labels = CommonOptions.Integer("--labels-per-class", 50, min: 1, "Labelled training images per target class.");
+        var steps = CommonOptions.Steps(200, "Optimizer steps of every fine-tuned and from-scratch run (batch 25), rounded up to whole epochs.");
+        var validation = CommonOptions.Integer("--validation-per-class", 100, min: 1,
+            "Validation images per target class (from the training split; monitored each epoch, never used for the test result).");
+        var repeats = CommonOptions.Integer("--repeats", 5, min: 1, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
+        var bodyFactor = new Option<double>("--body-lr-factor")
+        {
+            Description = "Learning rate of the pretrained body relative to the new head's (discriminative fine-tuning; 1 = one rate).",
+            DefaultValueFactory = _ => 1.0,
+            HelpName = "FACTOR",
+        };
         var command = new Command("finetune",
             "Transfer flagship: fine-tune a CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9 with few labels, and compare it with "
             + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv. "
@@ -62,6 +73,10 @@ public static class TransferCommands
         command.Options.Add(freeze);
         command.Options.Add(weights);
         command.Options.Add(labels);
+        command.Options.Add(steps);
+        command.Options.Add(repeats);
+        command.Options.Add(validation);
+        command.Options.Add(bodyFactor);
         var spam = new SpamOptions();
         spam.AddTo(command);
         var miniLm = new MiniLmSpamOptions();
@@ -78,7 +93,11 @@ public static class TransferCommands
 
             var s = o.Read(parse) with
             {
-                Epochs = parse.GetValue(o.Epochs),
+                Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : null,
+                Steps = parse.GetValue(steps),
+                Repeats = parse.GetValue(repeats),
+                ValidationPerClass = parse.GetValue(validation),
+                BodyLearningRateFactor = parse.GetValue(bodyFactor),
                 Optimizers = parse.GetValue(optimizers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Freeze = parse.GetValue(freeze),
                 Weights = parse.GetValue(weights),
@@ -98,53 +117,54 @@ public static class TransferCommands
         var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
         console.MarkupLineInterpolated($"[bold]Descent transfer[/]: seed {s.Seed}; data: {description}");
         void Log(string m) => console.WriteLine(m);
-        var weights = s.Weights ?? TransferExperiment.Pretrain(s with { LearningRate = null }, dir, Log, EpochPrinter(context));
-        var runs = TransferExperiment.Run(s, dir, weights, Log);
+        var runs = TrainingProgressDisplay.Run(context, display =>
+        {
+            var weights = s.Weights ?? TransferExperiment.Pretrain(s with { LearningRate = null }, dir, Log, display.Start("pretrain"));
+            return TransferExperiment.Run(s, dir, weights, Log, display.Start);
+        });
 
-        var table = new Table().AddColumns("Optimizer", "Start", "Steps", "Test accuracy", "Test loss", "Fine-tuned − scratch");
+        var table = new Table().AddColumns("Optimizer", "Steps", "Fine-tuned test acc.", "From scratch test acc.", "Difference (paired)", "Fine-tuned test loss", "Scratch test loss");
         foreach (var group in runs.GroupBy(r => r.Optimizer))
         {
-            var ft = group.FirstOrDefault(r => r.Pretrained);
-            var sc = group.FirstOrDefault(r => !r.Pretrained);
-            foreach (var r in group)
-            {
-                var delta = r.Pretrained && ft is not null && sc is not null
-                    ? ((ft.Final.ValidationAccuracy ?? double.NaN) - (sc.Final.ValidationAccuracy ?? double.NaN)).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture)
-                    : string.Empty;
-                table.AddRow(
-                    Markup.Escape(r.Optimizer),
-                    r.Pretrained ? "pretrained" : "scratch",
-                    r.Steps.ToString(CultureInfo.InvariantCulture),
-                    (r.Final.ValidationAccuracy ?? double.NaN).ToString("P1", CultureInfo.InvariantCulture),
-                    (r.Final.ValidationLoss ?? double.NaN).ToString("F4", CultureInfo.InvariantCulture),
-                    delta);
-            }
+            var ft = group.Where(r => r.Pretrained).OrderBy(r => r.Seed).ToList();
+            var sc = group.Where(r => !r.Pretrained).OrderBy(r => r.Seed).ToList();
+            table.AddRow(
+                Markup.Escape(group.Key),
+                group.First().Steps.ToString(CultureInfo.InvariantCulture),
+                MeanStd(ft.Select(r => 100 * r.TestAccuracy), "F1", " %"),
+                MeanStd(sc.Select(r => 100 * r.TestAccuracy), "F1", " %"),
+                MeanStd(ft.Zip(sc, (a, b) => 100 * (a.TestAccuracy - b.TestAccuracy)), "+0.0;-0.0", " points"),
+                MeanStd(ft.Select(r => r.TestLoss), "F3", string.Empty),
+                MeanStd(sc.Select(r => r.TestLoss), "F3", string.Empty));
         }
 
+        console.MarkupLineInterpolated($"Test set: {runs.Count / Math.Max(1, 2 * s.Optimizers.Count)} seed(s) from {s.Seed}, mean ± sample std");
         console.Write(table);
         foreach (var r in runs.Where(r => r.Note is not null && !r.Note.StartsWith("loaded", StringComparison.Ordinal)))
         {
             console.MarkupLineInterpolated($"[yellow]{r.Optimizer} {(r.Pretrained ? "fine-tuned" : "scratch")}:[/] {r.Note}");
         }
 
-        var chart = new LossChart("Fashion-MNIST classes 5–9: test loss, fine-tuned vs from scratch")
+        var chart = new LossChart($"Fashion-MNIST classes 5–9: validation loss, fine-tuned vs from scratch (seed {s.Seed})")
         {
             XLabel = "epoch",
-            YLabel = "test cross-entropy (log scale)",
+            YLabel = "validation cross-entropy (log scale)",
         };
-        foreach (var r in runs)
+        foreach (var r in runs.Where(r => r.Seed == s.Seed))
         {
             chart.Add(new LossSeries($"{r.Optimizer} {(r.Pretrained ? "fine-tuned" : "scratch")}",
                 r.History.Select(h => (float)(h.ValidationLoss ?? double.NaN)).ToList()));
         }
 
         var files = chart.Save(s.OutputDirectory, "transfer").ToList();
-        var csv = new StringBuilder("optimizer,start,epoch,train_loss,train_accuracy,test_loss,test_accuracy\n");
+        var csv = new StringBuilder("optimizer,start,seed,epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy\n");
         foreach (var r in runs)
         {
             foreach (var h in r.History)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{r.Optimizer},{(r.Pretrained ? "pretrained" : "scratch")},{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.ValidationLoss:R},{h.ValidationAccuracy:R}\n");
+                var last = h.Epoch == r.History[^1].Epoch;
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"{r.Optimizer},{(r.Pretrained ? "pretrained" : "scratch")},{r.Seed},{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.ValidationLoss:R},{h.ValidationAccuracy:R},{(last ? r.TestLoss.ToString("R", CultureInfo.InvariantCulture) : "")},{(last ? r.TestAccuracy.ToString("R", CultureInfo.InvariantCulture) : "")}\n");
             }
         }
 
@@ -160,26 +180,32 @@ public static class TransferCommands
         return ExitCodes.Success;
     }
 
-    private static Progress<TrainingProgress> EpochPrinter(CliContext context) => new(p =>
+    private static string MeanStd(IEnumerable<double> values, string format, string unit)
     {
-        if (p.Batch == p.Batches)
+        var v = values.ToList();
+        if (v.Count == 0)
         {
-            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  {p.SamplesPerSecond:F0} images/s  ETA {p.EstimatedRemaining:mm\\:ss}"));
+            return "–";
         }
-    });
 
-    private sealed class SharedOptions(string output, int epochs)
+        var mean = v.Average();
+        var std = v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
+        return v.Count > 1
+            ? $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {std.ToString(format == "F3" ? "F3" : "F1", CultureInfo.InvariantCulture)}{unit}"
+            : $"{mean.ToString(format, CultureInfo.InvariantCulture)}{unit}";
+    }
+
+    private sealed class SharedOptions(string output, int epochs, string epochsDescription = "Number of passes over the training data.")
     {
         public Option<int> Seed { get; } = CommonOptions.Seed();
 
-        public Option<int> Epochs { get; } = CommonOptions.Epochs(epochs);
+        public Option<int> Epochs { get; } = CommonOptions.Epochs(epochs, epochsDescription);
 
         public Option<double?> Lr { get; } = CommonOptions.LearningRate("Learning rate replacing each optimizer's default (SGD+momentum 0.01, Adam/AdamW 1e-3).");
 
         public Option<string> Out { get; } = CommonOptions.Out(output, "Output folder for checkpoints, chart and results (created if missing).");
 
-        public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset).", HelpName = "PATH" };
+        public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset); with --task spam, the SpamAssassin corpus.", HelpName = "PATH" };
 
         public Option<bool> Resume { get; } = new("--resume") { Description = "Continue interrupted runs from their last checkpoints (exactly as if never interrupted)." };
 

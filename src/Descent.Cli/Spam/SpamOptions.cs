@@ -18,7 +18,8 @@ public sealed class SpamOptions
     /// <summary><c>--task</c>: transfer (default) or spam.</summary>
     public Option<string?> Task { get; } = new Option<string?>("--task")
     {
-        Description = "transfer (default): Fashion-MNIST CNN transfer; spam: SpamAssassin spam detection (see --model).",
+        Description = "transfer (default): Fashion-MNIST CNN transfer; spam: SpamAssassin spam detection (see --model; --data is then the corpus, "
+            + "and --optimizer, --epochs and --out left out take the spam model's defaults, e.g. bow: adam, 10 epochs, descent-out/spam).",
         HelpName = "TASK",
     }.AcceptOnlyFromAmong(TransferTask, SpamTask);
 

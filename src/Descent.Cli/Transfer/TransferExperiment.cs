@@ -14,12 +14,6 @@ namespace Descent.Cli.Transfer;
 /// </summary>
 public static class TransferExperiment
 {
-    /// <summary>The source classes.</summary>
-    public static readonly int[] SourceClasses = [0, 1, 2, 3, 4];
-
-    /// <summary>The target classes.</summary>
-    public static readonly int[] TargetClasses = [5, 6, 7, 8, 9];
-
     /// <summary>Finds the data: <paramref name="directory"/>, else the Debian package, else the shipped subset.</summary>
     public static (string Directory, string Description) LocateData(string? directory)
     {
@@ -48,14 +42,10 @@ public static class TransferExperiment
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(log);
-        var train = FashionMnist.Load(true, dataDirectory).SelectClasses(SourceClasses).TakePerClass(s.PretrainPerClass, (ulong)s.Seed);
-        var (fit, val) = train.Split(0.1, (ulong)s.Seed + 1);
-        var model = SmallCnn.Create(SourceClasses.Length, new Rng((ulong)s.Seed));
-        var optimizer = CreateOptimizer("adam", model, s.LearningRate ?? 1e-3);
+        var (fit, val) = FashionTransfer.SourceData(dataDirectory, s.PretrainPerClass, s.Seed);
         var dir = Path.Combine(s.OutputDirectory, "pretrain");
-        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = s.PretrainEpochs, CheckpointDirectory = dir, Resume = s.Resume });
         log($"pretraining on classes 0–4: {fit.Count} images, {s.PretrainEpochs} epochs, Adam");
-        var result = trainer.Fit(new DataLoader(fit, 64, shuffle: true, seed: (ulong)s.Seed), val, progress);
+        var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress);
         if (result.DivergenceMessage is { } m)
         {
             throw new CliException(m);
@@ -66,47 +56,61 @@ public static class TransferExperiment
         return Trainer.BestPath(dir);
     }
 
-    /// <summary>Runs fine-tuning and from-scratch training for every optimizer.</summary>
+    /// <summary>Runs fine-tuning and from-scratch training for every optimizer and repeat (seed).</summary>
+    /// <param name="s">The settings.</param>
+    /// <param name="dataDirectory">The Fashion-MNIST folder.</param>
+    /// <param name="weights">The pretrained weights.</param>
+    /// <param name="log">Receives one line per finished run.</param>
+    /// <param name="progressFor">Gives a progress reporter for a run named e.g. "adam fine-tuned s42", or null.</param>
     public static IReadOnlyList<TransferRun> Run(TransferSettings s, string dataDirectory, string weights, Action<string> log,
-        IProgress<TrainingProgress>? progress = null)
+        Func<string, IProgress<TrainingProgress>?>? progressFor = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(log);
-        var target = FashionMnist.Load(true, dataDirectory).SelectClasses(TargetClasses).TakePerClass(s.LabelsPerClass, (ulong)s.Seed + 2);
-        var test = FashionMnist.Load(false, dataDirectory).SelectClasses(TargetClasses).TakePerClass(s.TestPerClass, (ulong)s.Seed + 3);
-        log($"target task: classes 5–9, {target.Count} labelled images ({s.LabelsPerClass} per class), {test.Count} test images, {s.Epochs} epochs");
         var runs = new List<TransferRun>();
-        foreach (var name in s.Optimizers)
+        for (var r = 0; r < s.Repeats; r++)
         {
-            foreach (var pretrained in new[] { true, false })
+            var seed = s.Seed + r;
+            var data = FashionTransfer.TargetData(dataDirectory, s.LabelsPerClass, s.ValidationPerClass, s.TestPerClass, seed);
+            var epochs = s.Epochs ?? FashionTransfer.EpochsFor(s.Steps, data.Labelled.Count);
+            log($"seed {seed}: classes 5–9, {data.Labelled.Count} labelled images ({s.LabelsPerClass} per class), {data.Validation.Count} validation, " +
+                $"{data.Test.Count} test images, {epochs} epochs of batch {FashionTransfer.BatchSize}");
+            foreach (var name in s.Optimizers)
             {
-                var model = SmallCnn.Create(TargetClasses.Length, new Rng((ulong)s.Seed + 10));
-                string? note = null;
-                if (pretrained)
+                foreach (var pretrained in new[] { true, false })
                 {
-                    var report = Trainer.LoadWeights(model, weights, strict: false);
-                    note = $"loaded {report.LoadedKeys.Count} tensors; new head ({string.Join(", ", report.MismatchedKeys.Select(k => k.Key))})";
-                    if (s.Freeze is { } pattern)
+                    var model = FashionTransfer.CreateScratch(seed);
+                    string? note = null;
+                    if (pretrained)
                     {
-                        FineTuning.Freeze(model, pattern);
-                        note += $"; frozen: {pattern}";
+                        (model, var report) = FashionTransfer.CreateFineTuned(weights, seed);
+                        note = $"loaded {report.LoadedKeys.Count} tensors; new head";
+                        if (s.Freeze is { } pattern)
+                        {
+                            FineTuning.Freeze(model, pattern);
+                            note += $"; frozen: {pattern}";
+                        }
                     }
-                }
 
-                var optimizer = CreateOptimizer(name, model, s.LearningRate);
-                var dir = Path.Combine(s.OutputDirectory, "runs", $"{name}-{(pretrained ? "finetuned" : "scratch")}");
-                var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = s.Epochs, CheckpointDirectory = dir, Resume = s.Resume });
-                var result = trainer.Fit(new DataLoader(target, 25, shuffle: true, seed: (ulong)s.Seed + 4), test, progress);
-                if (result.DivergenceMessage is { } m)
-                {
-                    note = m;
-                }
+                    var optimizer = CreateOptimizer(name, model, s.LearningRate, pretrained ? s.BodyLearningRateFactor : 1.0);
+                    var label = $"{name} {(pretrained ? "fine-tuned" : "scratch")} s{seed}";
+                    var dir = Path.Combine(s.OutputDirectory, "runs", $"{name}-{(pretrained ? "finetuned" : "scratch")}-s{seed}");
+                    var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = dir, Resume = s.Resume });
+                    var result = trainer.Fit(new DataLoader(data.Labelled, FashionTransfer.BatchSize, shuffle: true, seed: (ulong)seed + 4), data.Validation,
+                        progressFor?.Invoke(label));
+                    if (result.DivergenceMessage is { } m)
+                    {
+                        note = m;
+                    }
 
-                var steps = (long)result.History.Count * ((target.Count + 24) / 25);
-                runs.Add(new TransferRun(name, pretrained, steps, result.History.Count > 0 ? result.History[^1] : new EpochMetrics(0, double.NaN, double.NaN, null, null, 0, 0),
-                    result.History, note));
-                log(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-13} {(pretrained ? "fine-tuned" : "scratch   ")}: test accuracy {runs[^1].Final.ValidationAccuracy:P1}, loss {runs[^1].Final.ValidationLoss:F4}"));
+                    var (testLoss, testAccuracy) = Trainer.Evaluate(model, data.Test);
+                    var steps = (long)result.History.Count * ((data.Labelled.Count + FashionTransfer.BatchSize - 1) / FashionTransfer.BatchSize);
+                    runs.Add(new TransferRun(name, pretrained, seed, steps,
+                        result.History.Count > 0 ? result.History[^1] : new EpochMetrics(0, double.NaN, double.NaN, null, null, 0, 0),
+                        result.History, testLoss, testAccuracy, note));
+                    log(string.Create(CultureInfo.InvariantCulture,
+                        $"{label,-28}: validation accuracy {runs[^1].Final.ValidationAccuracy:P1}, test accuracy {testAccuracy:P1}, test loss {testLoss:F4}"));
+                }
             }
         }
 
@@ -117,21 +121,34 @@ public static class TransferExperiment
     /// Creates an optimizer: <c>sgd-momentum</c> (SGD, momentum 0.9, lr 0.01), <c>adam</c> (lr 1e-3),
     /// <c>adamw</c> (lr 1e-3, weight decay 0.01, none on biases and normalization weights), or any name of the
     /// <see cref="OptimizerRegistry"/> with its defaults; <paramref name="learningRate"/> replaces the default.
+    /// <paramref name="bodyFactor"/> scales the learning rate of everything but the head (<see cref="SmallCnn.Head"/>)
+    /// through parameter groups (the built-in three only).
     /// </summary>
-    public static Optimizer CreateOptimizer(string name, Module model, double? learningRate)
+    public static Optimizer CreateOptimizer(string name, Module model, double? learningRate, double bodyFactor = 1.0)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(model);
+        double Rate(string parameter, double lr) => FineTuning.Matches(parameter, SmallCnn.Head) ? lr : lr * bodyFactor;
         switch (name.ToLowerInvariant())
         {
             case "sgd-momentum":
-                return new Sgd(model.Parameters(), new SgdOptions { LearningRate = learningRate ?? 0.01, Momentum = 0.9 });
+                var sgd = new SgdOptions { LearningRate = learningRate ?? 0.01, Momentum = 0.9 };
+                return new Sgd(FineTuning.Groups(model, n => sgd with { LearningRate = Rate(n, sgd.LearningRate) }));
             case "adam":
-                return new Adam(model.Parameters(), new AdamOptions { LearningRate = learningRate ?? 1e-3 });
+                var adam = new AdamOptions { LearningRate = learningRate ?? 1e-3 };
+                return new Adam(FineTuning.Groups(model, n => adam with { LearningRate = Rate(n, adam.LearningRate) }));
             case "adamw":
                 var options = new AdamWOptions { LearningRate = learningRate ?? 1e-3, WeightDecay = 0.01 };
-                return new AdamW(FineTuning.Groups(model, n => FineTuning.IsNoDecay(model, n) ? options with { WeightDecay = 0 } : options));
+                return new AdamW(FineTuning.Groups(model, n => (FineTuning.IsNoDecay(model, n) ? options with { WeightDecay = 0 } : options) with
+                {
+                    LearningRate = Rate(n, options.LearningRate),
+                }));
             default:
+                if (bodyFactor != 1.0)
+                {
+                    throw new CliException($"--optimizer {name}: a body learning-rate factor needs sgd-momentum, adam or adamw");
+                }
+
                 var hp = new Dictionary<string, double>(StringComparer.Ordinal);
                 if (learningRate is { } lr)
                 {

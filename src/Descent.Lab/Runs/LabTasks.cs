@@ -7,8 +7,9 @@ namespace Descent.Lab.Runs;
 public static class LabTasks
 {
     /// <summary>The task for <paramref name="task"/>; throws <see cref="NotSupportedException"/> with a clear
-    /// message for a kind this build cannot run.</summary>
-    public static LabTask Create(TaskSpec task)
+    /// message for a kind this build cannot run. <paramref name="outputDirectory"/>, the experiment's folder, is
+    /// where a task may cache work shared by its runs (fashion-transfer's pretraining).</summary>
+    public static LabTask Create(TaskSpec task, string? outputDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         if (TaskKinds.IsTestFunction(task.Kind))
@@ -20,10 +21,10 @@ public static class LabTasks
         {
             TaskKinds.LinearRegression or TaskKinds.MlpRegression => new RegressionTask(task.Kind),
             TaskKinds.DigitsMlp => new DigitsMlpTask(task),
+            TaskKinds.FashionTransfer => new FashionTransferTask(task, outputDirectory),
             TaskKinds.MiniLmSpam => new MiniLmSpamTask(task),
             _ => throw new NotSupportedException(
-                $"task kind '{task.Kind}' is not available yet in the lab: the fine-tuning trainer it needs has not landed; " +
-                $"available: {string.Join(", ", TaskKinds.All.Where(k => k != TaskKinds.FashionTransfer))}"),
+                $"task kind '{task.Kind}' is not available in the lab; available: {string.Join(", ", TaskKinds.All)}"),
         };
     }
 }

@@ -16,7 +16,7 @@ namespace Descent.Lab.Specs;
 /// <para>Each configuration is also built once on a dummy parameter through the catalog, so a
 /// combination the optimizer rejects (e.g. Nesterov with dampening) fails here, not hours later.</para>
 /// </remarks>
-public sealed class SpecParser
+public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
     private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", "mode", "top_k", "max_length", "train_limit"];
@@ -135,7 +135,7 @@ public sealed class SpecParser
             return null;
         }
 
-        CheckKeys(e, path, TaskKeys);
+        CheckKeys(e, path, [.. TaskKeys, .. TransferTaskKeys]);
         var kind = RequiredString(e, path, "kind");
         if (kind is not null && !TaskKinds.All.Contains(kind))
         {
@@ -217,9 +217,9 @@ public sealed class SpecParser
             {
                 Error($"{path}.data", $"must be a directory path string, not {Kind(d)}");
             }
-            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.MiniLmSpam))
+            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.FashionTransfer or TaskKinds.MiniLmSpam))
             {
-                Error($"{path}.data", $"a data directory applies to digits-mlp and minilm-spam only, not {kind}");
+                Error($"{path}.data", $"a data directory applies to digits-mlp, fashion-transfer and minilm-spam only, not {kind}");
             }
             else
             {
@@ -228,7 +228,8 @@ public sealed class SpecParser
         }
 
         var samples = e.TryGetProperty("samples", out var sm) ? Int(sm, $"{path}.samples", 2, 1_000_000) ?? 256 : 256;
-        var spec = kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples);
+        var transfer = ReadTransfer(e, path, kind);
+        var spec = kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples) { Transfer = transfer };
         return spec is null ? null : ReadMiniLm(e, path, spec);
     }
 

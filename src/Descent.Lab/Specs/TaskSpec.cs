@@ -14,7 +14,8 @@ namespace Descent.Lab.Specs;
 /// <param name="L2">scikit-learn-style L2 penalty alpha: <c>alpha·W/n_samples</c> added to the weight
 /// gradients only (not biases), and <c>alpha/(2n)·ΣW²</c> to the reported loss.</param>
 /// <param name="Data">Directory holding <c>digits_train.csv</c> and <c>digits_test.csv</c> (label, then 64
-/// pixels 0–16) to use instead of the built-in split; null for the built-in data.</param>
+/// pixels 0–16) to use instead of the built-in split; for <c>fashion-transfer</c> the Fashion-MNIST folder;
+/// null for the built-in data.</param>
 /// <param name="Samples">Number of generated samples of a regression task (default 256).</param>
 public sealed record TaskSpec(
     string Kind,
@@ -26,6 +27,9 @@ public sealed record TaskSpec(
     string? Data,
     int Samples)
 {
+    /// <summary>The <c>fashion-transfer</c> fields (null for other kinds).</summary>
+    public TransferTaskSpec? Transfer { get; init; }
+
     /// <summary><c>minilm-spam</c>: which parameters train — <c>head</c>, <c>top-k</c> or <c>full</c> (default full).</summary>
     public string Mode { get; init; } = "full";
 

@@ -31,6 +31,28 @@ public static class FashionMnist
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>Where the balanced subset ships in the source repository (3,000 train and 1,000 test images).</summary>
+    public const string SubsetFolder = "data/fashion-mnist-subset";
+
+    /// <summary>The shipped subset folder, searched upward from the current directory and the program's folder;
+    /// null when not found.</summary>
+    public static string? FindSubset()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, SubsetFolder);
+                if (IsInstalled(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether <paramref name="directory"/> (default <see cref="DefaultDirectory"/>) holds the four files.</summary>
     public static bool IsInstalled(string? directory = null)
     {

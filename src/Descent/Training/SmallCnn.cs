@@ -13,6 +13,9 @@ public static class SmallCnn
     /// <summary>The names of its stages, head first, for <see cref="GradualUnfreezing"/>.</summary>
     public static IReadOnlyList<string> Stages { get; } = ["11.*", "8.*", "4.*", "0.*,1.*"];
 
+    /// <summary>The name pattern of the head (the last Linear).</summary>
+    public const string Head = "11.*";
+
     /// <summary>The name pattern of the body (everything but the head).</summary>
     public const string Body = "0.*,1.*,4.*,8.*";
 

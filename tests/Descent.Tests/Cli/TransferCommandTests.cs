@@ -29,19 +29,23 @@ public sealed class TransferCommandTests : IDisposable
             PretrainEpochs = 1,
             PretrainPerClass = 40,
             Epochs = 2,
+            Repeats = 1,
+            Seed = 42,
             LabelsPerClass = 10,
+            ValidationPerClass = 10,
             TestPerClass = 10,
         };
         Assert.Equal(ExitCodes.Success, TransferCommands.Execute(context, settings));
         var text = writer.ToString();
         Assert.Contains("pretrained", text, StringComparison.Ordinal);
         Assert.Contains("scratch", text, StringComparison.Ordinal);
-        Assert.Contains("Test accuracy", text, StringComparison.Ordinal);
+        Assert.Contains("Fine-tuned test acc.", text, StringComparison.Ordinal);
+        Assert.Contains("From scratch test acc.", text, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "transfer.png")));
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
         Assert.Equal(1 + 4, csv.Length);
         Assert.True(File.Exists(Path.Combine(output, "pretrain", "best.safetensors")));
-        Assert.True(File.Exists(Path.Combine(output, "runs", "adamw-finetuned", "last.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "runs", "adamw-finetuned-s42", "last.safetensors")));
     }
 
     [Fact]

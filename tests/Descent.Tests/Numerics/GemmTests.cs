@@ -8,7 +8,7 @@ public class GemmTests
     [
         (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 1), (2, 3, 5), (5, 3, 2), (17, 31, 29), (12, 32, 256),
         (13, 33, 257), (24, 64, 16), (31, 97, 61), (97, 101, 103), (197, 40, 263), (193, 20, 300), (256, 16, 2),
-        (16, 2, 256), (1, 16, 256), (256, 1, 16), (3, 4100, 5), (200, 300, 70), (400, 100, 50),
+        (16, 2, 256), (1, 16, 256), (256, 1, 16), (3, 4100, 5), (200, 300, 70), (400, 100, 50), (29, 70, 1100),
     ];
 
     private static readonly (float Alpha, float Beta)[] Scalars = [(1f, 0f), (0.5f, 2f), (-1.5f, 1f)];
@@ -59,14 +59,18 @@ public class GemmTests
     [Fact]
     public void LargerThanEveryBlockSizeOnThePublicPath()
     {
-        // Exceeds KC (256) and MC (192) with odd sizes; runs threaded through the pool.
+        // Exceeds KC (512), MC (192) and NC (2048) with odd sizes, in both split directions; runs threaded
+        // through the pool.
         var rng = new Random(7);
-        foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        foreach (var (m, n, k) in new[] { (211, 67, 1283), (67, 2111, 523) })
         {
-            var p = Problem.Random(rng, transA, transB, 211, 67, 283, pad: 3);
-            var c = p.C.ToArray();
-            Gemm.Multiply(transA, transB, 211, 67, 283, 0.75f, p.A, p.Lda, p.B, p.Ldb, -0.5f, c, p.Ldc);
-            p.AssertClose(c, 0.75f, -0.5f, $"tA={transA} tB={transB}");
+            foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                var p = Problem.Random(rng, transA, transB, m, n, k, pad: 3);
+                var c = p.C.ToArray();
+                Gemm.Multiply(transA, transB, m, n, k, 0.75f, p.A, p.Lda, p.B, p.Ldb, -0.5f, c, p.Ldc);
+                p.AssertClose(c, 0.75f, -0.5f, $"{m}x{n}x{k} tA={transA} tB={transB}");
+            }
         }
     }
 
