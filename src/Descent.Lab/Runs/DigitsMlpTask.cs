@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Descent.Autodiff;
 using Descent.Data;
 using Descent.Lab.Specs;
-using Descent.Nn;
 using Descent.Nn.Losses;
+using Descent.Nn;
 
 namespace Descent.Lab.Runs;
 
@@ -180,6 +181,7 @@ public sealed class DigitsMlpTask : LabTask
     }
 
     /// <summary>Σ v² in double precision (four interleaved partial sums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumOfSquares(ReadOnlySpan<float> values)
     {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -201,6 +203,7 @@ public sealed class DigitsMlpTask : LabTask
     }
 
     /// <summary>g[i] += k·p[i] (each product rounded, then added, as the scalar form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(Span<float> g, float k, ReadOnlySpan<float> p)
     {
         var i = 0;

@@ -14,8 +14,9 @@ namespace Descent.Numerics;
 /// packs its own B panels and all of A) or, when C is too narrow for that or A is the larger operand, over
 /// MR-row blocks of C (each part packs its own A rows and all of B). Parts never wait for each other, so a
 /// worker that another process delays costs at most its own part, and the pool's end-of-job join is the only
-/// synchronization (a design with shared packed panels and a join per KC slice measured as fast at 256–1024
-/// and up to 20% slower at 2048 on a loaded 2-core machine). The duplicated packing costs 1–3%.</para>
+/// synchronization. (A design with shared packed panels, dynamically claimed chunks and a join per KC slice
+/// measured 0–2% faster at 256–1024 but 5–20% slower at 2048 on a loaded 2-core machine.) The duplicated
+/// packing costs 2–4% of one worker's time.</para>
 /// <para>The k-slices are equal (KC rounded down to balance, so no thin last slice re-reads all of C). Results
 /// do not depend on the worker count: every C tile accumulates its k-slices in order. One instance runs one
 /// multiplication at a time; <see cref="Gemm"/> keeps one per calling thread.</para>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Numerics;
 
@@ -85,6 +85,7 @@ internal static unsafe class GemmSmall
     /// C(i, j) = alpha · Σ_p a[i·ai + p·ap] · b[p·ldb + j] + beta · C(i, j) (+ bias[j]) for i &lt; rows, j &lt; cols,
     /// C(i, j) at c + i·ci + j·cj. Columns in blocks of up to 64 held in registers across the k loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(
         int rows, int cols, int k, float alpha, float* a, nint ai, nint ap, float* b, nint ldb,
         float beta, float* c, nint ci, nint cj, float* bias)
@@ -185,6 +186,7 @@ internal static unsafe class GemmSmall
     private static Vector512<float> Mask(int count) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRows(
         bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)

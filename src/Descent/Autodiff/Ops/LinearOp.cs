@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Descent.Numerics;
 
@@ -112,6 +113,7 @@ internal sealed class LinearOp : Node
     }
 
     /// <summary>y[r, :] += b for every row r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddRowVector(Span<float> y, ReadOnlySpan<float> b, int rows, int cols)
     {
         if (cols < 16)
@@ -137,6 +139,7 @@ internal sealed class LinearOp : Node
     }
 
     /// <summary>sums[j] = Σ_r g[r, j], each column summed over the rows in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnSums(ReadOnlySpan<float> g, int rows, int cols, Span<float> sums)
     {
         var j = 0;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Autodiff.Ops;
 
@@ -30,6 +31,7 @@ internal sealed class LogSoftmaxOp : Node
     }
 
     /// <summary>Log-softmax of one contiguous row (<paramref name="y"/> must not overlap <paramref name="x"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Row(ReadOnlySpan<float> x, Span<float> y)
     {
         if (x.Length == 0)

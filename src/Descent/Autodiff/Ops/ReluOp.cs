@@ -1,5 +1,6 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Autodiff.Ops;
 
@@ -21,6 +22,7 @@ internal sealed class ReluOp : Node
         return Tape.ShouldRecord(x) ? Tape.Record(y, new ReluOp(x)) : y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var input = Inputs[0];

@@ -1,5 +1,6 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Autodiff.Ops;
 
@@ -35,6 +36,7 @@ internal sealed class TanhOp : Node
     }
 
     /// <summary>y = tanh(x), element-wise, accurate to a few ulp everywhere (the forward kernel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         TensorPrimitives.Tanh(x, y);
@@ -69,6 +71,7 @@ internal sealed class TanhOp : Node
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var x = Inputs[0];
