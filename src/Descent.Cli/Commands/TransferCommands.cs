@@ -207,6 +207,9 @@ public static class TransferCommands
 
         public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset); with --task spam, the SpamAssassin corpus.", HelpName = "PATH" };
 
+        public Option<int> Width { get; } = CommonOptions.Integer("--width", SmallCnn.DefaultWidth, min: 1,
+            "Width multiplier of the small CNN: 8N and 16N channels, 32N hidden units (the same for pretraining, fine-tuning and scratch; --weights must match).");
+
         public Option<bool> Resume { get; } = new("--resume") { Description = "Continue interrupted runs from their last checkpoints (exactly as if never interrupted)." };
 
         public void AddTo(Command c)
@@ -217,6 +220,7 @@ public static class TransferCommands
             c.Options.Add(Out);
             c.Options.Add(Data);
             c.Options.Add(Resume);
+            c.Options.Add(Width);
         }
 
         public TransferSettings Read(ParseResult p) => new()
@@ -226,6 +230,7 @@ public static class TransferCommands
             OutputDirectory = p.GetValue(Out)!,
             DataDirectory = p.GetValue(Data),
             Resume = p.GetValue(Resume),
+            Width = p.GetValue(Width),
         };
     }
 }

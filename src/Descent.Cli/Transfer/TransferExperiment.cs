@@ -44,8 +44,8 @@ public static class TransferExperiment
         ArgumentNullException.ThrowIfNull(log);
         var (fit, val) = FashionTransfer.SourceData(dataDirectory, s.PretrainPerClass, s.Seed);
         var dir = Path.Combine(s.OutputDirectory, "pretrain");
-        log($"pretraining on classes 0–4: {fit.Count} images, {s.PretrainEpochs} epochs, Adam");
-        var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress);
+        log($"pretraining on classes 0–4: {fit.Count} images, {s.PretrainEpochs} epochs, Adam, width {s.Width}");
+        var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress, width: s.Width);
         if (result.DivergenceMessage is { } m)
         {
             throw new CliException(m);
@@ -79,11 +79,11 @@ public static class TransferExperiment
             {
                 foreach (var pretrained in new[] { true, false })
                 {
-                    var model = FashionTransfer.CreateScratch(seed);
+                    var model = FashionTransfer.CreateScratch(seed, s.Width);
                     string? note = null;
                     if (pretrained)
                     {
-                        (model, var report) = FashionTransfer.CreateFineTuned(weights, seed);
+                        (model, var report) = FashionTransfer.CreateFineTuned(weights, seed, s.Width);
                         note = $"loaded {report.LoadedKeys.Count} tensors; new head";
                         if (s.Freeze is { } pattern)
                         {

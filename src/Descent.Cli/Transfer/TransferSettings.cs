@@ -37,6 +37,14 @@ public sealed record TransferSettings
         init => field = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(BodyLearningRateFactor), value, "must be finite and > 0");
     } = 1.0;
 
+    /// <summary>Width multiplier of the small CNN (<see cref="Descent.Training.SmallCnn.Create"/>: 8w/16w channels,
+    /// 32w hidden units; default 1), the same for pretraining, fine-tuning and scratch.</summary>
+    public int Width
+    {
+        get;
+        init => field = Descent.Training.SmallCnn.ValidateWidth(value);
+    } = Descent.Training.SmallCnn.DefaultWidth;
+
     /// <summary>Pretraining epochs on classes 0–4 (default 5).</summary>
     public int PretrainEpochs { get; init; } = 5;
 

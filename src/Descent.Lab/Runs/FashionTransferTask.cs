@@ -17,7 +17,7 @@ namespace Descent.Lab.Runs;
 /// the repository (<see cref="FashionMnist.SubsetFolder"/>).</para>
 /// <para>Pretrained weights: <c>weights</c>, else computed once per experiment (Adam, learning rate 1e-3,
 /// seed <see cref="PretrainSeed"/>, <c>pretrain_per_class</c> images per class for <c>pretrain_epochs</c> epochs)
-/// and cached in the output folder under <c>pretrain-N-E/</c>; a later or resumed experiment in the same folder
+/// and cached in the output folder under <c>pretrain-N-E/</c> (<c>pretrain-N-E-wW/</c> for <c>width</c> W &gt; 1); a later or resumed experiment in the same folder
 /// reuses them. Pretraining is deterministic, so the cache changes no result.</para>
 /// <para>Metrics, as <c>digits-mlp</c>: per step <c>loss</c> (mini-batch loss before the update); per epoch
 /// (0 = before training) <c>train_loss</c> (mean mini-batch loss of the epoch; at epoch 0 the loss on the
@@ -41,7 +41,7 @@ public sealed class FashionTransferTask : LabTask
         DataDirectory = Locate(task.Data);
         data = new(() => (FashionMnist.Load(true, DataDirectory), FashionMnist.Load(false, DataDirectory)), LazyThreadSafetyMode.ExecutionAndPublication);
         var cache = Path.Combine(outputDirectory ?? Path.Combine(Path.GetTempPath(), "descent-fashion-transfer-" + Guid.NewGuid().ToString("N")),
-            string.Create(CultureInfo.InvariantCulture, $"pretrain-{Transfer.PretrainPerClass}-{Transfer.PretrainEpochs}"));
+            string.Create(CultureInfo.InvariantCulture, $"pretrain-{Transfer.PretrainPerClass}-{Transfer.PretrainEpochs}{(Transfer.Width == 1 ? "" : $"-w{Transfer.Width}")}"));
         weights = new(() => Transfer.Pretrained ? Transfer.Weights ?? Pretrain(cache) : null, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -83,7 +83,8 @@ public sealed class FashionTransferTask : LabTask
         var epochs = context.Spec.Budget.Epochs;
         var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
         epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
-        var model = Weights is { } w ? FashionTransfer.CreateFineTuned(w, context.Seed).Model : FashionTransfer.CreateScratch(context.Seed);
+        var model = Weights is { } w ? FashionTransfer.CreateFineTuned(w, context.Seed, Transfer.Width).Model
+            : FashionTransfer.CreateScratch(context.Seed, Transfer.Width);
         var optimizer = context.CreateOptimizer(model.Parameters().ToList());
         var schedule = context.CreateSchedule(optimizer, totalSteps);
         var ce = new CrossEntropyLoss();
@@ -140,7 +141,7 @@ public sealed class FashionTransferTask : LabTask
     private string Pretrain(string directory)
     {
         var (fit, validation) = FashionTransfer.SourceData(DataDirectory, Transfer.PretrainPerClass, PretrainSeed);
-        var result = FashionTransfer.Pretrain(fit, validation, PretrainSeed, Transfer.PretrainEpochs, 1e-3, directory, resume: true);
+        var result = FashionTransfer.Pretrain(fit, validation, PretrainSeed, Transfer.PretrainEpochs, 1e-3, directory, resume: true, width: Transfer.Width);
         if (result.DivergenceMessage is { } m)
         {
             throw new InvalidOperationException($"fashion-transfer pretraining failed: {m}");

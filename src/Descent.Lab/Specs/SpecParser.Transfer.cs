@@ -6,7 +6,7 @@ namespace Descent.Lab.Specs;
 public sealed partial class SpecParser
 {
     private static readonly string[] TransferTaskKeys =
-        ["labels_per_class", "validation_per_class", "pretrained", "weights", "pretrain_epochs", "pretrain_per_class"];
+        ["labels_per_class", "validation_per_class", "pretrained", "weights", "pretrain_epochs", "pretrain_per_class", "width"];
 
     private TransferTaskSpec? ReadTransfer(JsonElement e, string path, string? kind)
     {
@@ -69,6 +69,7 @@ public sealed partial class SpecParser
             Error($"{path}.weights", "give either pretrained weights or pretraining settings (pretrain_epochs, pretrain_per_class), not both");
         }
 
-        return new TransferTaskSpec(labels, validation, pretrained, weights, epochs, perClass);
+        var width = e.TryGetProperty("width", out var wi) ? Int(wi, $"{path}.width", 1, Training.SmallCnn.MaxWidth) ?? d.Width : d.Width;
+        return new TransferTaskSpec(labels, validation, pretrained, weights, epochs, perClass, width);
     }
 }

@@ -13,7 +13,9 @@ namespace Descent.Lab.Specs;
 /// <param name="PretrainEpochs"><c>pretrain_epochs</c>: epochs of the pretraining on classes 0–4 (default 5).</param>
 /// <param name="PretrainPerClass"><c>pretrain_per_class</c>: pretraining images per source class (default 6000,
 /// i.e. all of them).</param>
-public sealed record TransferTaskSpec(int LabelsPerClass, int ValidationPerClass, bool Pretrained, string? Weights, int PretrainEpochs, int PretrainPerClass)
+/// <param name="Width"><c>width</c>: width multiplier of the small CNN (8w/16w channels, 32w hidden units; default 1).</param>
+public sealed record TransferTaskSpec(int LabelsPerClass, int ValidationPerClass, bool Pretrained, string? Weights, int PretrainEpochs, int PretrainPerClass,
+    int Width = Training.SmallCnn.DefaultWidth)
 {
     /// <summary>The defaults (the flagship's recipe).</summary>
     public static TransferTaskSpec Default { get; } = new(50, 100, true, null, 5, 6000);

@@ -87,17 +87,26 @@ public static class FashionTransfer
         return new TransferData(labelled, validation, test);
     }
 
-    /// <summary>The network trained from scratch for seed <paramref name="seed"/>.</summary>
-    public static Sequential CreateScratch(int seed) => SmallCnn.Create(TargetClasses.Count, new Rng((ulong)seed + 10));
+    /// <summary>The network trained from scratch for seed <paramref name="seed"/>, of width
+    /// <paramref name="width"/> (see <see cref="SmallCnn.Create"/>).</summary>
+    public static Sequential CreateScratch(int seed, int width = SmallCnn.DefaultWidth) =>
+        SmallCnn.Create(TargetClasses.Count, new Rng((ulong)seed + 10), width: width);
 
     /// <summary>The network to fine-tune for seed <paramref name="seed"/>: the body loaded from
     /// <paramref name="weights"/> (a trainer checkpoint or a state_dict of a <see cref="SmallCnn"/>), and a new,
-    /// freshly initialized head. Returns the model and what was loaded.</summary>
-    public static (Sequential Model, LoadStateDictResult Load) CreateFineTuned(string weights, int seed)
+    /// freshly initialized head. Returns the model and what was loaded. Throws <see cref="InvalidDataException"/>
+    /// when a body tensor's shape differs (weights of another <paramref name="width"/>).</summary>
+    public static (Sequential Model, LoadStateDictResult Load) CreateFineTuned(string weights, int seed, int width = SmallCnn.DefaultWidth)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var model = CreateScratch(seed);
+        var model = CreateScratch(seed, width);
         var load = Trainer.LoadWeights(model, weights, strict: false);
+        var wrong = load.MismatchedKeys.Where(m => !FineTuning.Matches(m.Key, SmallCnn.Head)).ToList();
+        if (wrong.Count > 0)
+        {
+            throw new InvalidDataException($"{weights}: not a small CNN of width {width} (size mismatch: {string.Join("; ", wrong)})");
+        }
+
         FineTuning.ReplaceHead(model, TargetClasses.Count, new Rng((ulong)seed + 11));
         return (model, load);
     }
@@ -115,12 +124,13 @@ public static class FashionTransfer
 
     /// <summary>Pretrains a <see cref="SmallCnn"/> on the source classes with Adam at
     /// <paramref name="learningRate"/>; checkpoints go to <paramref name="checkpointDirectory"/> (its
-    /// <c>best.safetensors</c> are the weights to fine-tune).</summary>
+    /// <c>best.safetensors</c> are the weights to fine-tune); <paramref name="width"/> as in
+    /// <see cref="SmallCnn.Create"/>.</summary>
     public static TrainingResult Pretrain(Dataset fit, Dataset validation, int seed, int epochs, double learningRate, string? checkpointDirectory,
-        bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int width = SmallCnn.DefaultWidth)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        var model = SmallCnn.Create(SourceClasses.Count, new Rng((ulong)seed));
+        var model = SmallCnn.Create(SourceClasses.Count, new Rng((ulong)seed), width: width);
         var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = learningRate });
         var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = checkpointDirectory, Resume = resume });
         return trainer.Fit(new DataLoader(fit, PretrainBatchSize, shuffle: true, seed: (ulong)seed), validation, progress, cancellationToken);

@@ -113,7 +113,7 @@ public sealed class FashionTransferTaskTests
         }
 
         // Every fashion-transfer field the parser knows is in the schema too.
-        foreach (var name in new[] { "labels_per_class", "validation_per_class", "pretrained", "weights", "pretrain_epochs", "pretrain_per_class", "data", "batch_size" })
+        foreach (var name in new[] { "labels_per_class", "validation_per_class", "pretrained", "weights", "pretrain_epochs", "pretrain_per_class", "width", "data", "batch_size" })
         {
             Assert.True(properties.TryGetProperty(name, out _), name);
         }

@@ -65,6 +65,73 @@ public sealed class FashionTransferTests : IDisposable
         }
     }
 
+    [Fact]
+    public void DefaultWidthIsTheOriginal8_16_32Network()
+    {
+        var expected = new Dictionary<string, int[]>
+        {
+            ["0.weight"] = [8, 1, 3, 3], ["0.bias"] = [8], ["1.weight"] = [8], ["1.bias"] = [8], ["1.running_mean"] = [8],
+            ["1.running_var"] = [8], ["1.num_batches_tracked"] = [], ["4.weight"] = [16, 8, 3, 3], ["4.bias"] = [16],
+            ["8.weight"] = [32, 576], ["8.bias"] = [32], ["11.weight"] = [5, 32], ["11.bias"] = [5],
+        };
+        Assert.Equal(expected, Shapes(SmallCnn.Create(5, new Rng(7))));
+
+        // Same draws as before the width parameter existed: width 1 is the default.
+        Assert.Equal(SmallCnn.Create(5, new Rng(7)).NamedParameters().SelectMany(p => p.Parameter.Span.ToArray()),
+            SmallCnn.Create(5, new Rng(7), width: 1).NamedParameters().SelectMany(p => p.Parameter.Span.ToArray()));
+        Assert.Equal(SmallCnn.DefaultWidth, new Descent.Lab.Specs.TransferTaskSpec(50, 100, true, null, 5, 6000).Width);
+    }
+
+    [Theory]
+    [InlineData(2, 28, 6)]
+    [InlineData(4, 28, 6)]
+    [InlineData(3, 8, 1)]
+    public void WidthMultipliesChannelsAndHiddenUnitsAndKeepsTheNames(int width, int imageSize, int side)
+    {
+        var (c1, c2, h) = (8 * width, 16 * width, 32 * width);
+        var expected = new Dictionary<string, int[]>
+        {
+            ["0.weight"] = [c1, 1, 3, 3], ["0.bias"] = [c1], ["1.weight"] = [c1], ["1.bias"] = [c1], ["1.running_mean"] = [c1],
+            ["1.running_var"] = [c1], ["1.num_batches_tracked"] = [], ["4.weight"] = [c2, c1, 3, 3], ["4.bias"] = [c2],
+            ["8.weight"] = [h, c2 * side * side], ["8.bias"] = [h], ["11.weight"] = [3, h], ["11.bias"] = [3],
+        };
+        var model = SmallCnn.Create(3, new Rng(1), imageSize, width: width);
+        Assert.Equal(expected, Shapes(model));
+        Assert.Equal([2, 3], model.Forward(Tensor.Zeros([2, 1, imageSize, imageSize])).Shape.ToArray());
+        Assert.All(FineTuning.Freeze(model, SmallCnn.Body), n => Assert.False(FineTuning.Matches(n, SmallCnn.Head)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(SmallCnn.MaxWidth + 1)]
+    public void WidthOutOfRangeIsRejected(int width)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SmallCnn.Create(5, new Rng(1), width: width));
+        Assert.Equal("width", e.ParamName);
+    }
+
+    [Fact]
+    public void FineTuningWeightsOfAnotherWidthIsAClearError()
+    {
+        var source = SmallCnn.Create(5, new Rng(99), width: 2);
+        var path = Path.Combine(root, "wide.safetensors");
+        SafetensorsFile.Write(path, source.NamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter))
+            .Concat(source.NamedBuffers().Select(b => new KeyValuePair<string, Tensor>(b.Name, b.Buffer))));
+        var e = Assert.Throws<InvalidDataException>(() => FashionTransfer.CreateFineTuned(path, seed: 3));
+        Assert.Contains("width 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("0.weight: expected [8, 1, 3, 3], found [16, 1, 3, 3]", e.Message, StringComparison.Ordinal);
+
+        var (model, load) = FashionTransfer.CreateFineTuned(path, seed: 3, width: 2);
+        Assert.Empty(load.MismatchedKeys);
+        Assert.Equal(source.NamedParameters().First().Parameter.Span.ToArray(), model.NamedParameters().First().Parameter.Span.ToArray());
+        Assert.Equal([16, 1, 3, 3], FashionTransfer.CreateScratch(3, width: 2).NamedParameters().First().Parameter.Shape.ToArray());
+    }
+
+    private static Dictionary<string, int[]> Shapes(Module model) =>
+        model.NamedParameters().Select(p => (p.Name, p.Parameter.Shape.ToArray()))
+            .Concat(model.NamedBuffers().Select(b => (b.Name, b.Buffer.Shape.ToArray())))
+            .ToDictionary(x => x.Item1, x => x.Item2);
+
     [Theory]
     [InlineData(200, 250, 20)]
     [InlineData(200, 50, 100)]
