@@ -63,9 +63,16 @@ public static class CompareCommand
                                    $"(available: {string.Join(", ", Presets.Names)})");
         }
 
-        // The lab parallelizes across runs (--jobs); each run is single-threaded, so runs do not compete for
-        // cores inside a step, their timings are comparable, and results cannot depend on thread scheduling.
+        // The lab parallelizes across runs (--jobs). Element-wise and optimizer kernels run single-threaded in
+        // every run; matrix products use the worker pool only when one run is in flight (--jobs 1), so a large
+        // task (minilm-spam) still gets every core, and several jobs do not oversubscribe them. Results do not
+        // depend on either choice: each element of a product is summed by one worker in a fixed order (tested).
         Descent.Numerics.ParallelRange.MaxWorkers = 1;
+        if (jobs > 1)
+        {
+            Descent.Numerics.Gemm.MaxWorkers = 1;
+        }
+
         var catalog = EngineCatalog.Instance;
         if (specPath is not null)
         {

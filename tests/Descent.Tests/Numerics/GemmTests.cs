@@ -75,6 +75,30 @@ public class GemmTests
     }
 
     [Fact]
+    public void OneAndTwoWorkersGiveBitIdenticalResults()
+    {
+        // The lab runs GEMMs with one worker when it runs several jobs and with the pool otherwise; results
+        // must not depend on it (each element of C is summed by one worker in the same k order).
+        var rng = new Random(21);
+        foreach (var (m, n, k) in new[] { (97, 101, 103), (211, 67, 1283), (67, 2111, 523), (128, 10, 512) })
+        {
+            foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                var p = Problem.Random(rng, transA, transB, m, n, k, pad: 1);
+                var one = p.C.ToArray();
+                var two = p.C.ToArray();
+                Gemm.Run(Gemm.BestKernel, 0, 1, transA, transB, m, n, k, 0.75f, p.A, p.Lda, p.B, p.Ldb, -0.5f, one, p.Ldc);
+                Gemm.Run(Gemm.BestKernel, 0, 2, transA, transB, m, n, k, 0.75f, p.A, p.Lda, p.B, p.Ldb, -0.5f, two, p.Ldc);
+                for (var i = 0; i < one.Length; i++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(one[i]) == BitConverter.SingleToInt32Bits(two[i]),
+                        $"{m}x{n}x{k} tA={transA} tB={transB} element {i}: {one[i]} (1 worker) vs {two[i]} (2 workers)");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void AgreesWithScalarReference()
     {
         var rng = new Random(3);
