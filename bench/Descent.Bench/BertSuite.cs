@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Descent.Autodiff;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Nn.Transformers;
@@ -34,11 +35,15 @@ internal static class BertSuite
 
         var input = new BertInput(Batch, Length, ids);
         var labels = Enumerable.Range(0, Batch).Select(i => i % 2).ToArray();
+        var workspace = new Workspace();
         void Step()
         {
-            optimizer.ZeroGrad();
-            ce.Forward(model.Forward(input), labels).Backward();
-            optimizer.Step();
+            using (workspace.Begin())
+            {
+                optimizer.ZeroGrad();
+                ce.Forward(model.Forward(input), labels).Backward();
+                optimizer.Step();
+            }
         }
 
         for (var i = 0; i < 2; i++)
@@ -83,7 +88,7 @@ internal static class BertSuite
         var (best, median) = Measure.Time(Step, warmup: 1, blocks, budget);
         var flops = StepFlops(config, Batch, Length);
         var gflops = flops / best / 1e9;
-        log($"step {best * 1e3:F0} ms best, {median * 1e3:F0} ms median, {gflops:F1} GFLOP/s, gen-0 GCs {GC.CollectionCount(0) - gen0}");
+        log($"step {best * 1e3:F0} ms best, {median * 1e3:F0} ms median, {gflops:F1} GFLOP/s, gen-0 GCs {GC.CollectionCount(0) - gen0}, workspace {workspace.ReservedBytes / 1048576.0:F0} MiB");
         var rows = new List<BenchRow>
         {
             new() { Suite = "bert", Case = "MiniLM step 16x128 (full, AdamW)", Metric = "time (best)", Unit = "ms", Value = best * 1e3, HigherIsBetter = false, Note = $"median {median * 1e3:F0} ms" },
@@ -116,9 +121,17 @@ internal static class BertSuite
             ("residual add + dropout", 2 * layers, () => (new Dropout(0.1, rng).Forward(x) + x).Sum().Backward()),
         };
         var attentionLinear = 0.0;
+        var componentSpace = new Workspace();
         foreach (var (name, count, run) in components)
         {
-            var (b, _) = Measure.Time(run, warmup: 1, blocks, TimeSpan.FromSeconds(quick ? 3 : 10));
+            componentSpace.Clear();
+            var (b, _) = Measure.Time(() =>
+            {
+                using (componentSpace.Begin())
+                {
+                    run();
+                }
+            }, warmup: 1, blocks, TimeSpan.FromSeconds(quick ? 3 : 10));
             var seconds = b;
             if (name.StartsWith("attention", StringComparison.Ordinal))
             {

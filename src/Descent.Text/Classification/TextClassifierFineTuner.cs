@@ -93,6 +93,7 @@ public static class TextClassifierFineTuner
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
         var epochs = new List<FineTuneEpoch>();
+        var workspace = new BatchWorkspace();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             shuffle.Shuffle(order.AsSpan());
@@ -105,12 +106,18 @@ public static class TextClassifierFineTuner
                 cancellation.ThrowIfCancellationRequested();
                 var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
                 var input = train.Batch(indices, out var batchTokens);
-                var loss = ce.Forward(model.Forward(input), train.LabelsOf(indices));
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
+                var labels = train.LabelsOf(indices);
+                float stepLoss;
+                using (workspace.Begin(input))
+                {
+                    var loss = ce.Forward(model.Forward(input), labels);
+                    optimizer.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+                    stepLoss = loss.Item();
+                }
+
                 scheduleStep?.Invoke();
-                var stepLoss = loss.Item();
                 lossSum += stepLoss;
                 tokens += batchTokens;
                 flops += EncoderFlops.TrainingStep(config, input.BatchSize, input.SequenceLength, trainable);
@@ -120,7 +127,7 @@ public static class TextClassifierFineTuner
 
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            var predictions = Predict(model, test, options.EvalBatchSize, epoch, progress, cancellation);
+            var predictions = Predict(model, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
             epochs.Add(MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
                 train.Count, tokens, flops));
         }
@@ -225,10 +232,10 @@ public static class TextClassifierFineTuner
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>
     public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize) =>
-        Predict(model, texts, batchSize, 0, null, CancellationToken.None);
+        Predict(model, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
 
     private static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize, int epoch,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation)
+        Action<FineTuneProgress>? progress, CancellationToken cancellation, BatchWorkspace workspace)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(texts);
@@ -244,8 +251,12 @@ public static class TextClassifierFineTuner
             {
                 cancellation.ThrowIfCancellationRequested();
                 var indices = all.AsSpan(start, Math.Min(batchSize, texts.Count - start));
-                var predicted = ArgMax(model.Forward(texts.Batch(indices, out var batchTokens)));
-                predicted.CopyTo(result, start);
+                var input = texts.Batch(indices, out var batchTokens);
+                using (workspace.Begin(input))
+                {
+                    ArgMax(model.Forward(input)).CopyTo(result, start);
+                }
+
                 tokens += batchTokens;
                 progress?.Invoke(new FineTuneProgress("eval", epoch, start + indices.Length, texts.Count, tokens, clock.Elapsed.TotalSeconds, double.NaN, double.NaN));
             }

@@ -207,6 +207,9 @@ public class WorkspaceTests
     [
         "linear-small", "linear-small-nobias", "linear-large", "linear-narrow", "tanh", "relu", "sigmoid", "exp", "log",
         "neg", "sqrt", "square", "add", "sub-broadcast", "mul-scalar", "mse", "cross-entropy",
+        "layer-norm", "gelu", "softmax", "softmax-axis0", "log-softmax", "log-softmax-axis0", "dropout", "embedding",
+        "matmul", "matmul-batched", "matmul-shared-b", "permute", "transpose", "reshape", "sum-all", "mean-all",
+        "sum-axis-last", "sum-axis-inner", "mean-axis-keepdim", "div", "div-broadcast", "pow", "pow-2", "bce-with-logits",
     ];
 
     /// <summary>Every operation that takes its output from a workspace must write every element: run it once,
@@ -227,6 +230,14 @@ public class WorkspaceTests
         var large = new Linear(24, 300, new Rng(5));
         var narrow = new Linear(24, 3, new Rng(6));
         var labels = Enumerable.Range(0, 37).Select(i => i % 24).ToArray();
+        var norm = new LayerNorm(24, 1e-5);
+        Tensor.Normal(rng, 1, 0.1f, 24).Span.CopyTo(norm.Weight!.Span);
+        Tensor.Normal(rng, 0, 0.1f, 24).Span.CopyTo(norm.Bias!.Span);
+        var embedding = new Embedding(30, 24, new Rng(7), paddingIndex: 2);
+        var ids = Enumerable.Range(0, 37).Select(i => (i * 7) % 30).ToArray();
+        var b = Tensor.Normal(rng, 0, 1, 24, 5);
+        b.RequiresGrad = true;
+        var others = new Tensor[] { norm.Weight!, norm.Bias!, embedding.Weight, b };
         Tensor Run() => op switch
         {
             "linear-small" => small.Forward(x),
@@ -246,6 +257,30 @@ public class WorkspaceTests
             "mul-scalar" => x * 1.5f,
             "mse" => new MseLoss().Forward(x, positive),
             "cross-entropy" => new CrossEntropyLoss().Forward(x, labels),
+            "layer-norm" => norm.Forward(x),
+            "gelu" => x.Gelu(),
+            "softmax" => x.Softmax(-1),
+            "softmax-axis0" => x.Softmax(0),
+            "log-softmax" => x.LogSoftmax(-1),
+            "log-softmax-axis0" => x.Reshape(37, 4, 6).LogSoftmax(1),
+            "dropout" => new Dropout(0.3, new Rng(9)).Forward(x),
+            "embedding" => embedding.Forward(ids, 37),
+            "matmul" => x.MatMul(positive.Transpose()),
+            "matmul-batched" => x.Reshape(37, 4, 6).MatMul(positive.Reshape(37, 6, 4)),
+            "matmul-shared-b" => x.Reshape(1, 37, 24).MatMul(b),
+            "permute" => x.Reshape(37, 4, 6).Permute(2, 0, 1),
+            "transpose" => x.Transpose(),
+            "reshape" => (x * 2f).Reshape(4, -1, 6),
+            "sum-all" => x.Sum(),
+            "mean-all" => x.Mean(),
+            "sum-axis-last" => x.Sum(-1),
+            "sum-axis-inner" => x.Reshape(37, 4, 6).Sum(1),
+            "mean-axis-keepdim" => x.Mean(0, keepDim: true),
+            "div" => x.Div(positive),
+            "div-broadcast" => positive.Div(x.Sum(0)),
+            "pow" => positive.Pow(1.7f),
+            "pow-2" => x.Pow(2f),
+            "bce-with-logits" => new BceWithLogitsLoss().Forward(x, positive),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
 
@@ -268,8 +303,13 @@ public class WorkspaceTests
         {
             x.ZeroGrad();
             positive.ZeroGrad();
+            foreach (var t in others)
+            {
+                t.ZeroGrad();
+            }
+
             y.Backward(Tensor.Ones(y.Shape));
-            return [.. x.Grad?.ToArray() ?? [], .. positive.Grad?.ToArray() ?? []];
+            return [.. x.Grad?.ToArray() ?? [], .. positive.Grad?.ToArray() ?? [], .. others.SelectMany(t => t.Grad?.ToArray() ?? [])];
         }
     }
 

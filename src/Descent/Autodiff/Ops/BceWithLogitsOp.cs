@@ -27,7 +27,8 @@ internal sealed class BceWithLogitsOp : Node
             total += Math.Max(v, 0.0) - (v * t[i]) + Math.Log(1.0 + Math.Exp(-Math.Abs(v)));
         }
 
-        var y = Tensor.Scalar((float)(total / x.Length));
+        var y = Tensor.Output([]);
+        y.Span[0] = (float)(total / x.Length);
         return Tape.ShouldRecord(logits, targets) ? Tape.Record(y, new BceWithLogitsOp(logits, targets)) : y;
     }
 

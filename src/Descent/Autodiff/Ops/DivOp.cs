@@ -17,7 +17,7 @@ internal sealed class DivOp : Node
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = Broadcasting.Shape(a.Shape, b.Shape, "Div");
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         Broadcasting.Binary<DivideKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
         return Tape.ShouldRecord(a, b) ? Tape.Record(y, new DivOp(a, b)) : y;
     }

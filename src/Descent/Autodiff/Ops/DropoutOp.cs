@@ -27,22 +27,30 @@ internal sealed class DropoutOp : Node
             throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1]");
         }
 
-        var mask = new float[x.Length];
+        var record = Tape.ShouldRecord(x);
+        var workspace = Workspace.Current;
+        var mask = !record ? ArrayPoolBuffer.Rent(x.Length) : workspace is null ? new float[x.Length] : workspace.RentFloats(x.Length);
         var scale = p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
-        for (var i = 0; i < mask.Length; i++)
+        for (var i = 0; i < x.Length; i++)
         {
             mask[i] = rng.NextDouble() >= p ? scale : 0f;
         }
 
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         var xs = x.Span;
         var ys = y.Span;
-        for (var i = 0; i < mask.Length; i++)
+        for (var i = 0; i < ys.Length; i++)
         {
             ys[i] = xs[i] * mask[i];
         }
 
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new DropoutOp(x, mask)) : y;
+        if (!record)
+        {
+            ArrayPoolBuffer.Return(mask);
+            return y;
+        }
+
+        return Tape.Record(y, new DropoutOp(x, mask));
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)

@@ -36,7 +36,7 @@ internal sealed class EmbeddingOp : Node
         var shape = new int[indexShape.Length + 1];
         indexShape.CopyTo(shape);
         shape[^1] = d;
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         var ws = weight.Span;
         var ys = y.Span;
         for (var i = 0; i < indices.Length; i++)
@@ -50,7 +50,14 @@ internal sealed class EmbeddingOp : Node
             ws.Slice(indices[i] * d, d).CopyTo(ys.Slice(i * d, d));
         }
 
-        return Tape.ShouldRecord(weight) ? Tape.Record(y, new EmbeddingOp(weight, indices.ToArray(), paddingIndex)) : y;
+        if (!Tape.ShouldRecord(weight))
+        {
+            return y;
+        }
+
+        var saved = Workspace.Current is { } workspace ? workspace.RentInts(indices.Length) : new int[indices.Length];
+        indices.CopyTo(saved);
+        return Tape.Record(y, new EmbeddingOp(weight, saved, paddingIndex));
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)

@@ -35,7 +35,7 @@ internal sealed class GeluOp : Node
     public static Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         Run(x.Span, default, y.Span, backward: false);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new GeluOp(x)) : y;
     }

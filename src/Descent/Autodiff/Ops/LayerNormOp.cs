@@ -47,10 +47,11 @@ internal sealed class LayerNormOp : Node
         var d = ShapeUtil.Count(normalizedShape);
         var rows = d == 0 ? 0 : x.Length / d;
         var xs = x.Span;
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         var ys = y.Span;
-        var mu = new float[rows];
-        var inv = new float[rows];
+        var workspace = Workspace.Current;
+        var mu = workspace is null ? new float[rows] : workspace.RentFloats(rows);
+        var inv = workspace is null ? new float[rows] : workspace.RentFloats(rows);
         for (var r = 0; r < rows; r++)
         {
             var row = xs.Slice(r * d, d);
@@ -151,12 +152,26 @@ internal sealed class LayerNormOp : Node
 
         if (weight is not null && weight.RequiresGrad)
         {
-            weight.AccumulateGrad(dw.Select(v => (float)v).ToArray());
+            AccumulateRounded(weight, dw);
         }
 
         if (bias is not null && bias.RequiresGrad)
         {
-            bias.AccumulateGrad(db.Select(v => (float)v).ToArray());
+            AccumulateRounded(bias, db);
         }
+    }
+
+    /// <summary>Adds the double-precision gradient <paramref name="g"/>, rounded to float, into <paramref name="t"/>'s gradient.</summary>
+    private static void AccumulateRounded(Tensor t, double[] g)
+    {
+        var buffer = ArrayPoolBuffer.Rent(g.Length);
+        var rounded = buffer.AsSpan(0, g.Length);
+        for (var j = 0; j < g.Length; j++)
+        {
+            rounded[j] = (float)g[j];
+        }
+
+        t.AccumulateGrad(rounded);
+        ArrayPoolBuffer.Return(buffer);
     }
 }

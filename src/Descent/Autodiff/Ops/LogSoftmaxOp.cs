@@ -21,7 +21,7 @@ internal sealed class LogSoftmaxOp : Node
     {
         ArgumentNullException.ThrowIfNull(x);
         var ax = ShapeUtil.NormalizeAxis(axis, x.Rank);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         unsafe
         {
             AxisRows.Map(x.Shape, ax, x.Span, y.Span, &Row);

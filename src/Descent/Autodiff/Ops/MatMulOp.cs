@@ -21,7 +21,7 @@ internal sealed class MatMulOp : Node
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var (batch, m, k, n, batchedB) = Dimensions(a.Shape, b.Shape);
-        var y = a.Rank == 2 ? new Tensor(m, n) : new Tensor(a.Shape[0], a.Shape[1], n);
+        var y = a.Rank == 2 ? Tensor.Output([m, n]) : Tensor.Output([a.Shape[0], a.Shape[1], n]);
         if (!batchedB)
         {
             Gemm.Multiply(false, false, batch * m, n, k, 1f, a.Span, k, b.Span, n, 0f, y.Span, n);

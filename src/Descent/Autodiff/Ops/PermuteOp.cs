@@ -46,7 +46,7 @@ internal sealed class PermuteOp : Node
             outShape[i] = x.Shape[normalized[i]];
         }
 
-        var y = new Tensor(outShape);
+        var y = Tensor.Output(outShape);
         Permute(x.Span, x.Shape, normalized, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new PermuteOp(x, normalized)) : y;
     }

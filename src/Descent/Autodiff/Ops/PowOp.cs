@@ -18,7 +18,7 @@ internal sealed class PowOp : Node
     public static Tensor Forward(Tensor x, float exponent)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new Tensor(x.Shape);
+        var y = Tensor.Output(x.Shape);
         if (exponent == 2f)
         {
             TensorPrimitives.Multiply(x.Span, x.Span, y.Span);

@@ -23,7 +23,8 @@ internal sealed class SumOp : Node
     {
         ArgumentNullException.ThrowIfNull(x);
         var s = TensorPrimitives.Sum(x.Span);
-        var y = Tensor.Scalar(mean ? s / x.Length : s);
+        var y = Tensor.Output([]);
+        y.Span[0] = mean ? s / x.Length : s;
         return Tape.ShouldRecord(x) ? Tape.Record(y, new SumOp(x, -1, mean)) : y;
     }
 
@@ -50,9 +51,14 @@ internal sealed class SumOp : Node
             }
         }
 
-        var y = new Tensor(shape);
+        var y = Tensor.Output(shape);
         var src = x.Span;
         var dst = y.Span;
+        if (inner != 1)
+        {
+            dst.Clear();
+        }
+
         for (var o = 0; o < outer; o++)
         {
             var row = src.Slice(o * len * inner, len * inner);

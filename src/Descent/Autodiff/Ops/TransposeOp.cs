@@ -22,7 +22,7 @@ internal sealed class TransposeOp : Node
         }
 
         int rows = x.Shape[0], cols = x.Shape[1];
-        var y = new Tensor(cols, rows);
+        var y = Tensor.Output([cols, rows]);
         Transpose(x.Span, rows, cols, y.Span);
         return Tape.ShouldRecord(x) ? Tape.Record(y, new TransposeOp(x)) : y;
     }
