@@ -261,7 +261,7 @@ public static class ReportWriter
 
     private static string Seconds(double s) => s switch
     {
-        < 0.01 => string.Create(CultureInfo.InvariantCulture, $"{s * 1000:0.0} ms"),
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{s * 1000:0.0} ms"),
         < 10 => string.Create(CultureInfo.InvariantCulture, $"{s:0.00} s"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{s:0} s"),
     };
