@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Descent.Autodiff;
@@ -88,19 +87,11 @@ public sealed class DigitsMlpTask : LabTask
     {
         ArgumentNullException.ThrowIfNull(context);
         var (train, validation) = Data;
-        var epochs = context.Spec.Budget.Epochs;
         var batch = Math.Min(Task.BatchSize ?? 200, train.Count);
         var loader = new DataLoader(train, batch, shuffle: true, seed: (ulong)context.Seed);
-        var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
-        epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
         var model = Model(context.Seed);
         var weights = model.NamedParameters().Where(p => p.Name.EndsWith("weight", StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
-        var optimizer = context.CreateOptimizer(model.Parameters().ToList());
-        var schedule = context.CreateSchedule(optimizer, totalSteps);
         var ce = new CrossEntropyLoss();
-        var rec = new RunRecorder();
-        var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
-        var step = 0;
 
         // Every step and evaluation runs in one workspace scope: the intermediates of one step are recycled by
         // the next, so the loop allocates (almost) nothing (values are read inside the scopes).
@@ -108,60 +99,25 @@ public sealed class DigitsMlpTask : LabTask
         var trainLabels = train.Labels.ToArray();
         var validationLabels = validation.Labels.ToArray();
         var (l0, _) = Evaluate(model, train, trainLabels, ce, workspace);
-        rec.Epoch("train_loss", 0, 0, l0 + Penalty(weights, train.Count));
-        var (vl0, va0) = Evaluate(model, validation, validationLabels, ce, workspace);
-        rec.Epoch("val_loss", 0, 0, vl0);
-        rec.Epoch("val_accuracy", 0, 0, va0);
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        return ClassificationTraining.Run(
+            context,
+            model,
+            loader,
+            l0 + Penalty(weights, train.Count),
+            () => Evaluate(model, validation, validationLabels, ce, workspace),
+            workspace,
+            b => Penalty(weights, b.Count),
+            Task.L2 > 0 ? b => AddPenaltyGradient(weights, b.Count) : null);
+    }
+
+    /// <summary>The L2 penalty's gradient: α·W/n added to each weight's gradient.</summary>
+    private void AddPenaltyGradient(List<Parameter> weights, int n)
+    {
+        var k = (float)(Task.L2 / n);
+        foreach (var w in weights)
         {
-            var sum = 0.0;
-            var count = 0;
-            foreach (var b in loader.Batches(epoch - 1))
-            {
-                if (step == totalSteps)
-                {
-                    break;
-                }
-
-                context.Cancellation.ThrowIfCancellationRequested();
-                using var scope = workspace.Begin();
-                optimizer.ZeroGrad();
-                var loss = ce.Forward(model.Forward(b.Inputs), b.Labels);
-                var value = loss.Item() + Penalty(weights, b.Count);
-                rec.Step("loss", step, value);
-                if (IsBad(value))
-                {
-                    return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged at step {step} (epoch {epoch}): loss = {value}"));
-                }
-
-                loss.Backward();
-                if (Task.L2 > 0)
-                {
-                    var k = (float)(Task.L2 / b.Count);
-                    foreach (var w in weights)
-                    {
-                        AddScaled(w.Grad!.Span, k, w.Span);
-                    }
-                }
-
-                optimizer.Step();
-                schedule?.Step();
-                step++;
-                sum += value;
-                count++;
-            }
-
-            var (vl, va) = Evaluate(model, validation, validationLabels, ce, workspace);
-            rec.Epoch("train_loss", epoch, step, count == 0 ? double.NaN : sum / count);
-            rec.Epoch("val_loss", epoch, step, vl);
-            rec.Epoch("val_accuracy", epoch, step, va);
-            if (IsBad(vl))
-            {
-                return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}"));
-            }
+            AddScaled(w.Grad!.Span, k, w.Span);
         }
-
-        return rec.Completed(step);
     }
 
     private double Penalty(List<Parameter> weights, int n)

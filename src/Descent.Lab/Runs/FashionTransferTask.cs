@@ -1,7 +1,6 @@
 using System.Globalization;
 using Descent.Data;
 using Descent.Lab.Specs;
-using Descent.Nn.Losses;
 using Descent.Training;
 
 namespace Descent.Lab.Runs;
@@ -80,62 +79,9 @@ public sealed class FashionTransferTask : LabTask
         var (train, validation) = (split.Labelled, split.Validation);
         var batch = Math.Min(Task.BatchSize ?? FashionTransfer.BatchSize, train.Count);
         var loader = new DataLoader(train, batch, shuffle: true, seed: (ulong)context.Seed + 4);
-        var epochs = context.Spec.Budget.Epochs;
-        var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
-        epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
         var model = Weights is { } w ? FashionTransfer.CreateFineTuned(w, context.Seed, Transfer.Width).Model
             : FashionTransfer.CreateScratch(context.Seed, Transfer.Width);
-        var optimizer = context.CreateOptimizer(model.Parameters().ToList());
-        var schedule = context.CreateSchedule(optimizer, totalSteps);
-        var ce = new CrossEntropyLoss();
-        var rec = new RunRecorder();
-        var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
-        var step = 0;
-        rec.Epoch("train_loss", 0, 0, Trainer.Evaluate(model, train).Loss);
-        var (vl0, va0) = Trainer.Evaluate(model, validation);
-        rec.Epoch("val_loss", 0, 0, vl0);
-        rec.Epoch("val_accuracy", 0, 0, va0);
-        for (var epoch = 1; epoch <= epochs; epoch++)
-        {
-            model.Train();
-            var sum = 0.0;
-            var count = 0;
-            foreach (var b in loader.Batches(epoch - 1))
-            {
-                if (step == totalSteps)
-                {
-                    break;
-                }
-
-                context.Cancellation.ThrowIfCancellationRequested();
-                optimizer.ZeroGrad();
-                var loss = ce.Forward(model.Forward(b.Inputs), b.Labels);
-                var value = (double)loss.Item();
-                rec.Step("loss", step, value);
-                if (IsBad(value))
-                {
-                    return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged at step {step} (epoch {epoch}): loss = {value}"));
-                }
-
-                loss.Backward();
-                optimizer.Step();
-                schedule?.Step();
-                step++;
-                sum += value;
-                count++;
-            }
-
-            var (vl, va) = Trainer.Evaluate(model, validation);
-            rec.Epoch("train_loss", epoch, step, count == 0 ? double.NaN : sum / count);
-            rec.Epoch("val_loss", epoch, step, vl);
-            rec.Epoch("val_accuracy", epoch, step, va);
-            if (IsBad(vl))
-            {
-                return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}"));
-            }
-        }
-
-        return rec.Completed(step);
+        return ClassificationTraining.Run(context, model, loader, Trainer.Evaluate(model, train).Loss, () => Trainer.Evaluate(model, validation));
     }
 
     private string Pretrain(string directory)

@@ -106,18 +106,13 @@ public static class TextClassifierFineTuner
                 cancellation.ThrowIfCancellationRequested();
                 var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
                 var input = train.Batch(indices, out var batchTokens);
-                var labels = train.LabelsOf(indices);
                 float stepLoss;
                 using (workspace.Begin(input))
                 {
-                    var loss = ce.Forward(model.Forward(input), labels);
-                    optimizer.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
-                    stepLoss = loss.Item();
+                    var loss = ce.Forward(model.Forward(input), train.LabelsOf(indices));
+                    stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 }
 
-                scheduleStep?.Invoke();
                 lossSum += stepLoss;
                 tokens += batchTokens;
                 flops += EncoderFlops.TrainingStep(config, input.BatchSize, input.SequenceLength, trainable);
@@ -132,19 +127,7 @@ public static class TextClassifierFineTuner
                 train.Count, tokens, flops));
         }
 
-        return new FineTuneResult
-        {
-            Options = options,
-            LearningRate = options.EffectiveLearningRate,
-            HeadLearningRate = options.EffectiveHeadLearningRate,
-            TrainCount = train.Count,
-            TestCount = test.Count,
-            TrainTokens = train.TokenCount,
-            TrainableParameters = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length),
-            Steps = totalSteps,
-            CacheSeconds = 0,
-            Epochs = epochs,
-        };
+        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
     }
 
     private static FineTuneResult RunHead(
@@ -186,11 +169,7 @@ public static class TextClassifierFineTuner
                 }
 
                 var loss = ce.Forward(model.Classifier.Forward(model.Dropout.Forward(x)), train.LabelsOf(indices));
-                optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
-                scheduleStep?.Invoke();
-                var stepLoss = loss.Item();
+                var stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 lossSum += stepLoss;
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
                     clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
@@ -215,19 +194,33 @@ public static class TextClassifierFineTuner
             });
         }
 
-        return new FineTuneResult
-        {
-            Options = options,
-            LearningRate = options.EffectiveLearningRate,
-            HeadLearningRate = options.EffectiveHeadLearningRate,
-            TrainCount = train.Count,
-            TestCount = test.Count,
-            TrainTokens = train.TokenCount,
-            TrainableParameters = model.Classifier.Parameters().Sum(p => (long)p.Length),
-            Steps = totalSteps,
-            CacheSeconds = cache.Seconds > 0 ? cache.Seconds : cacheSeconds,
-            Epochs = epochs,
-        };
+        return Result(options, train, test, model.Classifier.Parameters().Sum(p => (long)p.Length), totalSteps,
+            cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs);
+    }
+
+    private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,
+        long trainableParameters, int totalSteps, double cacheSeconds, List<FineTuneEpoch> epochs) => new()
+    {
+        Options = options,
+        LearningRate = options.EffectiveLearningRate,
+        HeadLearningRate = options.EffectiveHeadLearningRate,
+        TrainCount = train.Count,
+        TestCount = test.Count,
+        TrainTokens = train.TokenCount,
+        TrainableParameters = trainableParameters,
+        Steps = totalSteps,
+        CacheSeconds = cacheSeconds,
+        Epochs = epochs,
+    };
+
+    /// <summary>One optimizer step on <paramref name="loss"/>; returns the loss value.</summary>
+    private static float TrainStep(Tensor loss, Optimizer optimizer, Action? scheduleStep)
+    {
+        optimizer.ZeroGrad();
+        loss.Backward();
+        optimizer.Step();
+        scheduleStep?.Invoke();
+        return loss.Item();
     }
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>

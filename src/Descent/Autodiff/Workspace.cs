@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Descent.Autodiff;
 
 /// <summary>
@@ -101,39 +103,13 @@ public sealed class Workspace
     /// exactly <paramref name="length"/> elements, contents unspecified.</summary>
     internal float[] RentFloats(int length)
     {
-        float[] array;
-        if (freeFloats.TryGetValue(length, out var stack) && stack.Count > 0)
-        {
-            array = stack.Pop();
-        }
-        else
-        {
-            array = GC.AllocateUninitializedArray<float>(length);
-            reservedBytes += 4L * length;
-        }
-
-        lentFloats.Add(array);
+        var array = Rent(freeFloats, lentFloats, length);
         lentSet.Add(array);
         return array;
     }
 
     /// <summary>Integer scratch kept until the scope ends; exactly <paramref name="length"/> elements.</summary>
-    internal int[] RentInts(int length)
-    {
-        int[] array;
-        if (freeInts.TryGetValue(length, out var stack) && stack.Count > 0)
-        {
-            array = stack.Pop();
-        }
-        else
-        {
-            array = GC.AllocateUninitializedArray<int>(length);
-            reservedBytes += 4L * length;
-        }
-
-        lentInts.Add(array);
-        return array;
-    }
+    internal int[] RentInts(int length) => Rent(freeInts, lentInts, length);
 
     /// <summary>Called for every tensor constructed over an existing buffer while this workspace is current:
     /// a view of a lent buffer is released together with it.</summary>
@@ -174,6 +150,26 @@ public sealed class Workspace
         lentFloats.Clear();
         lentInts.Clear();
         lentSet.Clear();
+    }
+
+    /// <summary>A free array of exactly <paramref name="length"/> elements (a new one, counted in
+    /// <see cref="ReservedBytes"/>, when none is free), recorded in <paramref name="lent"/>.</summary>
+    private T[] Rent<T>(Dictionary<int, Stack<T[]>> free, List<T[]> lent, int length)
+        where T : unmanaged
+    {
+        T[] array;
+        if (free.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            array = stack.Pop();
+        }
+        else
+        {
+            array = GC.AllocateUninitializedArray<T>(length);
+            reservedBytes += (long)Unsafe.SizeOf<T>() * length;
+        }
+
+        lent.Add(array);
+        return array;
     }
 
     private static void Free<T>(Dictionary<int, Stack<T[]>> free, T[] array)

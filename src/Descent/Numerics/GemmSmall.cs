@@ -62,23 +62,33 @@ internal static unsafe class GemmSmall
             return;
         }
 
-        var bb = b;
-        var ldbb = ldb;
-        if (transB)
+        var bb = RowMajorB(transB, k, n, b, ldb, out var ldbb);
+
+        Block(m, n, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, bb, ldbb, beta, c, ldc, 1, rowBias);
+    }
+
+    /// <summary>op(B) as a row-major k×n matrix: <paramref name="b"/> itself (row stride <paramref name="ldb"/>),
+    /// or, when <paramref name="transB"/>, a packed copy in the small scratch (row stride n).</summary>
+    private static float* RowMajorB(bool transB, int k, int n, float* b, nint ldb, out nint ldbb)
+    {
+        if (!transB)
         {
-            bb = GemmScratch.Small(k * n);
-            ldbb = n;
-            for (var j = 0; j < n; j++)
+            ldbb = ldb;
+            return b;
+        }
+
+        var bb = GemmScratch.Small(k * n);
+        ldbb = n;
+        for (var j = 0; j < n; j++)
+        {
+            var src = b + (j * ldb);
+            for (var p = 0; p < k; p++)
             {
-                var src = b + (j * ldb);
-                for (var p = 0; p < k; p++)
-                {
-                    bb[(p * n) + j] = src[p];
-                }
+                bb[(p * n) + j] = src[p];
             }
         }
 
-        Block(m, n, k, alpha, a, transA ? 1 : lda, transA ? lda : 1, bb, ldbb, beta, c, ldc, 1, rowBias);
+        return bb;
     }
 
     /// <summary>
@@ -243,21 +253,7 @@ internal static unsafe class GemmSmall
             return;
         }
 
-        var bb = b;
-        var ldbb = ldb;
-        if (transB)
-        {
-            bb = GemmScratch.Small(k * n);
-            ldbb = n;
-            for (var j = 0; j < n; j++)
-            {
-                var src = b + (j * ldb);
-                for (var p = 0; p < k; p++)
-                {
-                    bb[(p * n) + j] = src[p];
-                }
-            }
-        }
+        var bb = RowMajorB(transB, k, n, b, ldb, out var ldbb);
 
         for (var i = 0; i < m; i++)
         {
