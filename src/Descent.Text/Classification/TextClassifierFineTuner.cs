@@ -89,6 +89,7 @@ public static class TextClassifierFineTuner
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
         var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        ParameterArena.Flatten(optimizer.Groups.SelectMany(g => g.Parameters)); // gradients reused, fused updates
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
