@@ -67,11 +67,13 @@ public static class TransferExperiment
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(dataDirectory);
         var runs = new List<TransferRun>();
+        var (trainSplit, testSplit) = (FashionMnist.Load(true, dataDirectory), FashionMnist.Load(false, dataDirectory));
         for (var r = 0; r < s.Repeats; r++)
         {
             var seed = s.Seed + r;
-            var data = FashionTransfer.TargetData(dataDirectory, s.LabelsPerClass, s.ValidationPerClass, s.TestPerClass, seed);
+            var data = FashionTransfer.TargetData(trainSplit, testSplit, s.LabelsPerClass, s.ValidationPerClass, s.TestPerClass, seed);
             var epochs = s.Epochs ?? FashionTransfer.EpochsFor(s.Steps, data.Labelled.Count);
             log($"seed {seed}: classes 5–9, {data.Labelled.Count} labelled images ({s.LabelsPerClass} per class), {data.Validation.Count} validation, " +
                 $"{data.Test.Count} test images, {epochs} epochs of batch {FashionTransfer.BatchSize}");
