@@ -20,21 +20,8 @@ internal static class DigitsReference
     public const int Epochs = 200;
 
     /// <summary>The folder holding Descent.slnx, searched upwards from the working directory and the binary.</summary>
-    public static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Descent.slnx")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? RepositoryRoot() =>
+        RepositoryPaths.FindRoot(Environment.CurrentDirectory, AppContext.BaseDirectory);
 
     /// <summary>The folder holding <c>digits_train.csv</c> / <c>digits_test.csv</c>: scikit-learn's exact
     /// split beside the repository (<c>../shared/reference/sklearn-digits-split</c>) when present, else the

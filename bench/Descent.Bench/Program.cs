@@ -75,15 +75,5 @@ static string CpuName()
     }
 }
 
-static string FindResultsDirectory()
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Descent.slnx")))
-        {
-            return Path.Combine(dir.FullName, "bench", "results");
-        }
-    }
-
-    return Path.Combine(Environment.CurrentDirectory, "bench", "results");
-}
+static string FindResultsDirectory() =>
+    Path.Combine(RepositoryPaths.FindRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory, "bench", "results");

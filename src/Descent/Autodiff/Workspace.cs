@@ -111,6 +111,13 @@ public sealed class Workspace
     /// <summary>Integer scratch kept until the scope ends; exactly <paramref name="length"/> elements.</summary>
     internal int[] RentInts(int length) => Rent(freeInts, lentInts, length);
 
+    /// <summary>Storage an operation saves for its backward pass: from the current workspace when a scope is
+    /// open (contents unspecified), else a fresh zero-filled array; exactly <paramref name="length"/> elements.</summary>
+    internal static float[] SavedFloats(int length) => current is { } w ? w.RentFloats(length) : new float[length];
+
+    /// <summary>Integer storage an operation saves for its backward pass (as <see cref="SavedFloats"/>).</summary>
+    internal static int[] SavedInts(int length) => current is { } w ? w.RentInts(length) : new int[length];
+
     /// <summary>Called for every tensor constructed over an existing buffer while this workspace is current:
     /// a view of a lent buffer is released together with it.</summary>
     internal void TrackView(Tensor view, float[] buffer)

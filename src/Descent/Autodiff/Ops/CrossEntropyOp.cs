@@ -44,8 +44,7 @@ internal sealed class CrossEntropyOp : Node
         }
 
         var record = Tape.ShouldRecord(logits);
-        var workspace = Workspace.Current;
-        var logp = !record ? ArrayPoolBuffer.Rent(n * c) : workspace is null ? new float[n * c] : workspace.RentFloats(n * c);
+        var logp = record ? Workspace.SavedFloats(n * c) : ArrayPoolBuffer.Rent(n * c);
         var x = logits.Span;
         var total = 0.0;
         for (var i = 0; i < n; i++)
@@ -63,7 +62,7 @@ internal sealed class CrossEntropyOp : Node
             return y;
         }
 
-        var saved = workspace is null ? new int[n] : workspace.RentInts(n);
+        var saved = Workspace.SavedInts(n);
         targets.CopyTo(saved);
         return Tape.Record(y, new CrossEntropyOp(logits, saved, logp));
     }

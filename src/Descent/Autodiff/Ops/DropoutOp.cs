@@ -28,8 +28,7 @@ internal sealed class DropoutOp : Node
         }
 
         var record = Tape.ShouldRecord(x);
-        var workspace = Workspace.Current;
-        var mask = !record ? ArrayPoolBuffer.Rent(x.Length) : workspace is null ? new float[x.Length] : workspace.RentFloats(x.Length);
+        var mask = record ? Workspace.SavedFloats(x.Length) : ArrayPoolBuffer.Rent(x.Length);
         var scale = p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
         for (var i = 0; i < x.Length; i++)
         {

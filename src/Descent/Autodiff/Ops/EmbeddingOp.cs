@@ -55,7 +55,7 @@ internal sealed class EmbeddingOp : Node
             return y;
         }
 
-        var saved = Workspace.Current is { } workspace ? workspace.RentInts(indices.Length) : new int[indices.Length];
+        var saved = Workspace.SavedInts(indices.Length);
         indices.CopyTo(saved);
         return Tape.Record(y, new EmbeddingOp(weight, saved, paddingIndex));
     }

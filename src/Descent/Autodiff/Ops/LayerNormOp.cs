@@ -49,9 +49,8 @@ internal sealed class LayerNormOp : Node
         var xs = x.Span;
         var y = Tensor.Output(x.Shape);
         var ys = y.Span;
-        var workspace = Workspace.Current;
-        var mu = workspace is null ? new float[rows] : workspace.RentFloats(rows);
-        var inv = workspace is null ? new float[rows] : workspace.RentFloats(rows);
+        var mu = Workspace.SavedFloats(rows);
+        var inv = Workspace.SavedFloats(rows);
         for (var r = 0; r < rows; r++)
         {
             var row = xs.Slice(r * d, d);
