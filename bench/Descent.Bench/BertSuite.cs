@@ -4,6 +4,7 @@ using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Nn.Transformers;
 using Descent.Optimizers;
+using Descent.Text.Classification;
 
 namespace Descent.Bench;
 
@@ -91,7 +92,7 @@ internal static class BertSuite
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var gen0 = GC.CollectionCount(0);
         var (best, median) = Measure.Time(Step, warmup: 1, blocks, budget);
-        var flops = StepFlops(config, Batch, Length);
+        var flops = EncoderFlops.TrainingStep(config, Batch, Length, config.NumLayers);
         var gflops = flops / best / 1e9;
         log($"step {best * 1e3:F0} ms best, {median * 1e3:F0} ms median, {gflops:F1} GFLOP/s, gen-0 GCs {GC.CollectionCount(0) - gen0}, workspace {workspace.ReservedBytes / 1048576.0:F0} MiB, allocated per steady-state step {allocated / 1048576.0:F1} MiB");
         var rows = new List<BenchRow>
@@ -153,14 +154,5 @@ internal static class BertSuite
         }
 
         return rows;
-    }
-
-    /// <summary>GEMM FLOPs of forward + backward (backward = 2 × forward) of one step.</summary>
-    public static double StepFlops(BertConfig config, int batch, int length)
-    {
-        double t = batch * length, h = config.HiddenSize, f = config.IntermediateSize;
-        var linear = 2 * t * ((4 * h * h) + (2 * h * f));
-        var attention = 2 * 2 * batch * (double)length * length * h;
-        return 3 * config.NumLayers * (linear + attention);
     }
 }

@@ -38,6 +38,7 @@ public static class MiniLmSpamRunner
         var plans = settings.Sweep ? SweepPlans(settings.FineTune) : [settings.FineTune];
         var results = new List<FineTuneResult>();
         PooledEmbeddings? cache = null;
+        List<string> files = [];
         foreach (var options in plans)
         {
             var encoder = MiniLm.LoadModel(onnx, options.Seed);
@@ -51,14 +52,12 @@ public static class MiniLmSpamRunner
                 TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, options.Mode == FineTuneMode.Head ? cache : null, cancellation));
             results.Add(result);
             Directory.CreateDirectory(settings.OutputDirectory);
-            Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
+            files = Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
             console.MarkupLineInterpolated(
                 $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
         }
 
         console.Write(ResultsTable(results));
-        Directory.CreateDirectory(settings.OutputDirectory);
-        var files = Write(settings, results, description);
         console.MarkupLineInterpolated($"Output folder: {Path.GetFullPath(settings.OutputDirectory)}");
         foreach (var f in files)
         {

@@ -285,27 +285,16 @@ public static class TextClassifierFineTuner
     private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[] predictions, double trainSeconds,
         double evalSeconds, int texts, long tokens, double flops)
     {
-        int tp = 0, fp = 0, fn = 0, correct = 0;
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            var label = test.Labels[i];
-            correct += predictions[i] == label ? 1 : 0;
-            tp += predictions[i] == 1 && label == 1 ? 1 : 0;
-            fp += predictions[i] == 1 && label != 1 ? 1 : 0;
-            fn += predictions[i] != 1 && label == 1 ? 1 : 0;
-        }
-
-        var precision = tp + fp == 0 ? 0 : tp / (double)(tp + fp);
-        var recall = tp + fn == 0 ? 0 : tp / (double)(tp + fn);
+        var metrics = BinaryClassificationMetrics.FromPredictions(test.Labels, predictions);
         using var process = Process.GetCurrentProcess();
         return new FineTuneEpoch
         {
             Epoch = epoch,
             TrainLoss = loss,
-            Accuracy = correct / (double)predictions.Length,
-            Precision = precision,
-            Recall = recall,
-            F1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall),
+            Accuracy = metrics.Accuracy,
+            Precision = metrics.Precision,
+            Recall = metrics.Recall,
+            F1 = metrics.F1,
             TrainSeconds = trainSeconds,
             EvalSeconds = evalSeconds,
             TextsPerSecond = trainSeconds > 0 ? texts / trainSeconds : 0,
