@@ -19,7 +19,8 @@ namespace Descent.Lab.Specs;
 public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
-    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", "mode", "top_k", "max_length", "train_limit"];
+    private static readonly string[] MiniLmTaskKeys = ["mode", "top_k", "max_length", "train_limit"];
+    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", .. MiniLmTaskKeys];
 
     private readonly IOptimizerCatalog catalog;
     private readonly List<SpecError> errors = [];
@@ -235,7 +236,7 @@ public sealed partial class SpecParser
 
     private TaskSpec ReadMiniLm(JsonElement e, string path, TaskSpec spec)
     {
-        var keys = new[] { "mode", "top_k", "max_length", "train_limit" }.Where(k => e.TryGetProperty(k, out _)).ToList();
+        var keys = MiniLmTaskKeys.Where(k => e.TryGetProperty(k, out _)).ToList();
         if (spec.Kind != TaskKinds.MiniLmSpam)
         {
             foreach (var k in keys)
