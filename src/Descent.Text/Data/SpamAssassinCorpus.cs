@@ -97,22 +97,7 @@ public static class SpamAssassinCorpus
 
     /// <summary>The shipped subset file (<see cref="SubsetFolder"/>/<see cref="SubsetFile"/>), searched upward from the
     /// current folder and the program's folder; null when not found.</summary>
-    public static string? FindSubset()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, SubsetFolder, SubsetFile);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindSubset() => RepositoryData.Find(Path.Combine(SubsetFolder, SubsetFile), File.Exists);
 
     /// <summary>Whether <paramref name="path"/> looks like a readable corpus: a .tgz/.tar.gz/.jsonl/.jsonl.gz file, a folder
     /// with a JSON-lines file, a <c>data</c> folder with group folders, or a folder whose <c>data</c> has them.</summary>

@@ -36,22 +36,7 @@ public static class FashionMnist
 
     /// <summary>The shipped subset folder, searched upward from the current directory and the program's folder;
     /// null when not found.</summary>
-    public static string? FindSubset()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, SubsetFolder);
-                if (IsInstalled(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? FindSubset() => RepositoryData.Find(SubsetFolder, candidate => IsInstalled(candidate));
 
     /// <summary>Whether <paramref name="directory"/> (default <see cref="DefaultDirectory"/>) holds the four files.</summary>
     public static bool IsInstalled(string? directory = null)
