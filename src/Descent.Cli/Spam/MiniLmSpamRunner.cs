@@ -35,7 +35,7 @@ public static class MiniLmSpamRunner
         console.MarkupLineInterpolated(
             $"all-MiniLM-L6-v2 read and texts tokenized (max length {settings.FineTune.MaxLength}) in {clock.Elapsed.TotalSeconds:F1} s: {trainTexts.TokenCount:N0} training tokens ({trainTexts.TokenCount / (double)trainTexts.Count:F0} per email), {testTexts.TokenCount:N0} held-out tokens");
 
-        var plans = settings.Sweep ? SweepPlans(settings.FineTune) : [settings.FineTune];
+        var plans = settings.Plans();
         var results = new List<FineTuneResult>();
         PooledEmbeddings? cache = null;
         List<string> files = [];
@@ -67,13 +67,24 @@ public static class MiniLmSpamRunner
         return ExitCodes.Success;
     }
 
-    /// <summary>The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/>.</summary>
+    /// <summary>
+    /// The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/> (its head and
+    /// features apply to the head rows; top-k and full use the sentence embedding and a linear head).
+    /// </summary>
     public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
     {
         ArgumentNullException.ThrowIfNull(template);
         return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
                    from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
-                   select template with { Optimizer = optimizer, Mode = mode, LearningRate = null, HeadLearningRate = null }];
+                   select template with
+                   {
+                       Optimizer = optimizer,
+                       Mode = mode,
+                       LearningRate = null,
+                       HeadLearningRate = null,
+                       Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
+                       Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
+                   }];
     }
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
@@ -178,13 +189,13 @@ public static class MiniLmSpamRunner
             runs = results,
         };
         File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
-        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib\n");
+        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib,head\n");
         foreach (var r in results)
         {
             foreach (var e in r.Epochs)
             {
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0}\n");
+                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel}\n");
             }
         }
 

@@ -14,6 +14,10 @@ public sealed record MiniLmSpamSettings
     /// <summary>Fine-tuning options of a single run (mode, optimizer, lr, epochs, batch, max length, seed).</summary>
     public TextFineTuneOptions FineTune { get; init; } = new();
 
+    /// <summary>Further optimizer presets run after <see cref="FineTune"/>'s, with the same options otherwise (head mode
+    /// shares one embedding cache); ignored by <see cref="Sweep"/>.</summary>
+    public IReadOnlyList<FineTuneOptimizer> MoreOptimizers { get; init; } = [];
+
     /// <summary>Training emails used (a seeded random N of the training split); null = all.</summary>
     public int? Limit
     {
@@ -33,27 +37,29 @@ public sealed record MiniLmSpamSettings
     /// <summary>The output folder for results.json and results.csv.</summary>
     public string OutputDirectory { get; init; } = DefaultOutputDirectory;
 
+    /// <summary>The runs: <see cref="MiniLmSpamRunner.SweepPlans"/> for a sweep, else one per optimizer preset.</summary>
+    public IReadOnlyList<TextFineTuneOptions> Plans() => Sweep
+        ? MiniLmSpamRunner.SweepPlans(FineTune)
+        : [FineTune, .. MoreOptimizers.Select(o => FineTune with { Optimizer = o })];
+
     /// <summary>
-    /// The MiniLM settings for <c>descent finetune --task spam</c>'s shared settings: one optimizer preset (adamw by default;
-    /// adam; sgd or sgd-momentum = SGD with momentum 0.9), 1 epoch unless given, the spam output folder's sibling
-    /// <see cref="DefaultOutputDirectory"/> unless --out is given.
+    /// The MiniLM settings for <c>descent finetune --task spam</c>'s shared settings: optimizer presets (adamw by default;
+    /// adam; sgd or sgd-momentum = SGD with momentum 0.9; several run one after the other), 1 epoch and batch 16 unless given
+    /// (50 epochs and batch 32 in head mode), the spam output folder's sibling <see cref="DefaultOutputDirectory"/> unless --out is given. Head mode defaults
+    /// to an MLP head on every layer's mean and max pooling (<see cref="HeadFeatures.AllLayersMeanMax"/>).
     /// </summary>
-    public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int batchSize = 16,
-        int? limit = null, bool sweep = false)
+    public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
+        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null)
     {
         ArgumentNullException.ThrowIfNull(spam);
-        if (spam.Optimizers is { Count: > 1 } && !sweep)
+        var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
         {
-            throw new CliException("MiniLM runs one optimizer preset at a time (--optimizer adamw|adam|sgd); --sweep runs all three × every mode.");
-        }
-
-        var optimizer = spam.Optimizers?.FirstOrDefault()?.Trim().ToLowerInvariant() switch
-        {
-            null or "adamw" => FineTuneOptimizer.AdamW,
+            "adamw" => FineTuneOptimizer.AdamW,
             "adam" => FineTuneOptimizer.Adam,
             "sgd" or "sgd-momentum" => FineTuneOptimizer.Sgd,
             var o => throw new CliException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
-        };
+        }).Distinct().ToList();
+        var headMode = mode == FineTuneMode.Head;
         try
         {
             return new MiniLmSpamSettings
@@ -63,13 +69,16 @@ public sealed record MiniLmSpamSettings
                 {
                     Mode = mode,
                     TopK = topK,
-                    Optimizer = optimizer,
+                    Optimizer = optimizers[0],
                     LearningRate = spam.LearningRate,
-                    Epochs = spam.Epochs ?? 1,
-                    BatchSize = batchSize,
+                    Epochs = spam.Epochs ?? (headMode ? 50 : 1),
+                    BatchSize = batchSize ?? (headMode ? 32 : 16),
                     MaxLength = spam.MaxLength,
                     Seed = (ulong)spam.Seed,
+                    Head = head ?? (headMode ? ClassifierHead.Mlp : ClassifierHead.Linear),
+                    Features = features ?? (headMode ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
                 },
+                MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,
                 Sweep = sweep,
                 OutputDirectory = spam.OutputDirectory == SpamSettings.DefaultOutputDirectory ? DefaultOutputDirectory : spam.OutputDirectory,

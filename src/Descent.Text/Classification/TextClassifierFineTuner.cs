@@ -10,17 +10,21 @@ namespace Descent.Text.Classification;
 
 /// <summary>
 /// Fine-tunes a pretrained BERT encoder (e.g. all-MiniLM-L6-v2 from <see cref="MiniLm"/>) with mean pooling and a
-/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification, and reports held-out
+/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification — or, in head-only mode, trains
+/// only a head (<see cref="CreateHead"/>) on frozen features (<see cref="HeadFeatures"/>) — and reports held-out
 /// accuracy and F1 (class 1 positive), time, tokens per second, achieved GFLOP/s and peak memory per epoch.
 /// </summary>
 /// <remarks>
 /// Texts are tokenized once (<see cref="TokenizedTexts"/>, truncated to the maximum length) and every batch is padded
 /// to its own longest text (dynamic padding, no sorting); the training order is reshuffled each epoch from the seed.
-/// <see cref="FineTuneMode.Head"/> freezes the encoder, so the pooled embeddings are computed once in eval mode and
-/// the head trains on that cache (dropout still applies to the cached embeddings).
+/// <see cref="FineTuneMode.Head"/> freezes the encoder, so its pooled hidden states are computed once in eval mode
+/// (<see cref="PooledEmbeddings"/>) and the head trains on the features <see cref="TextFineTuneOptions.Features"/> selects
+/// from that cache (standardized with the training texts' statistics if asked; dropout still applies).
 /// </remarks>
 public static class TextClassifierFineTuner
 {
+    private const ulong HeadSeed = 0x5EED_1EADUL;
+
     /// <summary>Tokenizes the texts and runs the overload taking <see cref="TokenizedTexts"/>.</summary>
     public static FineTuneResult Run(
         BertModel encoder, BertTextTokenizer tokenizer, IReadOnlyList<string> trainTexts, IReadOnlyList<int> trainLabels,
@@ -41,8 +45,8 @@ public static class TextClassifierFineTuner
     /// <param name="test">Tokenized held-out texts.</param>
     /// <param name="options">Hyperparameters.</param>
     /// <param name="progress">Called after every step (and cache/eval batch).</param>
-    /// <param name="cache">Head mode only: embeddings of <paramref name="train"/> and <paramref name="test"/> already
-    /// computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
+    /// <param name="cache">Head mode only: the pooled hidden states of <paramref name="train"/> and <paramref name="test"/>
+    /// already computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
     /// <param name="cancellation">Stops between steps.</param>
     /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
     /// (in state_dict order) and the total number of steps, returns the optimizer and an action run after every
@@ -66,10 +70,30 @@ public static class TextClassifierFineTuner
             throw new ArgumentException("need at least one training and one held-out text");
         }
 
-        var model = new BertClassifier(encoder, 2, new Rng(options.Seed ^ 0x5EED_1EADUL), options.HeadDropout);
+        options.Validate();
         return options.Mode == FineTuneMode.Head
-            ? RunHead(model, train, test, options, progress, cache, cancellation, optimizerFactory)
-            : RunEncoder(model, train, test, options, progress, cancellation, optimizerFactory);
+            ? RunHead(encoder, train, test, options, progress, cache, cancellation, optimizerFactory)
+            : RunEncoder(new BertClassifier(encoder, 2, new Rng(options.Seed ^ HeadSeed), options.EffectiveHeadDropout), train, test, options,
+                progress, cancellation, optimizerFactory);
+    }
+
+    /// <summary>
+    /// A freshly initialized head-only classifier on <paramref name="inputs"/> features (<see cref="TextFineTuneOptions.Head"/>):
+    /// <c>0</c> dropout, <c>1</c> linear to 2 classes; or <c>0</c> dropout, <c>1</c> linear to
+    /// <see cref="TextFineTuneOptions.HeadHiddenSize"/>, <c>2</c> GELU, <c>3</c> dropout, <c>4</c> linear to 2 classes. The
+    /// weights and dropout masks come from one generator seeded from <see cref="TextFineTuneOptions.Seed"/> (for a linear head on
+    /// the sentence embedding exactly as <see cref="BertClassifier"/>'s head in the other modes).
+    /// </summary>
+    public static Sequential CreateHead(int inputs, TextFineTuneOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        ArgumentNullException.ThrowIfNull(options);
+        var rng = new Rng(options.Seed ^ HeadSeed);
+        var p = options.EffectiveHeadDropout;
+        return options.Head == ClassifierHead.Mlp
+            ? new Sequential(new Dropout(p, rng), new Linear(inputs, options.HeadHiddenSize, rng), new GELU(), new Dropout(p, rng),
+                new Linear(options.HeadHiddenSize, 2, rng))
+            : new Sequential(new Dropout(p, rng), new Linear(inputs, 2, rng));
     }
 
     private static FineTuneResult RunEncoder(
@@ -88,7 +112,7 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var (optimizer, scheduleStep) = Setup(model, name => name.StartsWith("classifier.", StringComparison.Ordinal), options, totalSteps, optimizerFactory);
         ParameterArena.Flatten(optimizer.Groups.SelectMany(g => g.Parameters)); // gradients reused, fused updates
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
@@ -132,44 +156,55 @@ public static class TextClassifierFineTuner
     }
 
     private static FineTuneResult RunHead(
-        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
         Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
-        FineTuning.Freeze(model, "bert.*");
+        FineTuning.Freeze(encoder, "*");
         var cacheClock = Stopwatch.StartNew();
-        cache ??= PooledEmbeddings.Compute(model.Bert, train, test, options.EvalBatchSize, progress, cancellation);
+        cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
         var cacheSeconds = cacheClock.Elapsed.TotalSeconds;
-        if (cache.Train.Shape[0] != train.Count || cache.Test.Shape[0] != test.Count)
+        if (cache.Train.Count != train.Count || cache.Test.Count != test.Count
+            || cache.Train.States != encoder.Config.NumLayers + 1 || cache.Train.HiddenSize != encoder.Config.HiddenSize)
         {
-            throw new ArgumentException("the embedding cache does not match the texts", nameof(cache));
+            throw new ArgumentException("the embedding cache does not match the texts or the encoder", nameof(cache));
         }
 
+        var trainFeatures = cache.Train.Select(options.Features);
+        var testFeatures = cache.Test.Select(options.Features);
+        if (options.Features.Standardize)
+        {
+            var standardizer = FeatureStandardizer.Fit(trainFeatures);
+            trainFeatures = standardizer.Transform(trainFeatures);
+            testFeatures = standardizer.Transform(testFeatures);
+        }
+
+        var width = trainFeatures.Shape[1];
+        var head = CreateHead(width, options);
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var (optimizer, scheduleStep) = Setup(head, _ => true, options, totalSteps, optimizerFactory);
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
-        var hidden = model.Bert.Config.HiddenSize;
         var epochs = new List<FineTuneEpoch>();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             shuffle.Shuffle(order.AsSpan());
-            model.Train();
+            head.Train();
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
             for (var step = 0; step < stepsPerEpoch; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
-                var x = new Tensor(indices.Length, hidden);
+                var x = new Tensor(indices.Length, width);
                 for (var i = 0; i < indices.Length; i++)
                 {
-                    cache.Train.Span.Slice(indices[i] * hidden, hidden).CopyTo(x.Span.Slice(i * hidden, hidden));
+                    trainFeatures.Span.Slice(indices[i] * width, width).CopyTo(x.Span.Slice(i * width, width));
                 }
 
-                var loss = ce.Forward(model.Classifier.Forward(model.Dropout.Forward(x)), train.LabelsOf(indices));
+                var loss = ce.Forward(head.Forward(x), train.LabelsOf(indices));
                 var stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 lossSum += stepLoss;
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
@@ -178,11 +213,11 @@ public static class TextClassifierFineTuner
 
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            model.Eval();
+            head.Eval();
             int[] predictions;
             using (Tape.NoGrad())
             {
-                predictions = ArgMax(model.Classifier.Forward(cache.Test));
+                predictions = ArgMax(head.Forward(testFeatures));
             }
 
             // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
@@ -195,8 +230,7 @@ public static class TextClassifierFineTuner
             });
         }
 
-        return Result(options, train, test, model.Classifier.Parameters().Sum(p => (long)p.Length), totalSteps,
-            cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs);
+        return Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs);
     }
 
     private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,
@@ -305,24 +339,25 @@ public static class TextClassifierFineTuner
         };
     }
 
-    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(BertClassifier model, TextFineTuneOptions options, int totalSteps,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(Module model, Func<string, bool> isHead, TextFineTuneOptions options,
+        int totalSteps, Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
         if (optimizerFactory is not null)
         {
             return optimizerFactory([.. model.Parameters().Where(p => p.RequiresGrad)], totalSteps);
         }
 
-        var optimizer = CreateOptimizer(model, options);
+        var optimizer = CreateOptimizer(model, isHead, options);
         return (optimizer, CreateSchedule(optimizer, options, totalSteps).Step);
     }
 
-    private static Optimizer CreateOptimizer(BertClassifier model, TextFineTuneOptions options)
+    /// <summary>The preset optimizer over <paramref name="model"/>'s trainable parameters; those named <paramref name="isHead"/>
+    /// get the head learning rate.</summary>
+    private static Optimizer CreateOptimizer(Module model, Func<string, bool> isHead, TextFineTuneOptions options)
     {
         var lr = options.EffectiveLearningRate;
         var headLr = options.EffectiveHeadLearningRate;
-        bool IsHead(string name) => name.StartsWith("classifier.", StringComparison.Ordinal);
-        double Lr(string name) => IsHead(name) ? headLr : lr;
+        double Lr(string name) => isHead(name) ? headLr : lr;
         static IEnumerable<(IEnumerable<Parameter> Parameters, T Options)> Trainable<T>(IReadOnlyList<(IEnumerable<Parameter> Parameters, T Options)> groups) =>
             groups.Select(g => (Parameters: (IEnumerable<Parameter>)g.Parameters.Where(p => p.RequiresGrad).ToList(), g.Options))
                 .Where(g => g.Parameters.Any());

@@ -9,7 +9,8 @@ namespace Descent.Text.Classification;
 /// <item><term>SGD</term><description>momentum 0.9, encoder lr 2e-3, no weight decay.</description></item>
 /// </list>
 /// The freshly initialized head gets 10× the encoder learning rate in <see cref="FineTuneMode.TopK"/> and
-/// <see cref="FineTuneMode.Full"/>, and 1e-3 (Adam, AdamW) or 5e-2 (SGD) in <see cref="FineTuneMode.Head"/>.
+/// <see cref="FineTuneMode.Full"/>; in <see cref="FineTuneMode.Head"/> a linear head gets 1e-3 (Adam, AdamW) or 5e-2 (SGD)
+/// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split).
 /// Every group follows the same schedule: linear warmup from 0 over <see cref="WarmupFraction"/> of all steps, then
 /// linear decay to 0 at the last step (Hugging Face's <c>get_linear_schedule_with_warmup</c>).
 /// </summary>
@@ -44,12 +45,31 @@ public sealed record TextFineTuneOptions
         init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(WarmupFraction), value, "must be in [0, 1)");
     } = 0.1;
 
-    /// <summary>Dropout on the pooled embedding before the head (as in BERT fine-tuning), in [0, 1).</summary>
-    public double HeadDropout
+    /// <summary>
+    /// Dropout on the pooled features before the head (as in BERT fine-tuning) and, for an MLP head, on its hidden layer,
+    /// in [0, 1); null = 0.1 for a linear head, 0.3 for an MLP head.
+    /// </summary>
+    public double? HeadDropout
     {
         get => field;
-        init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(HeadDropout), value, "must be in [0, 1)");
-    } = 0.1;
+        init => field = value is null or (>= 0 and < 1) ? value : throw new ArgumentOutOfRangeException(nameof(HeadDropout), value, "must be in [0, 1)");
+    }
+
+    /// <summary>
+    /// The features the head trains on in <see cref="FineTuneMode.Head"/> (default: the sentence embedding); the other modes
+    /// train through the encoder's mean pooling and accept only <see cref="HeadFeatures.SentenceEmbedding"/>.
+    /// </summary>
+    public HeadFeatures Features { get => field; init => field = value ?? throw new ArgumentNullException(nameof(Features)); } = HeadFeatures.SentenceEmbedding;
+
+    /// <summary>The head: linear (default) or, in <see cref="FineTuneMode.Head"/> only, an MLP.</summary>
+    public ClassifierHead Head
+    {
+        get => field;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Head), value, "must be Linear or Mlp");
+    }
+
+    /// <summary>Width of the MLP head's hidden layer.</summary>
+    public int HeadHiddenSize { get => field; init => field = Positive(value, nameof(HeadHiddenSize)); } = 256;
 
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get => field; init => field = Positive(value, nameof(Epochs)); } = 1;
@@ -78,12 +98,39 @@ public sealed record TextFineTuneOptions
     };
 
     /// <summary>The head learning rate in effect.</summary>
-    public double EffectiveHeadLearningRate => HeadLearningRate ?? (Mode == FineTuneMode.Head
-        ? (Optimizer == FineTuneOptimizer.Sgd ? 5e-2 : 1e-3)
-        : 10 * EffectiveLearningRate);
+    public double EffectiveHeadLearningRate => HeadLearningRate ?? (Mode, Head, Optimizer) switch
+    {
+        (FineTuneMode.Head, ClassifierHead.Mlp, FineTuneOptimizer.Sgd) => 3e-3,
+        (FineTuneMode.Head, ClassifierHead.Mlp, _) => 3e-4,
+        (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
+        (FineTuneMode.Head, _, _) => 1e-3,
+        _ => 10 * EffectiveLearningRate,
+    };
 
-    /// <summary>A short label such as <c>adamw/full</c> or <c>sgd/top-2</c>.</summary>
-    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}";
+    /// <summary>The head dropout in effect.</summary>
+    public double EffectiveHeadDropout => HeadDropout ?? (Head == ClassifierHead.Mlp ? 0.3 : 0.1);
+
+    /// <summary>
+    /// A short label such as <c>adamw/full</c>, <c>sgd/top-2</c> or <c>adamw/head</c>; a head-only run with other features or
+    /// head than the sentence embedding and a linear head adds them: <c>adamw/head[mlp-256 all:mean+max:std]</c>.
+    /// </summary>
+    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}{(Mode == FineTuneMode.Head && !IsPlainHead ? $"[{HeadLabel}]" : string.Empty)}";
+
+    /// <summary>The head and its features, e.g. <c>linear last:mean</c> or <c>mlp-256 all:mean+max:std</c>.</summary>
+    public string HeadLabel => $"{(Head == ClassifierHead.Mlp ? $"mlp-{HeadHiddenSize}" : "linear")} {Features.Label}";
+
+    private bool IsPlainHead => Head == ClassifierHead.Linear && Features == HeadFeatures.SentenceEmbedding;
+
+    /// <summary>Checks the rules across fields: other features or an MLP head need <see cref="FineTuneMode.Head"/>.</summary>
+    /// <exception cref="ArgumentException">A rule is broken (the message says which).</exception>
+    public void Validate()
+    {
+        if (Mode != FineTuneMode.Head && !IsPlainHead)
+        {
+            throw new ArgumentException(
+                $"{ModeName(Mode, TopK)} fine-tuning trains through the mean-pooled sentence embedding and a linear head; features {Features.Label} and head {Head} need head mode");
+        }
+    }
 
     /// <summary>The CLI spelling of an optimizer preset.</summary>
     public static string OptimizerName(FineTuneOptimizer optimizer) => optimizer switch
