@@ -5,7 +5,7 @@ namespace Descent.Cli.Spam;
 
 /// <summary>
 /// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c> (<c>--mode</c>,
-/// <c>--top-k</c>, <c>--head</c>, <c>--features</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
+/// <c>--top-k</c>, <c>--head</c>, <c>--features</c>, <c>--init</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
 /// <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>, <c>--max-length</c>) come through <see cref="SpamSettings"/>.
 /// </summary>
 public sealed class MiniLmSpamOptions
@@ -24,17 +24,25 @@ public sealed class MiniLmSpamOptions
     /// <summary><c>--head</c>.</summary>
     public Option<string?> Head { get; } = new Option<string?>("--head")
     {
-        Description = "MiniLM head mode: the head on the frozen features: mlp (default: 256 GELU units, dropout 0.3) or linear.",
+        Description = "MiniLM: the head on the pooled features: mlp (256 GELU units, dropout 0.3; default in head mode and with --init probe) or linear.",
         HelpName = "mlp|linear",
     }.AcceptOnlyFromAmong("mlp", "linear");
 
     /// <summary><c>--features</c>.</summary>
     public Option<string?> Features { get; } = new Option<string?>("--features")
     {
-        Description = "MiniLM head mode: the frozen features: layers (default: mean and max pooling of the embedding output and every layer, "
-            + "standardized) or sentence (the sentence embedding: last layer, mean pooling).",
+        Description = "MiniLM: the pooled features: layers (mean and max pooling of the embedding output and every layer, standardized with "
+            + "the pretrained encoder's statistics; default in head mode and with --init probe) or sentence (the sentence embedding: last layer, mean pooling).",
         HelpName = "layers|sentence",
     }.AcceptOnlyFromAmong("layers", "sentence");
+
+    /// <summary><c>--init</c>.</summary>
+    public Option<string?> Init { get; } = new Option<string?>("--init")
+    {
+        Description = "MiniLM top-k/full: how the head starts: random (default) or probe (LP-FT: the head first trains on the frozen features "
+            + "as head mode does, then everything trains from it at the encoder's lr; the head and features default to head mode's).",
+        HelpName = "random|probe",
+    }.AcceptOnlyFromAmong("random", "probe");
 
     /// <summary><c>--batch-size</c>.</summary>
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step (default 16; 32 in head mode).", HelpName = "B" };
@@ -53,6 +61,7 @@ public sealed class MiniLmSpamOptions
         command.Options.Add(TopK);
         command.Options.Add(Head);
         command.Options.Add(Features);
+        command.Options.Add(Init);
         command.Options.Add(BatchSize);
         command.Options.Add(Limit);
         command.Options.Add(Sweep);
@@ -82,12 +91,13 @@ public sealed class MiniLmSpamOptions
             "sentence" => HeadFeatures.SentenceEmbedding,
             _ => HeadFeatures.AllLayersMeanMax,
         };
-        if ((head is not null || features is not null) && mode != FineTuneMode.Head && !parse.GetValue(Sweep))
+        var init = parse.GetValue(Init) == "probe" ? HeadInit.Probe : HeadInit.Random;
+        if (init == HeadInit.Probe && mode == FineTuneMode.Head)
         {
-            throw new CliException("--head and --features choose head mode's head and frozen features; add --mode head.");
+            throw new CliException("--init probe starts top-k or full fine-tuning from a head trained in head mode; use --mode full or top-k.");
         }
 
         return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep),
-            head, features);
+            head, features, init);
     }
 }

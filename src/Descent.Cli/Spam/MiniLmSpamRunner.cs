@@ -43,14 +43,21 @@ public static class MiniLmSpamRunner
         foreach (var options in plans)
         {
             var encoder = MiniLm.LoadModel(onnx, options.Seed);
-            if (options.Mode == FineTuneMode.Head && cache is null)
+            var usesCache = UsesCache(options);
+            if (usesCache && cache is null)
             {
                 cache = WithProgress(context, $"{options.Label} embedding cache", p =>
                     PooledEmbeddings.Compute(encoder, trainTexts, testTexts, options.EvalBatchSize, p, cancellation));
             }
 
             var result = WithProgress(context, options.Label, p =>
-                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, options.Mode == FineTuneMode.Head ? cache : null, cancellation));
+                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, usesCache ? cache : null, cancellation));
+            if (result.Probe is { } probe)
+            {
+                console.MarkupLineInterpolated(
+                    $"[green]{options.Label}[/] probe (head mode, {probe.Epochs.Count} epochs, the start of fine-tuning): accuracy {probe.Final.Accuracy:P2}, F1 {probe.Final.F1:F4}");
+            }
+
             results.Add(result);
             Directory.CreateDirectory(settings.OutputDirectory);
             files = Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
@@ -83,10 +90,15 @@ public static class MiniLmSpamRunner
                        Mode = mode,
                        LearningRate = null,
                        HeadLearningRate = null,
+                       HeadInit = HeadInit.Random,
                        Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
                        Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
                    }];
     }
+
+    /// <summary>Whether a run reads the pretrained encoder's pooled features (head mode, a probe, a standardization to fit); one cache serves every such run.</summary>
+    private static bool UsesCache(TextFineTuneOptions options) =>
+        options.Mode == FineTuneMode.Head || options.HeadInit == HeadInit.Probe || (!options.IsPlainHead && options.Features.Standardize);
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
     {
@@ -148,8 +160,8 @@ public static class MiniLmSpamRunner
         {
             foreach (var e in r.Epochs)
             {
-                var time = r.Options.Mode == FineTuneMode.Head
-                    ? $"{e.TrainSeconds:F1} s (+{r.CacheSeconds:F0} s cache)"
+                var time = r.CacheSeconds > 0
+                    ? $"{e.TrainSeconds:F1} s (+{r.CacheSeconds:F0} s cache{(r.Probe is { } p ? $", {p.Epochs.Sum(x => x.TrainSeconds):F0} s probe" : string.Empty)})"
                     : $"{e.TrainSeconds:F1} s";
                 table.AddRow(
                     Markup.Escape(r.Options.Label),

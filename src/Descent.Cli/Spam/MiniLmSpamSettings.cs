@@ -49,10 +49,11 @@ public sealed record MiniLmSpamSettings
     /// The MiniLM settings for <c>descent finetune --task spam</c>'s shared settings: optimizer presets (adamw by default;
     /// adam; sgd or sgd-momentum = SGD with momentum 0.9; several run one after the other), 1 epoch and batch 16 unless given
     /// (50 epochs and batch 32 in head mode), the spam output folder's sibling <see cref="DefaultOutputDirectory"/> unless --out is given. Head mode defaults
-    /// to an MLP head on every layer's mean and max pooling (<see cref="HeadFeatures.AllLayersMeanMax"/>).
+    /// to an MLP head on every layer's mean and max pooling (<see cref="HeadFeatures.AllLayersMeanMax"/>), and so does LP-FT
+    /// (<paramref name="init"/> <see cref="HeadInit.Probe"/>, whose probe stage is head mode's 50 epochs of batch 32).
     /// </summary>
     public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
-        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null)
+        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random)
     {
         ArgumentNullException.ThrowIfNull(spam);
         var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
@@ -63,6 +64,7 @@ public sealed record MiniLmSpamSettings
             var o => throw new CliException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
         }).Distinct().ToList();
         var headMode = mode == FineTuneMode.Head;
+        var headPreset = headMode || init == HeadInit.Probe;
         try
         {
             return new MiniLmSpamSettings
@@ -78,8 +80,9 @@ public sealed record MiniLmSpamSettings
                     BatchSize = batchSize ?? (headMode ? 32 : 16),
                     MaxLength = spam.MaxLength,
                     Seed = (ulong)spam.Seed,
-                    Head = head ?? (headMode ? ClassifierHead.Mlp : ClassifierHead.Linear),
-                    Features = features ?? (headMode ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
+                    Head = head ?? (headPreset ? ClassifierHead.Mlp : ClassifierHead.Linear),
+                    Features = features ?? (headPreset ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
+                    HeadInit = init,
                 },
                 MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,

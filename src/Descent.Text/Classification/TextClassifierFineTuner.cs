@@ -71,10 +71,58 @@ public static class TextClassifierFineTuner
         }
 
         options.Validate();
-        return options.Mode == FineTuneMode.Head
-            ? RunHead(encoder, train, test, options, progress, cache, cancellation, optimizerFactory)
-            : RunEncoder(new BertClassifier(encoder, 2, new Rng(options.Seed ^ HeadSeed), options.EffectiveHeadDropout), train, test, options,
-                progress, cancellation, optimizerFactory);
+        if (options.Mode == FineTuneMode.Head)
+        {
+            return RunHead(encoder, train, test, options, progress, cache, cancellation, optimizerFactory).Result;
+        }
+
+        if (options.IsPlainHead && options.HeadInit == HeadInit.Random)
+        {
+            var classifier = new BertClassifier(encoder, 2, new Rng(options.Seed ^ HeadSeed), options.EffectiveHeadDropout);
+            return RunEncoder(classifier, classifier.Bert, classifier.Forward, "classifier.", train, test, options, progress, cancellation, optimizerFactory);
+        }
+
+        var (model, probe, cacheSeconds) = CreateLayerPooledClassifier(encoder, train, test, options, progress, cache, cancellation);
+        return RunEncoder(model, model.Bert, model.Forward, "head.", train, test, options, progress, cancellation, optimizerFactory) with
+        {
+            CacheSeconds = cacheSeconds,
+            Probe = probe,
+        };
+    }
+
+    /// <summary>
+    /// The classifier top-k and full mode train for <paramref name="options"/>' features and head
+    /// (<see cref="LayerPooledClassifier"/>), before any fine-tuning: the standardization (if the features ask for it)
+    /// fitted on the pretrained encoder's features of <paramref name="train"/>, and the head either fresh or, for
+    /// <see cref="HeadInit.Probe"/> (LP-FT), trained on those frozen features exactly as head mode would with
+    /// <see cref="TextFineTuneOptions.ProbeOptions"/>() — that run's result is returned too (evaluated on <paramref name="test"/>).
+    /// The cache of pooled features is computed when needed and not given.
+    /// </summary>
+    public static (LayerPooledClassifier Model, FineTuneResult? Probe, double CacheSeconds) CreateLayerPooledClassifier(
+        BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var width = options.Features.Dimension(encoder.Config.HiddenSize, encoder.Config.NumLayers);
+        if (options.HeadInit == HeadInit.Probe)
+        {
+            var (probe, head, standardizer) = RunHead(encoder, train, test, options.ProbeOptions(), progress, cache, cancellation, null, freeze: false);
+            return (new LayerPooledClassifier(encoder, options.Features, head, standardizer), probe, probe.CacheSeconds);
+        }
+
+        if (!options.Features.Standardize)
+        {
+            return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options)), null, 0);
+        }
+
+        var clock = Stopwatch.StartNew();
+        cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
+        var fitted = FeatureStandardizer.Fit(cache.Train.Select(options.Features));
+        return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options), fitted), null, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -97,11 +145,11 @@ public static class TextClassifierFineTuner
     }
 
     private static FineTuneResult RunEncoder(
-        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation,
+        Module model, BertModel bert, Func<BertInput, Tensor> forward, string headPrefix, TokenizedTexts train, TokenizedTexts test,
+        TextFineTuneOptions options, Action<FineTuneProgress>? progress, CancellationToken cancellation,
         Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
-        var config = model.Bert.Config;
+        var config = bert.Config;
         var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
         if (options.Mode == FineTuneMode.TopK)
         {
@@ -112,7 +160,7 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, name => name.StartsWith("classifier.", StringComparison.Ordinal), options, totalSteps, optimizerFactory);
+        var (optimizer, scheduleStep) = Setup(model, name => name.StartsWith(headPrefix, StringComparison.Ordinal), options, totalSteps, optimizerFactory);
         ParameterArena.Flatten(optimizer.Groups.SelectMany(g => g.Parameters)); // gradients reused, fused updates
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
@@ -123,6 +171,7 @@ public static class TextClassifierFineTuner
         {
             shuffle.Shuffle(order.AsSpan());
             model.Train();
+            bert.Train(options.EffectiveEncoderDropout);
             var clock = Stopwatch.StartNew();
             double lossSum = 0, flops = 0;
             long tokens = 0;
@@ -134,7 +183,7 @@ public static class TextClassifierFineTuner
                 float stepLoss;
                 using (workspace.Begin(input))
                 {
-                    var loss = ce.Forward(model.Forward(input), train.LabelsOf(indices));
+                    var loss = ce.Forward(forward(input), train.LabelsOf(indices));
                     stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 }
 
@@ -147,7 +196,7 @@ public static class TextClassifierFineTuner
 
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            var predictions = Predict(model, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
+            var predictions = Predict(model, forward, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
             epochs.Add(MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
                 train.Count, tokens, flops));
         }
@@ -155,12 +204,16 @@ public static class TextClassifierFineTuner
         return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
     }
 
-    private static FineTuneResult RunHead(
+    private static (FineTuneResult Result, Sequential Head, FeatureStandardizer? Standardizer) RunHead(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory, bool freeze = true)
     {
-        FineTuning.Freeze(encoder, "*");
+        if (freeze)
+        {
+            FineTuning.Freeze(encoder, "*");
+        }
+
         var cacheClock = Stopwatch.StartNew();
         cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
         var cacheSeconds = cacheClock.Elapsed.TotalSeconds;
@@ -172,9 +225,10 @@ public static class TextClassifierFineTuner
 
         var trainFeatures = cache.Train.Select(options.Features);
         var testFeatures = cache.Test.Select(options.Features);
+        FeatureStandardizer? standardizer = null;
         if (options.Features.Standardize)
         {
-            var standardizer = FeatureStandardizer.Fit(trainFeatures);
+            standardizer = FeatureStandardizer.Fit(trainFeatures);
             trainFeatures = standardizer.Transform(trainFeatures);
             testFeatures = standardizer.Transform(testFeatures);
         }
@@ -230,7 +284,8 @@ public static class TextClassifierFineTuner
             });
         }
 
-        return Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs);
+        head.Train();
+        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs), head, standardizer);
     }
 
     private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,
@@ -259,13 +314,22 @@ public static class TextClassifierFineTuner
     }
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>
-    public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize) =>
-        Predict(model, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
-
-    private static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize, int epoch,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation, BatchWorkspace workspace)
+    public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Predict(model, model.Forward, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
+    }
+
+    /// <summary>Class predictions of a <see cref="LayerPooledClassifier"/> for every text, in order, in eval mode without gradients.</summary>
+    public static int[] Predict(LayerPooledClassifier model, TokenizedTexts texts, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Predict(model, model.Forward, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
+    }
+
+    private static int[] Predict(Module model, Func<BertInput, Tensor> forward, TokenizedTexts texts, int batchSize, int epoch,
+        Action<FineTuneProgress>? progress, CancellationToken cancellation, BatchWorkspace workspace)
+    {
         ArgumentNullException.ThrowIfNull(texts);
         var wasTraining = model.IsTraining;
         model.Eval();
@@ -282,7 +346,7 @@ public static class TextClassifierFineTuner
                 var input = texts.Batch(indices, out var batchTokens);
                 using (workspace.Begin(input))
                 {
-                    ArgMax(model.Forward(input)).CopyTo(result, start);
+                    ArgMax(forward(input)).CopyTo(result, start);
                 }
 
                 tokens += batchTokens;

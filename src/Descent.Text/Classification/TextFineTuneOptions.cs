@@ -10,7 +10,8 @@ namespace Descent.Text.Classification;
 /// </list>
 /// The freshly initialized head gets 10× the encoder learning rate in <see cref="FineTuneMode.TopK"/> and
 /// <see cref="FineTuneMode.Full"/>; in <see cref="FineTuneMode.Head"/> a linear head gets 1e-3 (Adam, AdamW) or 5e-2 (SGD)
-/// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split).
+/// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split);
+/// a head that starts from a probe (<see cref="HeadInit.Probe"/>, LP-FT) gets the encoder's learning rate.
 /// Every group follows the same schedule: linear warmup from 0 over <see cref="WarmupFraction"/> of all steps, then
 /// linear decay to 0 at the last step (Hugging Face's <c>get_linear_schedule_with_warmup</c>).
 /// </summary>
@@ -56,17 +57,57 @@ public sealed record TextFineTuneOptions
     }
 
     /// <summary>
-    /// The features the head trains on in <see cref="FineTuneMode.Head"/> (default: the sentence embedding); the other modes
-    /// train through the encoder's mean pooling and accept only <see cref="HeadFeatures.SentenceEmbedding"/>.
+    /// The features the head trains on (default: the sentence embedding). Head mode pools them once from the frozen encoder;
+    /// top-k and full train through them (<see cref="LayerPooledClassifier"/>; the sentence embedding with a linear head is
+    /// <see cref="Nn.Transformers.BertClassifier"/>), standardized if asked with the pretrained encoder's training statistics.
     /// </summary>
     public HeadFeatures Features { get => field; init => field = value ?? throw new ArgumentNullException(nameof(Features)); } = HeadFeatures.SentenceEmbedding;
 
-    /// <summary>The head: linear (default) or, in <see cref="FineTuneMode.Head"/> only, an MLP.</summary>
+    /// <summary>The head: linear (default) or an MLP.</summary>
     public ClassifierHead Head
     {
         get => field;
         init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Head), value, "must be Linear or Mlp");
     }
+
+    /// <summary>
+    /// How the head starts in top-k and full mode: random, or <see cref="HeadInit.Probe"/> (LP-FT: trained first on the frozen
+    /// features as head mode would, with <see cref="ProbeOptions"/>(); then the head's learning rate is the encoder's).
+    /// </summary>
+    public HeadInit HeadInit
+    {
+        get => field;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(HeadInit), value, "must be Random or Probe");
+    }
+
+    /// <summary>
+    /// Whether the encoder's own dropout (BERT's hidden and attention dropout) is on while it trains; null = on for the sentence
+    /// embedding with a linear head (BERT's usual fine-tuning), off for other features: their standardization divides by
+    /// the features' spread over texts, tiny for some (e.g. the embedding output's max over tokens), so dropout noise would
+    /// swamp them and move a probe's head far from its solution (the head's own dropout still regularizes).
+    /// </summary>
+    public bool? EncoderDropout { get; init; }
+
+    /// <summary>The encoder dropout in effect (see <see cref="EncoderDropout"/>).</summary>
+    public bool EffectiveEncoderDropout => EncoderDropout ?? IsPlainHead;
+
+    /// <summary>Epochs of the <see cref="HeadInit.Probe"/> stage (head mode's default).</summary>
+    public int ProbeEpochs { get => field; init => field = Positive(value, nameof(ProbeEpochs)); } = 50;
+
+    /// <summary>Batch size of the <see cref="HeadInit.Probe"/> stage (head mode's default).</summary>
+    public int ProbeBatchSize { get => field; init => field = Positive(value, nameof(ProbeBatchSize)); } = 32;
+
+    /// <summary>The options of the <see cref="HeadInit.Probe"/> stage: head mode with this head, features, optimizer preset and seed,
+    /// <see cref="ProbeEpochs"/> and <see cref="ProbeBatchSize"/>, the head-mode learning rate preset.</summary>
+    public TextFineTuneOptions ProbeOptions() => this with
+    {
+        Mode = FineTuneMode.Head,
+        HeadInit = HeadInit.Random,
+        Epochs = ProbeEpochs,
+        BatchSize = ProbeBatchSize,
+        LearningRate = null,
+        HeadLearningRate = null,
+    };
 
     /// <summary>Width of the MLP head's hidden layer.</summary>
     public int HeadHiddenSize { get => field; init => field = Positive(value, nameof(HeadHiddenSize)); } = 256;
@@ -104,6 +145,7 @@ public sealed record TextFineTuneOptions
         (FineTuneMode.Head, ClassifierHead.Mlp, _) => 3e-4,
         (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Head, _, _) => 1e-3,
+        _ when HeadInit == HeadInit.Probe => EffectiveLearningRate,
         _ => 10 * EffectiveLearningRate,
     };
 
@@ -112,23 +154,24 @@ public sealed record TextFineTuneOptions
 
     /// <summary>
     /// A short label such as <c>adamw/full</c>, <c>sgd/top-2</c> or <c>adamw/head</c>; a head-only run with other features or
-    /// head than the sentence embedding and a linear head adds them: <c>adamw/head[mlp-256 all:mean+max:std]</c>.
+    /// head than the sentence embedding and a linear head adds them: <c>adamw/head[mlp-256 all:mean+max:std]</c>; so does any
+    /// other mode, with <c>probe</c> for LP-FT: <c>adamw/full[mlp-256 all:mean+max:std probe]</c>.
     /// </summary>
-    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}{(Mode == FineTuneMode.Head && !IsPlainHead ? $"[{HeadLabel}]" : string.Empty)}";
+    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}{(IsPlainHead && HeadInit == HeadInit.Random ? string.Empty : $"[{HeadLabel}{(HeadInit == HeadInit.Probe ? " probe" : string.Empty)}]")}";
 
     /// <summary>The head and its features, e.g. <c>linear last:mean</c> or <c>mlp-256 all:mean+max:std</c>.</summary>
     public string HeadLabel => $"{(Head == ClassifierHead.Mlp ? $"mlp-{HeadHiddenSize}" : "linear")} {Features.Label}";
 
-    private bool IsPlainHead => Head == ClassifierHead.Linear && Features == HeadFeatures.SentenceEmbedding;
+    /// <summary>Whether the head is BERT's usual one: a linear layer on the sentence embedding.</summary>
+    public bool IsPlainHead => Head == ClassifierHead.Linear && Features == HeadFeatures.SentenceEmbedding;
 
-    /// <summary>Checks the rules across fields: other features or an MLP head need <see cref="FineTuneMode.Head"/>.</summary>
+    /// <summary>Checks the rules across fields: <see cref="HeadInit.Probe"/> needs top-k or full mode.</summary>
     /// <exception cref="ArgumentException">A rule is broken (the message says which).</exception>
     public void Validate()
     {
-        if (Mode != FineTuneMode.Head && !IsPlainHead)
+        if (Mode == FineTuneMode.Head && HeadInit == HeadInit.Probe)
         {
-            throw new ArgumentException(
-                $"{ModeName(Mode, TopK)} fine-tuning trains through the mean-pooled sentence embedding and a linear head; features {Features.Label} and head {Head} need head mode");
+            throw new ArgumentException("head mode trains only the head; a probe-initialized head (LP-FT) needs top-k or full mode");
         }
     }
 
