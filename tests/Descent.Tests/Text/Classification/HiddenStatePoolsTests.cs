@@ -141,12 +141,12 @@ public sealed class HiddenStatePoolsTests
         Assert.Equal(3e-3, (mlp with { Optimizer = FineTuneOptimizer.Sgd }).EffectiveHeadLearningRate);
         Assert.Equal((1e-3, 0.1, "adam/head"), new TextFineTuneOptions { Mode = FineTuneMode.Head, Optimizer = FineTuneOptimizer.Adam } is var plain
             ? (plain.EffectiveHeadLearningRate, plain.EffectiveHeadDropout, plain.Label) : default);
-        Assert.Throws<ArgumentException>(() => (mlp with { Mode = FineTuneMode.Full }).Validate());
-        Assert.Throws<ArgumentException>(() => new TextFineTuneOptions { Features = HeadFeatures.AllLayersMeanMax }.Validate());
+        (mlp with { Mode = FineTuneMode.Full }).Validate(); // full and top-k train through any features and head (LayerPooledClassifier)
+        Assert.Throws<ArgumentException>(() => (mlp with { HeadInit = HeadInit.Probe }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { HeadHiddenSize = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { HeadDropout = 1 });
         Assert.Throws<ArgumentException>(() => TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(),
-            new TextFineTuneOptions { Head = ClassifierHead.Mlp }));
+            mlp with { HeadInit = HeadInit.Probe }));
     }
 
     [Fact]
