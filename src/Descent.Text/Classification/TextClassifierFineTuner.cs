@@ -10,7 +10,8 @@ namespace Descent.Text.Classification;
 
 /// <summary>
 /// Fine-tunes a pretrained BERT encoder (e.g. all-MiniLM-L6-v2 from <see cref="MiniLm"/>) with mean pooling and a
-/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification — or, in head-only mode, trains
+/// linear head (<see cref="BertClassifier"/>: dropout then linear) or through other features and heads
+/// (<see cref="LayerPooledClassifier"/>, optionally LP-FT: <see cref="HeadInit.Probe"/>) for text classification — or, in head-only mode, trains
 /// only a head (<see cref="CreateHead"/>) on frozen features (<see cref="HeadFeatures"/>) — and reports held-out
 /// accuracy and F1 (class 1 positive), time, tokens per second, achieved GFLOP/s and peak memory per epoch.
 /// </summary>
@@ -119,10 +120,9 @@ public static class TextClassifierFineTuner
             return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options)), null, 0);
         }
 
-        var clock = Stopwatch.StartNew();
         cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
         var fitted = FeatureStandardizer.Fit(cache.Train.Select(options.Features));
-        return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options), fitted), null, clock.Elapsed.TotalSeconds);
+        return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options), fitted), null, cache.Seconds);
     }
 
     /// <summary>

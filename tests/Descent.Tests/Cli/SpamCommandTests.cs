@@ -96,9 +96,9 @@ public sealed class SpamCommandTests : IDisposable
         Assert.StartsWith("sgd,head,", csv[4], StringComparison.Ordinal);
         Assert.EndsWith(",linear last:mean", csv[4], StringComparison.Ordinal);
 
-        (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--head", "mlp", "--out", output);
+        (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--mode", "head", "--init", "probe", "--out", output);
         Assert.Equal(1, code);
-        Assert.Contains("--mode head", error, StringComparison.Ordinal);
+        Assert.Contains("--mode full or top-k", error, StringComparison.Ordinal);
     }
 
     [Fact]
