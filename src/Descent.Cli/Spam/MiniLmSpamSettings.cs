@@ -14,6 +14,10 @@ public sealed record MiniLmSpamSettings
     /// <summary>Fine-tuning options of a single run (mode, optimizer, lr, epochs, batch, max length, seed).</summary>
     public TextFineTuneOptions FineTune { get; init; } = new();
 
+    /// <summary>Further optimizer presets run after <see cref="FineTune"/>'s, with the same options otherwise (head mode
+    /// shares one embedding cache); ignored by <see cref="Sweep"/>.</summary>
+    public IReadOnlyList<FineTuneOptimizer> MoreOptimizers { get; init; } = [];
+
     /// <summary>Training emails used (a seeded random N of the training split); null = all.</summary>
     public int? Limit
     {
@@ -27,33 +31,40 @@ public sealed record MiniLmSpamSettings
     /// <summary>Seed of the train/test split (the fixed split: <see cref="SpamSettings.SplitSeed"/>).</summary>
     public int SplitSeed { get; init; } = SpamSettings.SplitSeed;
 
+    /// <summary>Evaluate on the validation split carved from the training split (<see cref="SpamSettings.Validation"/>).</summary>
+    public bool Validation { get; init; }
+
     /// <summary>Run every optimizer preset × mode (AdamW, Adam, SGD × head, top-k, full) instead of one run.</summary>
     public bool Sweep { get; init; }
 
     /// <summary>The output folder for results.json and results.csv.</summary>
     public string OutputDirectory { get; init; } = DefaultOutputDirectory;
 
+    /// <summary>The runs: <see cref="MiniLmSpamRunner.SweepPlans"/> for a sweep, else one per optimizer preset.</summary>
+    public IReadOnlyList<TextFineTuneOptions> Plans() => Sweep
+        ? MiniLmSpamRunner.SweepPlans(FineTune)
+        : [FineTune, .. MoreOptimizers.Select(o => FineTune with { Optimizer = o })];
+
     /// <summary>
-    /// The MiniLM settings for <c>descent finetune --task spam</c>'s shared settings: one optimizer preset (adamw by default;
-    /// adam; sgd or sgd-momentum = SGD with momentum 0.9), 1 epoch unless given, the spam output folder's sibling
-    /// <see cref="DefaultOutputDirectory"/> unless --out is given.
+    /// The MiniLM settings for <c>descent finetune --task spam</c>'s shared settings: optimizer presets (adamw by default;
+    /// adam; sgd or sgd-momentum = SGD with momentum 0.9; several run one after the other), 1 epoch and batch 16 unless given
+    /// (50 epochs and batch 32 in head mode), the spam output folder's sibling <see cref="DefaultOutputDirectory"/> unless --out is given. Head mode defaults
+    /// to an MLP head on every layer's mean and max pooling (<see cref="HeadFeatures.AllLayersMeanMax"/>), and so does LP-FT
+    /// (<paramref name="init"/> <see cref="HeadInit.Probe"/>, whose probe stage is head mode's 50 epochs of batch 32).
     /// </summary>
-    public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int batchSize = 16,
-        int? limit = null, bool sweep = false)
+    public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
+        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random)
     {
         ArgumentNullException.ThrowIfNull(spam);
-        if (spam.Optimizers is { Count: > 1 } && !sweep)
+        var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
         {
-            throw new CliException("MiniLM runs one optimizer preset at a time (--optimizer adamw|adam|sgd); --sweep runs all three × every mode.");
-        }
-
-        var optimizer = spam.Optimizers?.FirstOrDefault()?.Trim().ToLowerInvariant() switch
-        {
-            null or "adamw" => FineTuneOptimizer.AdamW,
+            "adamw" => FineTuneOptimizer.AdamW,
             "adam" => FineTuneOptimizer.Adam,
             "sgd" or "sgd-momentum" => FineTuneOptimizer.Sgd,
             var o => throw new CliException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
-        };
+        }).Distinct().ToList();
+        var headMode = mode == FineTuneMode.Head;
+        var headPreset = headMode || init == HeadInit.Probe;
         try
         {
             return new MiniLmSpamSettings
@@ -63,14 +74,19 @@ public sealed record MiniLmSpamSettings
                 {
                     Mode = mode,
                     TopK = topK,
-                    Optimizer = optimizer,
+                    Optimizer = optimizers[0],
                     LearningRate = spam.LearningRate,
-                    Epochs = spam.Epochs ?? 1,
-                    BatchSize = batchSize,
+                    Epochs = spam.Epochs ?? (headMode ? 50 : 1),
+                    BatchSize = batchSize ?? (headMode ? 32 : 16),
                     MaxLength = spam.MaxLength,
                     Seed = (ulong)spam.Seed,
+                    Head = head ?? (headPreset ? ClassifierHead.Mlp : ClassifierHead.Linear),
+                    Features = features ?? (headPreset ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
+                    HeadInit = init,
                 },
+                MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,
+                Validation = spam.Validation,
                 Sweep = sweep,
                 OutputDirectory = spam.OutputDirectory == SpamSettings.DefaultOutputDirectory ? DefaultOutputDirectory : spam.OutputDirectory,
             };

@@ -34,6 +34,13 @@ public sealed class SpamOptions
     public Option<int> MaxLength { get; } = CommonOptions.Integer("--max-length", 128, 2,
         "For --task spam: maximum sequence length in BERT tokens (MiniLM's input; bow is also measured on text cut to it).");
 
+    /// <summary><c>--validation</c>: evaluate on a validation split carved from the training split.</summary>
+    public Option<bool> Validation { get; } = new("--validation")
+    {
+        Description = "For --task spam: train on 80 % of the training split and evaluate on the other 20 % (stratified, seed 1) instead of "
+            + "the test split, to choose settings without looking at the test split.",
+    };
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
@@ -41,6 +48,7 @@ public sealed class SpamOptions
         command.Options.Add(Task);
         command.Options.Add(Model);
         command.Options.Add(MaxLength);
+        command.Options.Add(Validation);
     }
 
     /// <summary>Whether the parse selects the spam task (<c>--task spam</c>, or <c>--model</c> without <c>--task</c>).</summary>
@@ -77,6 +85,7 @@ public sealed class SpamOptions
             Seed = parse.GetValue(seed),
             OutputDirectory = Given(output) ? parse.GetValue(output)! : SpamSettings.DefaultOutputDirectory,
             MaxLength = parse.GetValue(MaxLength),
+            Validation = parse.GetValue(Validation),
         };
     }
 }

@@ -12,6 +12,9 @@ public sealed record SpamSettings
     /// <summary>The seed of the fixed split; every model is measured on the same split, whatever <see cref="Seed"/> is.</summary>
     public const int SplitSeed = 0;
 
+    /// <summary>The seed of the validation split carved from the training split when <see cref="Validation"/> is set.</summary>
+    public const int ValidationSeed = 1;
+
     /// <summary>The model: <c>bow</c> (bag-of-words logistic regression) or <c>minilm</c> (fine-tuned all-MiniLM-L6-v2).</summary>
     public string Model { get; init; } = "minilm";
 
@@ -37,4 +40,10 @@ public sealed record SpamSettings
     /// <summary>Maximum sequence length in BERT tokens (MiniLM input; the bag-of-words baseline is also measured on text
     /// cut to this many tokens).</summary>
     public int MaxLength { get; init; } = 128;
+
+    /// <summary>
+    /// Train on 80 % of the training split and evaluate on the other 20 % (stratified, <see cref="ValidationSeed"/>) instead
+    /// of the test split: for choosing settings without looking at the test split.
+    /// </summary>
+    public bool Validation { get; init; }
 }

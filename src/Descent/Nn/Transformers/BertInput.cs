@@ -6,6 +6,9 @@ namespace Descent.Nn.Transformers;
 /// </summary>
 public sealed class BertInput
 {
+    /// <summary>[B, S] token ids given as floats (token type 0, no padding), as <see cref="BertModel.Forward(Tensor)"/> reads them.</summary>
+    public static BertInput FromTensor(Tensor ids) => BertModel.InputFromTensor(ids);
+
     /// <summary>Creates a batch; token types default to 0 and the mask to all ones.</summary>
     public BertInput(int batchSize, int sequenceLength, int[] inputIds, int[]? tokenTypeIds = null, int[]? attentionMask = null)
     {

@@ -42,6 +42,17 @@ public sealed class BertModel : Module
         return Encoder.Forward(Embeddings.Forward(input), bias);
     }
 
+    /// <summary>
+    /// The embedding output followed by every layer's output, <see cref="BertConfig.NumLayers"/> + 1 tensors [B, S, hidden]
+    /// (Hugging Face's <c>output_hidden_states=True</c>); the last one is <see cref="Forward(BertInput)"/>.
+    /// </summary>
+    public IReadOnlyList<Tensor> HiddenStates(BertInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var bias = BertSelfAttention.MaskBias(input.MaskTensor());
+        return Encoder.HiddenStates(Embeddings.Forward(input), bias);
+    }
+
     /// <summary>The masked-mean sentence embedding [B, hidden] (sentence-transformers' mean pooling).</summary>
     public Tensor EncodeSentences(BertInput input) => Pooling.MaskedMean(Forward(input), input.MaskTensor());
 

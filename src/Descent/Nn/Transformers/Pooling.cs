@@ -33,6 +33,16 @@ public static class Pooling
         return (hidden * mask.Detach().Reshape(b, s, 1)).Sum(1) / counts;
     }
 
+    /// <summary>
+    /// Pools every hidden state of <paramref name="hiddenStates"/> (each [B, S, H], e.g. <see cref="BertModel.HiddenStates"/>)
+    /// and concatenates: [B, K·P·H], state by state, within a state the selected poolings in the order masked mean,
+    /// masked max, first token. Mean and max run over the positions where the 0/1 <paramref name="mask"/> [B, S] is 1
+    /// (padding never takes part, never gets gradient; a sequence without any gives 0); the first token is position 0.
+    /// Differentiable in every hidden state (the maximum's gradient goes to the first position holding it).
+    /// </summary>
+    public static Tensor MaskedPools(IReadOnlyList<Tensor> hiddenStates, Tensor mask, bool mean = true, bool max = true, bool first = false) =>
+        Autodiff.Ops.MaskedPoolsOp.Forward(hiddenStates, mask, mean, max, first);
+
     /// <summary>The first token's hidden state: [B, S, H] → [B, H]. Differentiable.</summary>
     public static Tensor FirstToken(Tensor hidden)
     {

@@ -100,7 +100,7 @@ public sealed class TextClassifierFineTunerTests
         var options = new TextFineTuneOptions { Mode = FineTuneMode.Head, BatchSize = 3, MaxLength = 12, Seed = 2 };
         var computed = TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(), options);
         var encoder = new BertModel(Tiny, new Rng(1));
-        var cache = PooledEmbeddings.Compute(encoder, Tokenized(), Tokenized(), 5);
+        var cache = PooledEmbeddings.Compute(encoder, Tokenized(), Tokenized(), options.EvalBatchSize);
         var cached = TextClassifierFineTuner.Run(encoder, Tokenized(), Tokenized(), options, cache: cache);
         Assert.Equal(computed.Final.TrainLoss, cached.Final.TrainLoss);
         Assert.Equal(computed.Final.Accuracy, cached.Final.Accuracy);
@@ -111,7 +111,7 @@ public sealed class TextClassifierFineTunerTests
         using (Descent.Autodiff.Tape.NoGrad())
         {
             var single = encoder.EncodeSentences(texts.Batch([2], out _)).ToArray();
-            var row = cache.Train.ToArray().AsSpan(2 * 16, 16).ToArray();
+            var row = cache.Train.Select(HeadFeatures.SentenceEmbedding).ToArray().AsSpan(2 * 16, 16).ToArray();
             for (var i = 0; i < 16; i++)
             {
                 Assert.Equal(single[i], row[i], 1e-5f); // batched with padding (masked) vs alone
