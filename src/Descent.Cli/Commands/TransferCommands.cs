@@ -64,6 +64,13 @@ public static class TransferCommands
             DefaultValueFactory = _ => 1.0,
             HelpName = "FACTOR",
         };
+        var transfer = new Option<string>("--transfer")
+        {
+            Description = "Layers copied from the pretrained network: conv (the convolutional layers; the hidden Linear layer starts as in the "
+                + "scratch network) or body (everything but the head). The head is always new.",
+            DefaultValueFactory = _ => TransferName(TransferredLayers.Convolutional),
+            HelpName = "conv|body",
+        }.AcceptOnlyFromAmong(TransferName(TransferredLayers.Convolutional), TransferName(TransferredLayers.Body));
         var command = new Command("finetune",
             "Transfer flagship: fine-tune a CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9 with few labels, and compare it with "
             + "training from scratch for the same number of steps, under each optimizer. Prints a table and writes transfer.png/.svg and results.csv. "
@@ -77,6 +84,7 @@ public static class TransferCommands
         command.Options.Add(repeats);
         command.Options.Add(validation);
         command.Options.Add(bodyFactor);
+        command.Options.Add(transfer);
         var spam = new SpamOptions();
         spam.AddTo(command);
         var miniLm = new MiniLmSpamOptions();
@@ -102,11 +110,20 @@ public static class TransferCommands
                 Freeze = parse.GetValue(freeze),
                 Weights = parse.GetValue(weights),
                 LabelsPerClass = parse.GetValue(labels),
+                Transfer = parse.GetValue(transfer) == TransferName(TransferredLayers.Body) ? TransferredLayers.Body : TransferredLayers.Convolutional,
             };
             return Execute(context, s);
         });
         return command;
     }
+
+    /// <summary>The <c>--transfer</c> value of <paramref name="layers"/>: <c>conv</c> or <c>body</c>.</summary>
+    public static string TransferName(TransferredLayers layers) => layers switch
+    {
+        TransferredLayers.Convolutional => "conv",
+        TransferredLayers.Body => "body",
+        _ => throw new ArgumentOutOfRangeException(nameof(layers), layers, "unknown TransferredLayers value"),
+    };
 
     /// <summary>Runs the flagship and reports it.</summary>
     public static int Execute(CliContext context, TransferSettings s)

@@ -85,8 +85,8 @@ public static class TransferExperiment
                     string? note = null;
                     if (pretrained)
                     {
-                        (model, var report) = FashionTransfer.CreateFineTuned(weights, seed, s.Width);
-                        note = $"loaded {report.LoadedKeys.Count} tensors; new head";
+                        (model, var report) = FashionTransfer.CreateFineTuned(weights, seed, s.Width, s.Transfer);
+                        note = $"loaded {report.LoadedKeys.Count} tensors ({TransferCommands.TransferName(s.Transfer)}); new head";
                         if (s.Freeze is { } pattern)
                         {
                             FineTuning.Freeze(model, pattern);

@@ -71,6 +71,10 @@ public sealed record TransferSettings
     /// <summary>Test images per target class (default 1000: the whole test split of classes 5–9).</summary>
     public int TestPerClass { get; init; } = 1000;
 
+    /// <summary>The layers copied from the pretrained network (default: the convolutional layers; the hidden Linear
+    /// layer then starts as in the scratch network).</summary>
+    public Descent.Training.TransferredLayers Transfer { get; init; } = Descent.Training.TransferredLayers.Convolutional;
+
     /// <summary>Parameters frozen during fine-tuning (name patterns), or null.</summary>
     public string? Freeze { get; init; }
 

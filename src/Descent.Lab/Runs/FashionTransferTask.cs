@@ -7,7 +7,8 @@ namespace Descent.Lab.Runs;
 
 /// <summary>
 /// <c>fashion-transfer</c>: the fine-tuning flagship (<see cref="FashionTransfer"/>) as a lab task. Each run
-/// fine-tunes the small CNN pretrained on Fashion-MNIST classes 0–4 on classes 5–9 with
+/// fine-tunes the small CNN pretrained on Fashion-MNIST classes 0–4 (its convolutional layers copied, as in the
+/// flagship: <see cref="TransferredLayers.Convolutional"/>) on classes 5–9 with
 /// <c>labels_per_class</c> labelled images (or, with <c>"pretrained": false</c>, trains the same network from
 /// scratch), with the configured optimizer over all parameters, mini-batches of 25 (<c>batch_size</c>).
 /// </summary>

@@ -9,7 +9,7 @@ namespace Descent.Data;
 /// <remarks>
 /// Shuffling is seeded and stateless across epochs: the order of epoch e is a Fisher–Yates shuffle with
 /// <c>new Rng(seed + (e + 1) × 0x9E3779B97F4A7C15)</c>, so epoch e has the same order in a resumed run as in
-/// an uninterrupted one (set <see cref="Epoch"/> when resuming). Enumerating the loader uses
+/// an uninterrupted one (set <see cref="Epoch"/> when resuming); so is the optional <see cref="Augmentation"/>. Enumerating the loader uses
 /// <see cref="Epoch"/> and then advances it; <see cref="Batches(int)"/> gives a given epoch.
 /// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
@@ -40,6 +40,10 @@ public sealed class DataLoader : IEnumerable<Batch>
 
     /// <summary>Whether a last batch smaller than <see cref="BatchSize"/> is dropped.</summary>
     public bool DropLast { get; }
+
+    /// <summary>Random transforms applied to every batch's inputs (e.g. shifts and flips of training images), or
+    /// null; seeded and stateless like the shuffling (<see cref="ImageAugmentation"/>).</summary>
+    public ImageAugmentation? Augmentation { get; init; }
 
     /// <summary>The epoch the next enumeration yields (starts at 0).</summary>
     public int Epoch { get; set; }
@@ -91,6 +95,7 @@ public sealed class DataLoader : IEnumerable<Batch>
                 src.Slice(k * size, size).CopyTo(dst.Slice(i * size, size));
             }
 
+            Augmentation?.Apply(inputs, epoch, b);
             yield return new Batch(inputs, labels, indices);
         }
     }

@@ -12,12 +12,12 @@ namespace Descent.Training;
 /// </summary>
 /// <remarks>
 /// <para>Recipe (chosen on the validation split, see the README): pretrain with Adam on all the source images;
-/// fine-tune every layer at the optimizer's learning rate with a <em>freshly initialized head</em>. Both tasks
-/// have five classes, so a plain non-strict load would keep the source head, whose outputs mean the wrong
-/// classes: the fine-tuned network then starts behind one trained from scratch. Inputs are the raw pixels in
+/// copy only the convolutional layers (<see cref="TransferredLayers.Convolutional"/>) into the scratch network
+/// and fine-tune every layer at the optimizer's learning rate. The head is always new: both tasks have five
+/// classes, so a plain non-strict load would keep the source head, whose outputs mean the wrong classes. Inputs are the raw pixels in
 /// [0, 1] for both tasks (the first BatchNorm normalizes), so source and target see the same statistics.</para>
-/// <para>Randomness: the model of seed s is initialized from <c>Rng(s + 10)</c> (scratch and the fine-tuned body
-/// before loading alike), the new head from <c>Rng(s + 11)</c>, the labelled subset from <c>s + 2</c>, batches
+/// <para>Randomness: the model of seed s is initialized from <c>Rng(s + 10)</c> (scratch and the fine-tuned network
+/// before loading alike, so both start from the same hidden Linear layer), the new head from <c>Rng(s + 11)</c>, the labelled subset from <c>s + 2</c>, batches
 /// from <c>s + 4</c>; the validation and test images are fixed across seeds.</para>
 /// </remarks>
 public static class FashionTransfer
@@ -92,19 +92,29 @@ public static class FashionTransfer
     public static Sequential CreateScratch(int seed, int width = SmallCnn.DefaultWidth) =>
         SmallCnn.Create(TargetClasses.Count, new Rng((ulong)seed + 10), width: width);
 
-    /// <summary>The network to fine-tune for seed <paramref name="seed"/>: the body loaded from
-    /// <paramref name="weights"/> (a trainer checkpoint or a state_dict of a <see cref="SmallCnn"/>), and a new,
-    /// freshly initialized head. Returns the model and what was loaded. Throws <see cref="InvalidDataException"/>
-    /// when a body tensor's shape differs (weights of another <paramref name="width"/>).</summary>
-    public static (Sequential Model, LoadStateDictResult Load) CreateFineTuned(string weights, int seed, int width = SmallCnn.DefaultWidth)
+    /// <summary>The network to fine-tune for seed <paramref name="seed"/>: the network trained from scratch
+    /// (<see cref="CreateScratch"/>) with the <paramref name="layers"/> loaded from <paramref name="weights"/> (a
+    /// trainer checkpoint or a state_dict of a <see cref="SmallCnn"/>) and a new, freshly initialized head. By
+    /// default only the convolutional layers are copied, so the hidden Linear layer starts exactly as in the scratch
+    /// network. Returns the model and what was loaded. Throws <see cref="InvalidDataException"/> when a copied
+    /// tensor's shape differs (weights of another <paramref name="width"/>).</summary>
+    public static (Sequential Model, LoadStateDictResult Load) CreateFineTuned(string weights, int seed, int width = SmallCnn.DefaultWidth,
+        TransferredLayers layers = TransferredLayers.Convolutional)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var model = CreateScratch(seed, width);
-        var load = Trainer.LoadWeights(model, weights, strict: false);
-        var wrong = load.MismatchedKeys.Where(m => !FineTuning.Matches(m.Key, SmallCnn.Head)).ToList();
-        if (wrong.Count > 0)
+        var patterns = (layers switch
         {
-            throw new InvalidDataException($"{weights}: not a small CNN of width {width} (size mismatch: {string.Join("; ", wrong)})");
+            TransferredLayers.Convolutional => SmallCnn.Convolutional,
+            TransferredLayers.Body => SmallCnn.Body,
+            _ => throw new ArgumentOutOfRangeException(nameof(layers), layers, "unknown TransferredLayers value"),
+        }).Split(',');
+        var model = CreateScratch(seed, width);
+        var state = Trainer.ReadWeights(weights).Where(t => patterns.Any(p => FineTuning.Matches(t.Key, p)))
+            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var load = model.LoadStateDict(state, strict: false);
+        if (load.MismatchedKeys.Count > 0)
+        {
+            throw new InvalidDataException($"{weights}: not a small CNN of width {width} (size mismatch: {string.Join("; ", load.MismatchedKeys)})");
         }
 
         FineTuning.ReplaceHead(model, TargetClasses.Count, new Rng((ulong)seed + 11));

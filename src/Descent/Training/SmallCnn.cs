@@ -7,7 +7,7 @@ namespace Descent.Training;
 /// CNN): Conv2d(1,8,3,p=1) BatchNorm2d(8) ReLU MaxPool2d(2) Conv2d(8,16,3) ReLU MaxPool2d(2) Flatten
 /// Linear(16·s·s,32) GELU Dropout Linear(32,classes), for square single-channel images of side 28 (s = 6) or 8
 /// (s = 1). <c>width</c> multiplies the channel and hidden sizes (width w: 8w, 16w and 32w); the layer order and
-/// so the state_dict names, <see cref="Head"/>, <see cref="Body"/> and <see cref="Stages"/> do not depend on it.
+/// so the state_dict names, <see cref="Head"/>, <see cref="Body"/>, <see cref="Convolutional"/> and <see cref="Stages"/> do not depend on it.
 /// </summary>
 public static class SmallCnn
 {
@@ -19,6 +19,9 @@ public static class SmallCnn
 
     /// <summary>The name pattern of the body (everything but the head).</summary>
     public const string Body = "0.*,1.*,4.*,8.*";
+
+    /// <summary>The name pattern of the convolutional feature extractor (both Conv2d layers and the BatchNorm).</summary>
+    public const string Convolutional = "0.*,1.*,4.*";
 
     /// <summary>The default width multiplier (8/16/32 channels and hidden units).</summary>
     public const int DefaultWidth = 1;

@@ -238,12 +238,18 @@ public sealed class Trainer
     public static LoadStateDictResult LoadWeights(Module model, string path, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return model.LoadStateDict(ReadWeights(path), strict);
+    }
+
+    /// <summary>The model state_dict in a checkpoint written by a trainer (tensors named <c>model.…</c>, the prefix
+    /// removed) or in a plain state_dict file.</summary>
+    public static Dictionary<string, Tensor> ReadWeights(string path)
+    {
         var file = SafetensorsFile.Read(path);
         var prefixed = file.Tensors.Any(t => t.Name.StartsWith(ModelPrefix, StringComparison.Ordinal));
-        var dict = file.Tensors
+        return file.Tensors
             .Where(t => !prefixed || t.Name.StartsWith(ModelPrefix, StringComparison.Ordinal))
             .ToDictionary(t => prefixed ? t.Name[ModelPrefix.Length..] : t.Name, t => t.ToTensor(), StringComparer.Ordinal);
-        return model.LoadStateDict(dict, strict);
     }
 
     private static int CountCorrect(Tensor logits, int[] labels)

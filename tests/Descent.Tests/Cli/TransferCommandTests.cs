@@ -62,7 +62,7 @@ public sealed class TransferCommandTests : IDisposable
         var writer = new StringWriter();
         Program.Run(["finetune", "--help"], CliContext.ForWriters(writer, new StringWriter(), 200));
         var text = writer.ToString();
-        foreach (var option in new[] { "--optimizer", "--lr", "--epochs", "--seed", "--freeze", "--resume", "--out", "--data", "--width" })
+        foreach (var option in new[] { "--optimizer", "--lr", "--epochs", "--seed", "--freeze", "--resume", "--out", "--data", "--width", "--transfer", "conv|body" })
         {
             Assert.Contains(option, text, StringComparison.Ordinal);
         }

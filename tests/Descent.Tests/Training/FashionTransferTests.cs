@@ -14,19 +14,26 @@ public sealed class FashionTransferTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, true);
 
-    [Fact]
-    public void FineTunedModelKeepsThePretrainedBodyAndGetsAFreshHead()
+    [Theory]
+    [InlineData(TransferredLayers.Convolutional)]
+    [InlineData(TransferredLayers.Body)]
+    public void FineTunedModelCopiesTheChosenLayersAndStartsTheRestAsTheScratchNetwork(TransferredLayers layers)
     {
         // Source and target both have five classes, so a non-strict load alone would also copy the source head.
         var source = SmallCnn.Create(5, new Rng(99));
+        source.NamedBuffers().Single(b => b.Name == "1.running_mean").Buffer.Span.Fill(0.25f);
         var path = Path.Combine(root, "source.safetensors");
         SafetensorsFile.Write(path, source.NamedParameters().Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Parameter))
             .Concat(source.NamedBuffers().Select(b => new KeyValuePair<string, Tensor>(b.Name, b.Buffer))));
-        var (model, load) = FashionTransfer.CreateFineTuned(path, seed: 3);
+        var (model, load) = FashionTransfer.CreateFineTuned(path, seed: 3, layers: layers);
 
         Assert.Empty(load.MismatchedKeys);
+        string[] copied = layers == TransferredLayers.Body
+            ? ["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "8.weight", "8.bias"]
+            : ["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"];
         var expectedHead = new Linear(32, 5, new Rng(3 + 11));
         var sourceParams = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Span.ToArray());
+        var scratch = FashionTransfer.CreateScratch(3).NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Span.ToArray());
         foreach (var (name, p) in model.NamedParameters())
         {
             if (FineTuning.Matches(name, SmallCnn.Head))
@@ -35,14 +42,23 @@ public sealed class FashionTransferTests : IDisposable
                 Assert.Equal(fresh.Span.ToArray(), p.Span.ToArray());
                 Assert.NotEqual(sourceParams[name], p.Span.ToArray());
             }
-            else
+            else if (copied.Contains(name))
             {
                 Assert.Equal(sourceParams[name], p.Span.ToArray());
             }
+            else
+            {
+                // The hidden Linear layer (conv transfer only) starts exactly as in the scratch network of this seed.
+                Assert.Equal("8.", name[..2]);
+                Assert.Equal(scratch[name], p.Span.ToArray());
+                Assert.NotEqual(sourceParams[name], p.Span.ToArray());
+            }
         }
 
-        var scratch = FashionTransfer.CreateScratch(3);
-        Assert.NotEqual(scratch.NamedParameters().First().Parameter.Span.ToArray(), model.NamedParameters().First().Parameter.Span.ToArray());
+        // The BatchNorm running statistics come with the convolutional layers.
+        Assert.All(model.NamedBuffers().Single(b => b.Name == "1.running_mean").Buffer.Span.ToArray(), v => Assert.Equal(0.25f, v));
+        Assert.Equal(copied.Length + 3, load.LoadedKeys.Count);
+        Assert.NotEqual(scratch["0.weight"], model.NamedParameters().First().Parameter.Span.ToArray());
     }
 
     [Fact]
