@@ -181,7 +181,11 @@ public static class MiniLmSpamRunner
         return table;
     }
 
-    private static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data)
+    /// <summary>
+    /// Writes results.json and results.csv of <paramref name="results"/> to the (existing) output folder; returns their paths.
+    /// A NaN or infinite metric (a diverged run) is written as <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c> in the JSON.
+    /// </summary>
+    internal static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data)
     {
         var json = Path.Combine(settings.OutputDirectory, "results.json");
         var document = new

@@ -7,14 +7,18 @@ using Descent.Text.Classification;
 namespace Descent.Lab.Runs;
 
 /// <summary>
-/// <c>minilm-spam</c>: fine-tunes all-MiniLM-L6-v2 (mean pooling, dropout, linear head) for SpamAssassin spam
-/// detection with <see cref="TextClassifierFineTuner"/>, the optimizer and schedule coming from the spec (not the CLI
-/// presets): all trainable parameters form one group.
+/// <c>minilm-spam</c>: fine-tunes all-MiniLM-L6-v2 with a fresh head for SpamAssassin spam detection with
+/// <see cref="TextClassifierFineTuner"/>, the optimizer and schedule coming from the spec (not the CLI presets): all
+/// trainable parameters form one group.
 /// </summary>
 /// <remarks>
-/// <para>Task fields: <c>mode</c> (head, top-k, full), <c>top_k</c>, <c>max_length</c>, <c>train_limit</c> (a seeded
-/// random subset of the training split), <c>batch_size</c> (default 16) and <c>data</c> (corpus path; default the full
-/// corpus if found, else the shipped subset). The split is the fixed stratified one (test fraction 0.2, seed 0); the
+/// <para>Task fields: <c>mode</c> (head, top-k, full), <c>top_k</c>, <c>head</c> (mlp, linear), <c>features</c> (layers,
+/// sentence), <c>init</c> (random, probe), <c>max_length</c>, <c>train_limit</c> (a seeded random subset of the training
+/// split), <c>batch_size</c> (default 16) and <c>data</c> (corpus path; default the full corpus if found, else the shipped
+/// subset). <c>head</c>, <c>features</c> and <c>init</c> have the CLI's names, values and defaults: head mode and
+/// <c>init: probe</c> default to the MLP head on every layer's mean and max pooling, top-k and full otherwise to the linear
+/// head on the sentence embedding. LP-FT's probe stage (<c>init: probe</c>) is head mode's preset
+/// (<see cref="TextFineTuneOptions.ProbeOptions"/>: AdamW, 50 epochs of 32); the spec's optimizer trains the stage after it. The split is the fixed stratified one (test fraction 0.2, seed 0); the
 /// run's seed drives the head initialization, dropout and shuffling. A <c>steps</c> budget is rounded up to whole epochs.</para>
 /// <para>Metrics: per step <c>loss</c>; per epoch <c>train_loss</c>, <c>val_accuracy</c>, <c>val_f1</c> (spam positive),
 /// <c>epoch_seconds</c>, <c>tokens_per_second</c> and <c>gflops</c> (achieved GEMM GFLOP/s).</para>
@@ -45,6 +49,9 @@ public sealed class MiniLmSpamTask : LabTask
             _ => FineTuneMode.Full,
         },
         TopK = Task.TopK,
+        Head = Task.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
+        Features = Task.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,
+        HeadInit = Task.Init == "probe" ? HeadInit.Probe : HeadInit.Random,
         Epochs = epochs,
         BatchSize = Task.BatchSize ?? 16,
         MaxLength = Task.MaxLength,
@@ -62,9 +69,9 @@ public sealed class MiniLmSpamTask : LabTask
         var options = Options(context.Seed, epochs);
         var encoder = MiniLm.LoadModel(onnx, options.Seed);
         PooledEmbeddings? embeddings = null;
-        if (options.Mode == FineTuneMode.Head)
+        if (UsesCache(options))
         {
-            // The frozen encoder in eval mode gives the same embeddings for every seed and optimizer: compute them once.
+            // The pretrained encoder in eval mode gives the same embeddings for every seed and optimizer: compute them once.
             lock (cacheLock)
             {
                 cache ??= PooledEmbeddings.Compute(encoder, train, test, options.EvalBatchSize, cancellation: context.Cancellation);
@@ -107,6 +114,11 @@ public sealed class MiniLmSpamTask : LabTask
 
         return rec.Completed(result.Steps);
     }
+
+    /// <summary>Whether a run needs the pretrained encoder's pooled features (as the CLI: head mode, LP-FT's probe stage,
+    /// or standardized features' statistics).</summary>
+    private static bool UsesCache(TextFineTuneOptions options) =>
+        options.Mode == FineTuneMode.Head || options.HeadInit == HeadInit.Probe || (!options.IsPlainHead && options.Features.Standardize);
 
     private (TokenizedTexts, TokenizedTexts, OnnxModel) Load()
     {

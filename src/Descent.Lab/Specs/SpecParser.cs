@@ -19,7 +19,7 @@ namespace Descent.Lab.Specs;
 public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
-    private static readonly string[] MiniLmTaskKeys = ["mode", "top_k", "max_length", "train_limit"];
+    private static readonly string[] MiniLmTaskKeys = ["mode", "top_k", "max_length", "train_limit", "head", "features", "init"];
     private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", .. MiniLmTaskKeys];
 
     private readonly IOptimizerCatalog catalog;
@@ -257,13 +257,42 @@ public sealed partial class SpecParser
             }
         }
 
+        var init = MiniLmChoice(e, path, "init", ["random", "probe"]) ?? "random";
+        if (init == "probe" && mode == "head")
+        {
+            Error($"{path}.init", "\"probe\" starts top-k or full fine-tuning from a head trained as head mode does; use mode \"top-k\" or \"full\"");
+        }
+
+        // As the CLI: head mode and LP-FT default to the MLP head on every layer's mean and max pooling.
+        var headPreset = mode == "head" || init == "probe";
         return spec with
         {
             Mode = mode,
+            Head = MiniLmChoice(e, path, "head", ["mlp", "linear"]) ?? (headPreset ? "mlp" : "linear"),
+            Features = MiniLmChoice(e, path, "features", ["layers", "sentence"]) ?? (headPreset ? "layers" : "sentence"),
+            Init = init,
             TopK = e.TryGetProperty("top_k", out var k2) ? Int(k2, $"{path}.top_k", 1, 64) ?? 2 : 2,
             MaxLength = e.TryGetProperty("max_length", out var l) ? Int(l, $"{path}.max_length", 2, 512) ?? 128 : 128,
             TrainLimit = e.TryGetProperty("train_limit", out var t) ? Int(t, $"{path}.train_limit", 1, 1_000_000) : null,
         };
+    }
+
+    /// <summary>A <c>minilm-spam</c> string key that must be one of <paramref name="allowed"/>; null when absent or invalid.</summary>
+    private string? MiniLmChoice(JsonElement e, string path, string key, string[] allowed)
+    {
+        if (!e.TryGetProperty(key, out var v))
+        {
+            return null;
+        }
+
+        var value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (value is not null && allowed.Contains(value))
+        {
+            return value;
+        }
+
+        Error($"{path}.{key}", $"must be {string.Join(" or ", allowed.Select(a => $"\"{a}\""))}");
+        return null;
     }
 
     private BudgetSpec? ReadBudget(JsonElement e, string path)

@@ -33,6 +33,18 @@ public sealed record TaskSpec(
     /// <summary><c>minilm-spam</c>: which parameters train — <c>head</c>, <c>top-k</c> or <c>full</c> (default full).</summary>
     public string Mode { get; init; } = "full";
 
+    /// <summary><c>minilm-spam</c>: the head, <c>mlp</c> (256 GELU units) or <c>linear</c>; the parser defaults it as the CLI's
+    /// <c>--head</c> does: <c>mlp</c> in head mode and with <see cref="Init"/> <c>probe</c>, else <c>linear</c>.</summary>
+    public string Head { get; init; } = "linear";
+
+    /// <summary><c>minilm-spam</c>: the pooled features, <c>layers</c> (mean and max pooling of the embedding output and every
+    /// layer, standardized) or <c>sentence</c> (the sentence embedding); defaulted like <see cref="Head"/>: <c>layers</c> in head
+    /// mode and with <c>probe</c>, else <c>sentence</c>.</summary>
+    public string Features { get; init; } = "sentence";
+
+    /// <summary><c>minilm-spam</c> top-k and full: how the head starts, <c>random</c> (default) or <c>probe</c> (LP-FT).</summary>
+    public string Init { get; init; } = "random";
+
     /// <summary><c>minilm-spam</c>: encoder layers unfrozen in top-k mode (default 2).</summary>
     public int TopK { get; init; } = 2;
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
@@ -13,8 +14,8 @@ public sealed class MiniLmSpamTaskTests
 {
     private static string Subset => Path.Combine(Golden.RepositoryRoot, "data", "spam-assassin-subset", "spam-assassin-subset.jsonl.gz");
 
-    private static string Spec(string mode) => $$"""
-        { "name": "tiny-minilm", "task": { "kind": "minilm-spam", "mode": "{{mode}}", "top_k": 1, "max_length": 16, "train_limit": 8,
+    private static string Spec(string mode, string extra = "") => $$"""
+        { "name": "tiny-minilm", "task": { "kind": "minilm-spam", "mode": "{{mode}}", {{extra}} "top_k": 1, "max_length": 16, "train_limit": 8,
           "batch_size": 4, "data": "{{Subset.Replace("\\", "\\\\", StringComparison.Ordinal)}}" },
           "budget": { "epochs": 1 }, "seeds": [3], "optimizers": [ { "name": "adamw", "lr": 1e-3, "weight_decay": 0.01 } ] }
         """;
@@ -37,6 +38,70 @@ public sealed class MiniLmSpamTaskTests
         Assert.Contains("$.task.top_k: applies to minilm-spam only, not digits-mlp", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(Spec("half"), EngineCatalog.Instance));
         Assert.Contains("$.task.mode: must be \"head\", \"top-k\" or \"full\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("top-k", "", "linear", "sentence", "random")] // the defaults of top-k and full: BERT's linear head on the sentence embedding
+    [InlineData("full", "", "linear", "sentence", "random")]
+    [InlineData("head", "", "mlp", "layers", "random")] // head mode and LP-FT default to the CLI's MLP on all-layer features
+    [InlineData("full", "\"init\": \"probe\",", "mlp", "layers", "probe")]
+    [InlineData("top-k", "\"init\": \"probe\", \"head\": \"linear\",", "linear", "layers", "probe")]
+    [InlineData("head", "\"head\": \"linear\", \"features\": \"sentence\",", "linear", "sentence", "random")]
+    [InlineData("full", "\"head\": \"mlp\", \"features\": \"layers\", \"init\": \"random\",", "mlp", "layers", "random")]
+    public void HeadFeaturesAndInitHaveTheCliDefaultsAndMapToTheFineTuneOptions(string mode, string extra, string head, string features, string init)
+    {
+        var spec = SpecParser.Parse(Spec(mode, extra), EngineCatalog.Instance);
+        Assert.Equal((head, features, init), (spec.Task.Head, spec.Task.Features, spec.Task.Init));
+        var options = ((MiniLmSpamTask)LabTasks.Create(spec.Task)).Options(seed: 3, epochs: 2);
+        Assert.Equal(head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear, options.Head);
+        Assert.Equal(features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding, options.Features);
+        Assert.Equal(init == "probe" ? HeadInit.Probe : HeadInit.Random, options.HeadInit);
+        Assert.Equal(mode switch { "head" => FineTuneMode.Head, "top-k" => FineTuneMode.TopK, _ => FineTuneMode.Full }, options.Mode);
+        Assert.Equal((1, 2, 4, 16, 3UL), (options.TopK, options.Epochs, options.BatchSize, options.MaxLength, options.Seed));
+        options.Validate();
+    }
+
+    [Fact]
+    public void TheShippedMiniLmExampleKeepsTheLinearHeadOnTheSentenceEmbedding()
+    {
+        var spec = SpecParser.ParseFile(Path.Combine(Golden.RepositoryRoot, "examples", "lab", "minilm-spam-optimizers.json"), EngineCatalog.Instance);
+        var options = ((MiniLmSpamTask)LabTasks.Create(spec.Task)).Options(seed: 0, epochs: 1);
+        Assert.Equal((FineTuneMode.TopK, ClassifierHead.Linear, HeadInit.Random), (options.Mode, options.Head, options.HeadInit));
+        Assert.Same(HeadFeatures.SentenceEmbedding, options.Features);
+        Assert.True(options.IsPlainHead);
+        Assert.Equal("adamw/top-2", options.Label);
+    }
+
+    [Theory]
+    [InlineData("full", "\"head\": \"conv\",", "$.task.head: must be \"mlp\" or \"linear\"")]
+    [InlineData("full", "\"head\": 1,", "$.task.head: must be \"mlp\" or \"linear\"")]
+    [InlineData("head", "\"features\": \"all\",", "$.task.features: must be \"layers\" or \"sentence\"")]
+    [InlineData("top-k", "\"init\": \"lp-ft\",", "$.task.init: must be \"random\" or \"probe\"")]
+    [InlineData("head", "\"init\": \"probe\",", "$.task.init: \"probe\" starts top-k or full fine-tuning from a head trained as head mode does; use mode \"top-k\" or \"full\"")]
+    public void InvalidHeadFeaturesOrInitAreRejectedWithTheirPathAndTheAllowedValues(string mode, string extra, string message)
+    {
+        var e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(Spec(mode, extra), EngineCatalog.Instance));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HeadFeaturesAndInitAreRejectedElsewhereAndAllListedInTheSchema()
+    {
+        var e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(
+            """{ "name": "x", "task": { "kind": "digits-mlp", "head": "mlp", "features": "layers", "init": "probe" }, "budget": { "epochs": 1 }, "optimizers": [ { "name": "sgd", "lr": 0.1 } ] }""",
+            EngineCatalog.Instance));
+        foreach (var key in new[] { "head", "features", "init" })
+        {
+            Assert.Contains($"$.task.{key}: applies to minilm-spam only, not digits-mlp", e.Message, StringComparison.Ordinal);
+        }
+
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Golden.RepositoryRoot, "examples", "lab", "experiment.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties").GetProperty("task").GetProperty("properties");
+        string[] Enum(string key) => [.. properties.GetProperty(key).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!)];
+        Assert.Equal(["mlp", "linear"], Enum("head"));
+        Assert.Equal(["layers", "sentence"], Enum("features"));
+        Assert.Equal(["random", "probe"], Enum("init"));
+        Assert.Equal(["head", "top-k", "full"], Enum("mode"));
     }
 
     [Fact]
@@ -68,5 +133,31 @@ public sealed class MiniLmSpamTaskTests
         Assert.Equal(direct.Final.F1, epoch["val_f1"]);
         Assert.Equal(test.Count, direct.TestCount);
         Assert.InRange(direct.Final.Accuracy, 0, 1);
+    }
+
+    [Fact]
+    public void LpFtRunEqualsTheLibraryPipelineWithTheSpecsOptimizerAfterTheProbe()
+    {
+        var spec = SpecParser.Parse(Spec("full", "\"init\": \"probe\","), EngineCatalog.Instance);
+        var result = LabTasks.Create(spec.Task).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
+        Assert.Equal(RunStatus.Completed, result.Status);
+
+        var (train, test, _) = SpamSplit.Load(Subset, 8);
+        var tokenizer = MiniLm.CreateTokenizer(16);
+        var direct = TextClassifierFineTuner.Run(
+            MiniLm.LoadModel(seed: 3),
+            TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
+            TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]),
+            new TextFineTuneOptions
+            {
+                Mode = FineTuneMode.Full, MaxLength = 16, BatchSize = 4, Seed = 3, TopK = 1,
+                Head = ClassifierHead.Mlp, Features = HeadFeatures.AllLayersMeanMax, HeadInit = HeadInit.Probe,
+            },
+            optimizerFactory: (parameters, _) => (new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
+        Assert.NotNull(direct.Probe);
+        var epoch = result.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
+        Assert.Equal(direct.Final.TrainLoss, epoch["train_loss"]);
+        Assert.Equal(direct.Final.Accuracy, epoch["val_accuracy"]);
+        Assert.Equal(direct.Final.F1, epoch["val_f1"]);
     }
 }
