@@ -50,8 +50,19 @@ public static class MiniLmSpamRunner
                     PooledEmbeddings.Compute(encoder, trainTexts, testTexts, options.EvalBatchSize, p, cancellation));
             }
 
-            var result = WithProgress(context, options.Label, p =>
-                TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, usesCache ? cache : null, cancellation));
+            FineTuneResult result;
+            try
+            {
+                result = WithProgress(context, options.Label, p =>
+                    TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, usesCache ? cache : null, cancellation));
+            }
+            catch (FineTuneDivergedException e)
+            {
+                // As in the demo: the diverged run is named with its step and left out; the other runs still run.
+                console.MarkupLineInterpolated($"[red]{options.Label}: diverged[/] — {e.Message}");
+                continue;
+            }
+
             if (result.Probe is { } probe)
             {
                 console.MarkupLineInterpolated(

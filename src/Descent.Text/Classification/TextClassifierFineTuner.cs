@@ -184,7 +184,7 @@ public static class TextClassifierFineTuner
                 using (workspace.Begin(input))
                 {
                     var loss = ce.Forward(forward(input), train.LabelsOf(indices));
-                    stepLoss = TrainStep(loss, optimizer, scheduleStep);
+                    stepLoss = TrainStep(loss, optimizer, scheduleStep, "fine-tuning", epoch, step, options);
                 }
 
                 lossSum += stepLoss;
@@ -259,7 +259,7 @@ public static class TextClassifierFineTuner
                 }
 
                 var loss = ce.Forward(head.Forward(x), train.LabelsOf(indices));
-                var stepLoss = TrainStep(loss, optimizer, scheduleStep);
+                var stepLoss = TrainStep(loss, optimizer, scheduleStep, "head training", epoch, step, options);
                 lossSum += stepLoss;
                 progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
                     clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
@@ -303,14 +303,22 @@ public static class TextClassifierFineTuner
         Epochs = epochs,
     };
 
-    /// <summary>One optimizer step on <paramref name="loss"/>; returns the loss value.</summary>
-    private static float TrainStep(Tensor loss, Optimizer optimizer, Action? scheduleStep)
+    /// <summary>One optimizer step on <paramref name="loss"/>; returns the loss value. A NaN or infinite loss stops the run
+    /// before the update (<see cref="FineTuneDivergedException"/>, naming <paramref name="stage"/>, the 1-based epoch and
+    /// the 0-based <paramref name="step"/> + 1).</summary>
+    private static float TrainStep(Tensor loss, Optimizer optimizer, Action? scheduleStep, string stage, int epoch, int step, TextFineTuneOptions options)
     {
+        var value = loss.Item();
+        if (!float.IsFinite(value))
+        {
+            throw new FineTuneDivergedException(stage, epoch, step + 1, value, options.EffectiveLearningRate, options.EffectiveHeadLearningRate);
+        }
+
         optimizer.ZeroGrad();
         loss.Backward();
         optimizer.Step();
         scheduleStep?.Invoke();
-        return loss.Item();
+        return value;
     }
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>

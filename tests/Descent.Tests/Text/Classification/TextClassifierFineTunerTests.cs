@@ -80,6 +80,28 @@ public sealed class TextClassifierFineTunerTests
         Assert.All(a.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
     }
 
+    [Theory]
+    [InlineData(FineTuneMode.Full, "fine-tuning")]
+    [InlineData(FineTuneMode.Head, "head training")]
+    public void ANonFiniteLossStopsTheRunNamingItsStep(FineTuneMode mode, string stage)
+    {
+        // An absurd SGD rate overflows the weights within a step or two; the run must stop at the first non-finite loss
+        // (before training on and reporting an accuracy from broken weights), not finish.
+        var options = new TextFineTuneOptions
+        {
+            Mode = mode, Optimizer = FineTuneOptimizer.Sgd, LearningRate = 1e38, HeadLearningRate = 1e38, WarmupFraction = 0,
+            BatchSize = 3, Epochs = 3, MaxLength = 12, Seed = 5,
+        };
+        var e = Assert.Throws<FineTuneDivergedException>(() =>
+            TextClassifierFineTuner.Run(new BertModel(Tiny, new Rng(1)), Tokenized(), Tokenized(), options));
+        Assert.Equal(stage, e.Stage);
+        Assert.False(float.IsFinite(e.Loss));
+        Assert.InRange(e.Epoch, 1, options.Epochs);
+        Assert.InRange(e.Step, e.Epoch == 1 ? 2 : 1, 3); // 3 steps per epoch; the very first loss is the initial weights', finite
+        Assert.Contains($"at epoch {e.Epoch}, step {e.Step}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--lr", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ModesTrainTheRightParameters()
     {
