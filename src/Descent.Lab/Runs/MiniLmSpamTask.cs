@@ -81,21 +81,31 @@ public sealed class MiniLmSpamTask : LabTask
 
         var rec = new RunRecorder();
         var step = 0;
-        var result = TextClassifierFineTuner.Run(encoder, train, test, options,
-            p =>
-            {
-                if (p.Phase == "train")
+        FineTuneResult result;
+        try
+        {
+            result = TextClassifierFineTuner.Run(encoder, train, test, options,
+                p =>
                 {
-                    rec.Step("loss", step++, p.StepLoss);
-                }
-            },
-            embeddings, context.Cancellation,
-            (parameters, totalSteps) =>
-            {
-                var optimizer = context.CreateOptimizer(parameters);
-                var schedule = context.CreateSchedule(optimizer, totalSteps);
-                return (optimizer, schedule is null ? null : schedule.Step);
-            });
+                    if (p.Phase == "train")
+                    {
+                        rec.Step("loss", step++, p.StepLoss);
+                    }
+                },
+                embeddings, context.Cancellation,
+                (parameters, totalSteps) =>
+                {
+                    var optimizer = context.CreateOptimizer(parameters);
+                    var schedule = context.CreateSchedule(optimizer, totalSteps);
+                    return (optimizer, schedule is null ? null : schedule.Step);
+                });
+        }
+        catch (FineTuneDivergedException e)
+        {
+            // The fine-tuner stops at the first non-finite training loss: a diverged run, not a failed one.
+            return rec.Diverged(step, $"{context.Run.Configuration.Label} diverged: {e.Message}");
+        }
+
         foreach (var e in result.Epochs)
         {
             var at = e.Epoch * stepsPerEpoch;

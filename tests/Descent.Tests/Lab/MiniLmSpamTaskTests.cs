@@ -21,6 +21,19 @@ public sealed class MiniLmSpamTaskTests
         """;
 
     [Fact]
+    public void ANonFiniteLossIsADivergedRunNotAFailedOne()
+    {
+        var json = Spec("full").Replace("\"epochs\": 1", "\"epochs\": 3", StringComparison.Ordinal)
+            .Replace("{ \"name\": \"adamw\", \"lr\": 1e-3, \"weight_decay\": 0.01 }", "{ \"name\": \"sgd\", \"lr\": 1e38 }", StringComparison.Ordinal);
+        var spec = SpecParser.Parse(json, EngineCatalog.Instance);
+        Assert.Equal(1e38, spec.Runs().Single().Configuration.LearningRate); // the replacement took
+        var result = LabTasks.Create(spec.Task).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
+        Assert.Equal(RunStatus.Diverged, result.Status);
+        Assert.Contains("the training loss became", result.Message, StringComparison.Ordinal);
+        Assert.InRange(result.Steps, 1, 5); // stopped within the first 3 epochs of 2 steps, before the update that would follow
+    }
+
+    [Fact]
     public void SpecParsesTheMiniLmFields()
     {
         var spec = SpecParser.Parse(Spec("top-k"), EngineCatalog.Instance);
