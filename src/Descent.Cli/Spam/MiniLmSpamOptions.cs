@@ -5,7 +5,7 @@ namespace Descent.Cli.Spam;
 
 /// <summary>
 /// The options <c>descent finetune --task spam --model minilm</c> adds to <c>descent finetune</c> (<c>--mode</c>,
-/// <c>--top-k</c>, <c>--head</c>, <c>--features</c>, <c>--init</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
+/// <c>--top-k</c>, <c>--head</c>, <c>--features</c>, <c>--init</c>, <c>--max-grad-norm</c>, <c>--batch-size</c>, <c>--limit</c>, <c>--sweep</c>); the shared ones (<c>--data</c>, <c>--optimizer</c>,
 /// <c>--lr</c>, <c>--epochs</c>, <c>--seed</c>, <c>--out</c>, <c>--max-length</c>) come through <see cref="SpamSettings"/>.
 /// </summary>
 public sealed class MiniLmSpamOptions
@@ -44,6 +44,13 @@ public sealed class MiniLmSpamOptions
         HelpName = "random|probe",
     }.AcceptOnlyFromAmong("random", "probe");
 
+    /// <summary><c>--max-grad-norm</c>.</summary>
+    public Option<double?> MaxGradNorm { get; } = new("--max-grad-norm")
+    {
+        Description = "MiniLM: clip the gradients' global L2 norm to this before every update (default: no clipping; never in the probe stage of --init probe).",
+        HelpName = "NORM",
+    };
+
     /// <summary><c>--batch-size</c>.</summary>
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step (default 16; 32 in head mode).", HelpName = "B" };
 
@@ -62,6 +69,7 @@ public sealed class MiniLmSpamOptions
         command.Options.Add(Head);
         command.Options.Add(Features);
         command.Options.Add(Init);
+        command.Options.Add(MaxGradNorm);
         command.Options.Add(BatchSize);
         command.Options.Add(Limit);
         command.Options.Add(Sweep);

@@ -316,6 +316,11 @@ public static class TextClassifierFineTuner
 
         optimizer.ZeroGrad();
         loss.Backward();
+        if (options.MaxGradNorm is { } maxNorm)
+        {
+            GradientClipping.ClipGradNorm(optimizer.Groups.SelectMany(g => g.Parameters), maxNorm);
+        }
+
         optimizer.Step();
         scheduleStep?.Invoke();
         return value;

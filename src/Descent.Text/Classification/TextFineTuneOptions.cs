@@ -32,6 +32,13 @@ public sealed record TextFineTuneOptions
     /// <summary>Head learning rate; null = the preset's.</summary>
     public double? HeadLearningRate { get => field; init => field = PositiveOrNull(value, nameof(HeadLearningRate)); }
 
+    /// <summary>
+    /// Clips the global L2 norm of the trained parameters' gradients to this value before every update
+    /// (head mode or fine-tuning) (as <c>torch.nn.utils.clip_grad_norm_</c>; <see cref="Nn.GradientClipping.ClipGradNorm"/>); null (default) = no
+    /// clipping. Not applied to the probe stage of <see cref="HeadInit.Probe"/>, which trains exactly as head mode.
+    /// </summary>
+    public double? MaxGradNorm { get => field; init => field = PositiveOrNull(value, nameof(MaxGradNorm)); }
+
     /// <summary>Weight decay of the AdamW preset (decoupled; not applied to biases and LayerNorm weights).</summary>
     public double WeightDecay
     {
@@ -107,6 +114,7 @@ public sealed record TextFineTuneOptions
         BatchSize = ProbeBatchSize,
         LearningRate = null,
         HeadLearningRate = null,
+        MaxGradNorm = null,
     };
 
     /// <summary>Width of the MLP head's hidden layer.</summary>

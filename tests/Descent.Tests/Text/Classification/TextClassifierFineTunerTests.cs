@@ -1,4 +1,5 @@
 using Descent.Nn.Transformers;
+using Descent.Optimizers;
 using Descent.Text;
 using Descent.Text.Classification;
 
@@ -100,6 +101,39 @@ public sealed class TextClassifierFineTunerTests
         Assert.InRange(e.Step, e.Epoch == 1 ? 2 : 1, 3); // 3 steps per epoch; the very first loss is the initial weights', finite
         Assert.Contains($"at epoch {e.Epoch}, step {e.Step}", e.Message, StringComparison.Ordinal);
         Assert.Contains("--lr", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MaxGradNormBoundsEveryUpdateAndIsLeftOutOfTheProbe()
+    {
+        // Plain SGD at lr 1 without a schedule: each update is minus the (clipped) gradient, so with clipping the encoder's
+        // parameters move by at most maxNorm per step in L2 norm; without it they move further (the bound can fail).
+        const double maxNorm = 1e-3;
+        double Moved(double? clip)
+        {
+            var encoder = new BertModel(Tiny, new Rng(1));
+            var before = encoder.Parameters().Select(p => p.Span.ToArray()).ToList();
+            var options = new TextFineTuneOptions { BatchSize = 3, MaxLength = 12, Seed = 5, MaxGradNorm = clip };
+            var result = TextClassifierFineTuner.Run(encoder, Tokenized(), Tokenized(), options,
+                optimizerFactory: (parameters, _) => (new Sgd(parameters, new SgdOptions { LearningRate = 1 }), null));
+            Assert.Equal(3, result.Steps);
+            double sum = 0;
+            foreach (var (p, old) in encoder.Parameters().Zip(before))
+            {
+                var now = p.Span;
+                for (var i = 0; i < old.Length; i++)
+                {
+                    sum += (double)(now[i] - old[i]) * (now[i] - old[i]);
+                }
+            }
+
+            return Math.Sqrt(sum);
+        }
+
+        Assert.InRange(Moved(maxNorm), 1e-6, 3 * maxNorm * (1 + 1e-4));
+        Assert.True(Moved(null) > 3 * maxNorm);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { MaxGradNorm = 0 });
+        Assert.Null(new TextFineTuneOptions { MaxGradNorm = 1, HeadInit = HeadInit.Probe }.ProbeOptions().MaxGradNorm);
     }
 
     [Fact]
