@@ -83,6 +83,27 @@ public sealed class RunStoreTests
         Assert.Throws<InvalidOperationException>(() => store.SetExperiment(Spec(steps: 4)));
     }
 
+    [Theory]
+    [InlineData("minilm-spam", "\"mode\": \"head\"", "\"mode\": \"head\", \"head\": \"linear\"")]
+    [InlineData("minilm-spam", "\"mode\": \"full\"", "\"mode\": \"full\", \"init\": \"probe\"")]
+    [InlineData("minilm-spam", "\"max_length\": 64", "\"max_length\": 128")]
+    [InlineData("fashion-transfer", "\"labels_per_class\": 50", "\"labels_per_class\": 10")]
+    [InlineData("fashion-transfer", "\"pretrained\": true", "\"pretrained\": false")]
+    public void AStoreRefusesAnotherFineTuningRecipe(string kind, string fields, string otherFields)
+    {
+        ExperimentSpec Of(string f) => SpecParser.Parse(
+            $$"""
+            { "name": "store", "task": { "kind": "{{kind}}", {{f}} }, "budget": { "epochs": 1 }, "seeds": [0],
+              "optimizers": [ { "name": "sgd", "lr": 0.01 } ] }
+            """, new FakeCatalog());
+        using var dir = new TempDir();
+        using var store = RunStore.Open(dir.Path);
+        store.SetExperiment(Of(fields));
+        store.SetExperiment(Of(fields)); // the same recipe resumes
+        var ex = Assert.Throws<InvalidOperationException>(() => store.SetExperiment(Of(otherFields)));
+        Assert.Contains("different task or budget", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ExportsCsvAndJson()
     {
