@@ -6,7 +6,8 @@ namespace Descent.Text.Classification;
 /// <summary>
 /// Every pooling (<see cref="SentencePooling"/> Mean, Max, Cls) of every hidden state (embedding output and each layer)
 /// of a frozen encoder for a set of texts, [texts, layers + 1, 3, hidden], computed once in eval mode without
-/// gradients; <see cref="Select"/> cuts out the features of one <see cref="HeadFeatures"/> choice.
+/// gradients by <see cref="Pooling.MaskedPools"/> (the pooling fine-tuning trains through); <see cref="Select"/> cuts out
+/// the features of one <see cref="HeadFeatures"/> choice.
 /// </summary>
 public sealed class HiddenStatePools
 {
@@ -36,7 +37,8 @@ public sealed class HiddenStatePools
     /// <summary>
     /// Runs <paramref name="encoder"/> (eval mode, no gradients; its mode is restored) over <paramref name="texts"/> in
     /// batches of <paramref name="batchSize"/> taken in order of length (so little padding; results are stored in the
-    /// texts' order) and pools every hidden state. <paramref name="onBatch"/> gets the texts and real tokens of each batch.
+    /// texts' order) and pools every hidden state (padding never takes part). <paramref name="onBatch"/> gets the texts and
+    /// real tokens of each batch.
     /// </summary>
     public static HiddenStatePools Compute(BertModel encoder, TokenizedTexts texts, int batchSize,
         Action<int, long>? onBatch = null, CancellationToken cancellation = default)
@@ -45,7 +47,7 @@ public sealed class HiddenStatePools
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var config = encoder.Config;
-        int states = config.NumLayers + 1, hidden = config.HiddenSize;
+        int states = config.NumLayers + 1, hidden = config.HiddenSize, width = states * PoolingSlots * hidden;
         var values = new Tensor(texts.Count, states, PoolingSlots, hidden);
         var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => texts.Ids(i).Length).ThenBy(i => i).ToArray();
         var wasTraining = encoder.IsTraining;
@@ -60,15 +62,11 @@ public sealed class HiddenStatePools
                     cancellation.ThrowIfCancellationRequested();
                     var indices = byLength.AsSpan(start, Math.Min(batchSize, byLength.Length - start));
                     var input = texts.Batch(indices, out var tokens);
-                    var hiddenStates = encoder.HiddenStates(input);
+                    // [B, states·3·hidden], state by state mean, max, first token: one text's row of Values.
+                    var pooled = Pooling.MaskedPools(encoder.HiddenStates(input), input.MaskTensor(), mean: true, max: true, first: true);
                     for (var b = 0; b < indices.Length; b++)
                     {
-                        var length = texts.Ids(indices[b]).Length;
-                        for (var l = 0; l < states; l++)
-                        {
-                            var rows = hiddenStates[l].Span.Slice(b * input.SequenceLength * hidden, length * hidden);
-                            Pool(rows, length, hidden, values.Span.Slice(((indices[b] * states) + l) * PoolingSlots * hidden, PoolingSlots * hidden));
-                        }
+                        pooled.Span.Slice(b * width, width).CopyTo(values.Span.Slice(indices[b] * width, width));
                     }
 
                     flops += EncoderFlops.Forward(config, input.BatchSize, input.SequenceLength);
@@ -82,41 +80,6 @@ public sealed class HiddenStatePools
         }
 
         return new HiddenStatePools(values, flops);
-    }
-
-    /// <summary>
-    /// Pools one text's hidden states <paramref name="rows"/> [length, hidden] into <paramref name="destination"/>
-    /// [3, hidden]: mean, max (over the <paramref name="length"/> rows) and the first row.
-    /// </summary>
-    public static void Pool(ReadOnlySpan<float> rows, int length, int hidden, Span<float> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        if (rows.Length != length * hidden || destination.Length != PoolingSlots * hidden)
-        {
-            throw new ArgumentException($"need rows [{length}, {hidden}] and destination [3, {hidden}]");
-        }
-
-        var mean = destination[..hidden];
-        var max = destination.Slice(hidden, hidden);
-        var cls = destination.Slice(2 * hidden, hidden);
-        var first = rows[..hidden];
-        first.CopyTo(cls);
-        first.CopyTo(max);
-        var sum = new double[hidden];
-        for (var s = 0; s < length; s++)
-        {
-            var row = rows.Slice(s * hidden, hidden);
-            for (var h = 0; h < hidden; h++)
-            {
-                sum[h] += row[h];
-                max[h] = Math.Max(max[h], row[h]);
-            }
-        }
-
-        for (var h = 0; h < hidden; h++)
-        {
-            mean[h] = (float)(sum[h] / length);
-        }
     }
 
     /// <summary>The features of <paramref name="features"/> for every text, [texts, <see cref="HeadFeatures.Dimension"/>].</summary>

@@ -15,14 +15,13 @@ public sealed class HiddenStatePoolsTests
     private static TokenizedTexts Tokenized() => TokenizedTexts.Create(MiniLm.CreateTokenizer(10), Texts, [1, 0, 1, 0]);
 
     [Fact]
-    public void PoolGivesMeanMaxAndFirstRow()
+    public void PoolingGivesMeanMaxAndFirstRow()
     {
-        // Three tokens, hidden 2: rows (1, -4), (3, 5), (-2, 2).
-        float[] rows = [1, -4, 3, 5, -2, 2];
-        var pooled = new float[6];
-        HiddenStatePools.Pool(rows, 3, 2, pooled);
-        Assert.Equal([2f / 3f, 1f, 3f, 5f, 1f, -4f], pooled);
-        Assert.Throws<ArgumentException>(() => HiddenStatePools.Pool(rows, 2, 2, pooled));
+        // Three tokens, hidden 2: rows (1, -4), (3, 5), (-2, 2), then a padding row (9, 9) the mask leaves out.
+        var rows = Tensor.FromArray([1, -4, 3, 5, -2, 2, 9, 9], 1, 4, 2);
+        var pooled = Pooling.MaskedPools([rows], Tensor.FromArray([1, 1, 1, 0], 1, 4), mean: true, max: true, first: true);
+        Assert.Equal([2f / 3f, 1f, 3f, 5f, 1f, -4f], pooled.ToArray());
+        Assert.Throws<ShapeMismatchException>(() => Pooling.MaskedPools([rows], Tensor.FromArray([1, 1, 1], 1, 3)));
     }
 
     [Fact]
