@@ -106,6 +106,6 @@ public sealed class MiniLmSpamOptions
         }
 
         return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep),
-            head, features, init);
+            head, features, init, parse.GetValue(MaxGradNorm));
     }
 }

@@ -53,7 +53,8 @@ public sealed record MiniLmSpamSettings
     /// (<paramref name="init"/> <see cref="HeadInit.Probe"/>, whose probe stage is head mode's 50 epochs of batch 32).
     /// </summary>
     public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
-        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random)
+        int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random,
+        double? maxGradNorm = null)
     {
         ArgumentNullException.ThrowIfNull(spam);
         var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
@@ -83,6 +84,7 @@ public sealed record MiniLmSpamSettings
                     Head = head ?? (headPreset ? ClassifierHead.Mlp : ClassifierHead.Linear),
                     Features = features ?? (headPreset ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
                     HeadInit = init,
+                    MaxGradNorm = maxGradNorm,
                 },
                 MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,

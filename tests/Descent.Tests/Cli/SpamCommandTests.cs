@@ -64,7 +64,7 @@ public sealed class SpamCommandTests : IDisposable
     public void MiniLmHeadRunPrintsTheTableAndWritesResults()
     {
         var (code, text, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "minilm", "--data", Subset, "--mode", "head",
-            "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--out", output);
+            "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--max-grad-norm", "0.5", "--out", output);
         Assert.True(code == 0, error);
         Assert.Contains("training on 8 emails", text, StringComparison.Ordinal);
         Assert.Contains("adam/head[mlp-256 all:mean+max:std]", text, StringComparison.Ordinal);
@@ -73,6 +73,7 @@ public sealed class SpamCommandTests : IDisposable
         Assert.Equal(8, run.GetProperty("TrainCount").GetInt32());
         Assert.Equal(60, run.GetProperty("TestCount").GetInt32());
         Assert.Equal(3e-4, run.GetProperty("HeadLearningRate").GetDouble());
+        Assert.Equal(0.5, run.GetProperty("Options").GetProperty("MaxGradNorm").GetDouble()); // --max-grad-norm reaches the fine-tuner
         Assert.Equal(((7 * 2 * 384) * 256) + 256 + (256 * 2) + 2, run.GetProperty("TrainableParameters").GetInt64());
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
         Assert.Equal(51, csv.Length); // head mode defaults to 50 epochs
