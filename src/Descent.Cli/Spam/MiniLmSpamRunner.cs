@@ -43,7 +43,7 @@ public static class MiniLmSpamRunner
         foreach (var options in plans)
         {
             var encoder = MiniLm.LoadModel(onnx, options.Seed);
-            var usesCache = UsesCache(options);
+            var usesCache = options.UsesPooledCache;
             if (usesCache && cache is null)
             {
                 cache = WithProgress(context, $"{options.Label} embedding cache", p =>
@@ -106,10 +106,6 @@ public static class MiniLmSpamRunner
                        Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
                    }];
     }
-
-    /// <summary>Whether a run reads the pretrained encoder's pooled features (head mode, a probe, a standardization to fit); one cache serves every such run.</summary>
-    private static bool UsesCache(TextFineTuneOptions options) =>
-        options.Mode == FineTuneMode.Head || options.HeadInit == HeadInit.Probe || (!options.IsPlainHead && options.Features.Standardize);
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
     {

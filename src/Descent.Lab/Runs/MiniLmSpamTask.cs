@@ -69,7 +69,7 @@ public sealed class MiniLmSpamTask : LabTask
         var options = Options(context.Seed, epochs);
         var encoder = MiniLm.LoadModel(onnx, options.Seed);
         PooledEmbeddings? embeddings = null;
-        if (UsesCache(options))
+        if (options.UsesPooledCache)
         {
             // The pretrained encoder in eval mode gives the same embeddings for every seed and optimizer: compute them once.
             lock (cacheLock)
@@ -124,11 +124,6 @@ public sealed class MiniLmSpamTask : LabTask
 
         return rec.Completed(result.Steps);
     }
-
-    /// <summary>Whether a run needs the pretrained encoder's pooled features (as the CLI: head mode, LP-FT's probe stage,
-    /// or standardized features' statistics).</summary>
-    private static bool UsesCache(TextFineTuneOptions options) =>
-        options.Mode == FineTuneMode.Head || options.HeadInit == HeadInit.Probe || (!options.IsPlainHead && options.Features.Standardize);
 
     private (TokenizedTexts, TokenizedTexts, OnnxModel) Load()
     {

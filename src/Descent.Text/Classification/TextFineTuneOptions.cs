@@ -173,6 +173,13 @@ public sealed record TextFineTuneOptions
     /// <summary>Whether the head is BERT's usual one: a linear layer on the sentence embedding.</summary>
     public bool IsPlainHead => Head == ClassifierHead.Linear && Features == HeadFeatures.SentenceEmbedding;
 
+    /// <summary>
+    /// Whether a run reads the pretrained encoder's pooled features (<see cref="PooledEmbeddings"/>, the fine-tuner's
+    /// <c>cache</c>): head mode, LP-FT's probe stage, or standardized features, whose statistics are fitted on them. One cache
+    /// of the same texts and encoder serves every such run.
+    /// </summary>
+    public bool UsesPooledCache => Mode == FineTuneMode.Head || HeadInit == HeadInit.Probe || (!IsPlainHead && Features.Standardize);
+
     /// <summary>Checks the rules across fields: <see cref="HeadInit.Probe"/> needs top-k or full mode.</summary>
     /// <exception cref="ArgumentException">A rule is broken (the message says which).</exception>
     public void Validate()

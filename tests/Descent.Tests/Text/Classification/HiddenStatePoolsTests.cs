@@ -141,6 +141,11 @@ public sealed class HiddenStatePoolsTests
         Assert.Equal((1e-3, 0.1, "adam/head"), new TextFineTuneOptions { Mode = FineTuneMode.Head, Optimizer = FineTuneOptimizer.Adam } is var plain
             ? (plain.EffectiveHeadLearningRate, plain.EffectiveHeadDropout, plain.Label) : default);
         (mlp with { Mode = FineTuneMode.Full }).Validate(); // full and top-k train through any features and head (LayerPooledClassifier)
+        Assert.True(mlp.UsesPooledCache); // head mode
+        Assert.True((mlp with { Mode = FineTuneMode.Full }).UsesPooledCache); // standardization fitted on the pretrained features
+        Assert.False((mlp with { Mode = FineTuneMode.Full, Features = HeadFeatures.AllLayersMeanMax with { Standardize = false } }).UsesPooledCache);
+        Assert.True(new TextFineTuneOptions { HeadInit = HeadInit.Probe }.UsesPooledCache); // the probe stage
+        Assert.False(new TextFineTuneOptions().UsesPooledCache); // sentence embedding, linear head, random start
         Assert.Throws<ArgumentException>(() => (mlp with { HeadInit = HeadInit.Probe }).Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { HeadHiddenSize = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { HeadDropout = 1 });
