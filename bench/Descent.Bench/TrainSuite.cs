@@ -24,7 +24,7 @@ internal static class TrainSuite
         var workspace = new Workspace();
 
         var rng = new Rng(0);
-        var mlp = new Sequential(new Linear(784, 512, rng), new ReLU(), new Linear(512, 512, rng), new ReLU(), new Linear(512, 10, rng));
+        var mlp = new Sequential(new Linear(784, 512, rng), new Relu(), new Linear(512, 512, rng), new Relu(), new Linear(512, 10, rng));
         ParameterArena.Flatten(mlp);
         var adam = new Adam(mlp.Parameters(), new AdamOptions { LearningRate = 1e-3 });
         var ce = new CrossEntropyLoss();

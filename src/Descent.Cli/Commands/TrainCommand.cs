@@ -50,7 +50,7 @@ public static class TrainCommand
         var optimizer = new AdamW(model.Parameters(), new AdamWOptions { LearningRate = learningRate, WeightDecay = 0.01 });
         var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = outDir, Resume = resume })
         {
-            Scheduler = new CosineAnnealingLR(optimizer, epochs),
+            Scheduler = new CosineAnnealingScheduler(optimizer, epochs),
             OnEpochStart = e =>
             {
                 context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));

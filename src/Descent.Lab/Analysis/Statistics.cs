@@ -250,7 +250,7 @@ public static class Statistics
     private static double BetaContinuedFraction(double a, double b, double x)
     {
         const double Tiny = 1e-300;
-        const double Eps = 1e-15;
+        const double Epsilon = 1e-15;
         double qab = a + b, qap = a + 1, qam = a - 1;
         var c = 1.0;
         var d = 1 - (qab * x / qap);
@@ -275,7 +275,7 @@ public static class Statistics
             d = 1 / d;
             var del = d * c;
             h *= del;
-            if (Math.Abs(del - 1) < Eps)
+            if (Math.Abs(del - 1) < Epsilon)
             {
                 break;
             }

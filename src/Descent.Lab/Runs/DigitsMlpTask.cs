@@ -74,7 +74,7 @@ public sealed class DigitsMlpTask : LabTask
         foreach (var h in Task.Hidden)
         {
             layers.Add(new Linear(width, h, rng));
-            layers.Add(new ReLU());
+            layers.Add(new Relu());
             width = h;
         }
 

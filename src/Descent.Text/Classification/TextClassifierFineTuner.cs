@@ -139,7 +139,7 @@ public static class TextClassifierFineTuner
         var rng = new Rng(options.Seed ^ HeadSeed);
         var p = options.EffectiveHeadDropout;
         return options.Head == ClassifierHead.Mlp
-            ? new Sequential(new Dropout(p, rng), new Linear(inputs, options.HeadHiddenSize, rng), new GELU(), new Dropout(p, rng),
+            ? new Sequential(new Dropout(p, rng), new Linear(inputs, options.HeadHiddenSize, rng), new Gelu(), new Dropout(p, rng),
                 new Linear(options.HeadHiddenSize, 2, rng))
             : new Sequential(new Dropout(p, rng), new Linear(inputs, 2, rng));
     }
@@ -451,10 +451,10 @@ public static class TextClassifierFineTuner
     }
 
     /// <summary>Linear warmup from 0 over the first steps, then linear decay to 0 (Hugging Face's linear schedule).</summary>
-    private static LambdaLR CreateSchedule(Optimizer optimizer, TextFineTuneOptions options, int totalSteps)
+    private static LambdaScheduler CreateSchedule(Optimizer optimizer, TextFineTuneOptions options, int totalSteps)
     {
         var warmup = (int)(options.WarmupFraction * totalSteps);
-        return new LambdaLR(optimizer, step => step < warmup
+        return new LambdaScheduler(optimizer, step => step < warmup
             ? step / (double)Math.Max(1, warmup)
             : Math.Max(0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmup)));
     }

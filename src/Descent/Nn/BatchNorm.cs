@@ -31,7 +31,7 @@ public abstract class BatchNorm : Module
         }
 
         NumFeatures = numFeatures;
-        Eps = eps;
+        Epsilon = eps;
         Momentum = momentum;
         Weight = RegisterParameter("weight", affine ? new Parameter(Tensor.Ones(numFeatures)) : null);
         Bias = RegisterParameter("bias", affine ? new Parameter(numFeatures) : null);
@@ -44,7 +44,7 @@ public abstract class BatchNorm : Module
     public int NumFeatures { get; }
 
     /// <summary>Added to the variance (default 1e-5).</summary>
-    public double Eps { get; }
+    public double Epsilon { get; }
 
     /// <summary>Weight of the new batch statistic in the running average (default 0.1); null for a
     /// cumulative average.</summary>
@@ -92,6 +92,6 @@ public abstract class BatchNorm : Module
             }
         }
 
-        return BatchNormOp.Forward(input, Weight, Bias, RunningMean, RunningVar, IsTraining || RunningMean is null, momentum, Eps);
+        return BatchNormOp.Forward(input, Weight, Bias, RunningMean, RunningVar, IsTraining || RunningMean is null, momentum, Epsilon);
     }
 }

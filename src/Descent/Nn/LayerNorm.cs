@@ -26,7 +26,7 @@ public sealed class LayerNorm : Module
         }
 
         this.normalizedShape = normalizedShape.ToArray();
-        Eps = eps;
+        Epsilon = eps;
         Weight = RegisterParameter("weight", elementwiseAffine ? new Parameter(Tensor.Ones(normalizedShape)) : null);
         Bias = RegisterParameter("bias", elementwiseAffine && bias ? new Parameter(normalizedShape) : null);
     }
@@ -41,7 +41,7 @@ public sealed class LayerNorm : Module
     public ReadOnlySpan<int> NormalizedShape => normalizedShape;
 
     /// <summary>Added to the variance.</summary>
-    public double Eps { get; }
+    public double Epsilon { get; }
 
     /// <summary>γ with the normalized shape, or null.</summary>
     public Parameter? Weight { get; }
@@ -50,5 +50,5 @@ public sealed class LayerNorm : Module
     public Parameter? Bias { get; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => LayerNormOp.Forward(input, normalizedShape, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input) => LayerNormOp.Forward(input, normalizedShape, Weight, Bias, Epsilon);
 }

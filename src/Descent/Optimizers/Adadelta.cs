@@ -44,7 +44,7 @@ public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdadeltaState state, AdadeltaOptions options)
     {
-        var s = AdadeltaStepScalars.Create(options.LearningRate, options.Rho, options.Eps, options.WeightDecay, options.Maximize);
+        var s = AdadeltaStepScalars.Create(options.LearningRate, options.Rho, options.Epsilon, options.WeightDecay, options.Maximize);
         job.Run(parameter, grad, state.SquareAvg, state.AccDelta, s, KernelPath);
     }
 }

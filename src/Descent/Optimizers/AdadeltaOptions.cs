@@ -8,13 +8,13 @@ public sealed record AdadeltaOptions : OptimizerOptions
     public AdadeltaOptions() => LearningRate = 1.0;
 
     /// <summary>Decay of both running averages (PyTorch: <c>rho</c>); in [0, 1].</summary>
-    public double Rho { get; init => field = Check.UnitClosed(value, nameof(Rho)); } = 0.9;
+    public double Rho { get; init => field = Require.UnitClosed(value, nameof(Rho)); } = 0.9;
 
     /// <summary>Added inside both square roots (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-6;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-6;
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>Maximize the objective (PyTorch: <c>maximize</c>).</summary>
     public bool Maximize { get; init; }

@@ -18,14 +18,14 @@ public sealed record AdafactorOptions : OptimizerOptions
 
     /// <summary>Factor only when the second-largest dimension has at least this size (Optax
     /// <c>min_dim_size_to_factor</c>); ≥ 1.</summary>
-    public int MinDimSizeToFactor { get; init => field = IntCheck.AtLeast(value, 1, nameof(MinDimSizeToFactor)); } = 128;
+    public int MinDimSizeToFactor { get; init => field = Require.AtLeast(value, 1, nameof(MinDimSizeToFactor)); } = 128;
 
     /// <summary>Exponent of the second-moment decay schedule β₂(t) = 1 − t^−decay (Optax <c>decay_rate</c>);
     /// finite and &gt; 0.</summary>
-    public double DecayRate { get; init => field = Check.Positive(value, nameof(DecayRate)); } = 0.8;
+    public double DecayRate { get; init => field = Require.Positive(value, nameof(DecayRate)); } = 0.8;
 
     /// <summary>Step offset of the decay schedule, for fine-tuning (Optax <c>decay_offset</c>); ≥ 0.</summary>
-    public int DecayOffset { get; init => field = IntCheck.AtLeast(value, 0, nameof(DecayOffset)); }
+    public int DecayOffset { get; init => field = Require.AtLeast(value, 0, nameof(DecayOffset)); }
 
     /// <summary>Scale the update by max(RMS(p), 1e-3) (Optax <c>multiply_by_parameter_scale</c>).</summary>
     public bool MultiplyByParameterScale { get; init; } = true;
@@ -35,7 +35,7 @@ public sealed record AdafactorOptions : OptimizerOptions
     public double? ClippingThreshold
     {
         get;
-        init => field = value is null ? null : Check.Positive(value.Value, nameof(ClippingThreshold));
+        init => field = value is null ? null : Require.Positive(value.Value, nameof(ClippingThreshold));
     } = 1.0;
 
     /// <summary>Decay of an (undebiased) exponential average of the updates (Optax <c>momentum</c>); null for
@@ -43,7 +43,7 @@ public sealed record AdafactorOptions : OptimizerOptions
     public double? Momentum
     {
         get;
-        init => field = value is null ? null : Check.UnitClosed(value.Value, nameof(Momentum));
+        init => field = value is null ? null : Require.UnitClosed(value.Value, nameof(Momentum));
     }
 
     /// <summary>Weight decay added to the update after the learning rate, not multiplied by it (Optax
@@ -51,11 +51,11 @@ public sealed record AdafactorOptions : OptimizerOptions
     public double? WeightDecayRate
     {
         get;
-        init => field = value is null ? null : Check.NonNegative(value.Value, nameof(WeightDecayRate));
+        init => field = value is null ? null : Require.NonNegative(value.Value, nameof(WeightDecayRate));
     }
 
     /// <summary>Added to g² before averaging (Optax <c>eps</c>); ≥ 0.</summary>
-    public double Epsilon { get; init => field = Check.NonNegative(value, nameof(Epsilon)); } = 1e-30;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-30;
 
     /// <summary>The axes (second-largest, largest) whose statistics are factored for a tensor of
     /// <paramref name="shape"/>, or null when it keeps a full second moment. Ties go to the earlier axis

@@ -44,7 +44,7 @@ public sealed class Adagrad : Optimizer<AdagradOptions, AdagradState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdagradState state, AdagradOptions options)
     {
-        var s = AdagradStepScalars.Create(options.LearningRate, options.LearningRateDecay, options.Eps,
+        var s = AdagradStepScalars.Create(options.LearningRate, options.LearningRateDecay, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
         job.Run(parameter, grad, state.Sum, s, KernelPath);
     }

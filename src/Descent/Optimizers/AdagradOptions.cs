@@ -8,16 +8,16 @@ public sealed record AdagradOptions : OptimizerOptions
     public AdagradOptions() => LearningRate = 1e-2;
 
     /// <summary>The step size is lr/(1 + (t − 1)·decay) (PyTorch: <c>lr_decay</c>); finite, ≥ 0.</summary>
-    public double LearningRateDecay { get; init => field = Check.NonNegative(value, nameof(LearningRateDecay)); }
+    public double LearningRateDecay { get; init => field = Require.NonNegative(value, nameof(LearningRateDecay)); }
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>Starting value of the sum of squares (PyTorch: <c>initial_accumulator_value</c>); finite, ≥ 0.</summary>
-    public double InitialAccumulatorValue { get; init => field = Check.NonNegative(value, nameof(InitialAccumulatorValue)); }
+    public double InitialAccumulatorValue { get; init => field = Require.NonNegative(value, nameof(InitialAccumulatorValue)); }
 
     /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-10;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-10;
 
     /// <summary>Maximize the objective (PyTorch: <c>maximize</c>).</summary>
     public bool Maximize { get; init; }

@@ -55,7 +55,7 @@ public sealed class Adam : Optimizer<AdamOptions, AdamState>
             state.MaxExpAvgSq ??= new Tensor(parameter.Shape);
         }
 
-        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
+        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
         job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq, s, KernelPath);
     }

@@ -10,18 +10,18 @@ public sealed record AdamOptions : OptimizerOptions
     public AdamOptions() => LearningRate = 1e-3;
 
     /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    public double Beta1 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
 
     /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
 
     /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-8;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
-    /// <summary>Where <see cref="Eps"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
+    /// <summary>Where <see cref="Epsilon"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
     /// scikit-learn's "epsilon hat" on the uncorrected √v, or Optax's eps_root inside the root (see
     /// <see cref="AdamEpsilonConvention"/>).</summary>
     public AdamEpsilonConvention EpsilonConvention

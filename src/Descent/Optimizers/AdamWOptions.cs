@@ -10,19 +10,19 @@ public sealed record AdamWOptions : OptimizerOptions
     public AdamWOptions() => LearningRate = 1e-3;
 
     /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    public double Beta1 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
 
     /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
 
     /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-8;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>Decoupled weight decay: the parameter is multiplied by 1 − lr·wd before the Adam step (PyTorch:
     /// <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); } = 1e-2;
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); } = 1e-2;
 
-    /// <summary>Where <see cref="Eps"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
+    /// <summary>Where <see cref="Epsilon"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
     /// scikit-learn's "epsilon hat" on the uncorrected √v, or Optax's eps_root inside the root (see
     /// <see cref="AdamEpsilonConvention"/>).</summary>
     public AdamEpsilonConvention EpsilonConvention

@@ -43,7 +43,7 @@ public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdamaxState state, AdamaxOptions options)
     {
-        var s = AdamaxStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
+        var s = AdamaxStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
         job.Run(parameter, grad, state.ExpAvg, state.ExpInf, s, KernelPath);
     }

@@ -36,7 +36,7 @@ internal static class BuiltInOptimizers
                     LearningRate = h.Number("lr", d.LearningRate),
                     Beta1 = h.Number("beta1", d.Beta1),
                     Beta2 = h.Number("beta2", d.Beta2),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     Amsgrad = h.Flag("amsgrad", d.Amsgrad),
                     Maximize = h.Flag("maximize", d.Maximize),
@@ -57,7 +57,7 @@ internal static class BuiltInOptimizers
                     LearningRate = h.Number("lr", d.LearningRate),
                     Beta1 = h.Number("beta1", d.Beta1),
                     Beta2 = h.Number("beta2", d.Beta2),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     Maximize = h.Flag("maximize", d.Maximize),
                 });
@@ -73,7 +73,7 @@ internal static class BuiltInOptimizers
                     LearningRate = h.Number("lr", d.LearningRate),
                     Beta1 = h.Number("beta1", d.Beta1),
                     Beta2 = h.Number("beta2", d.Beta2),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     MomentumDecay = h.Number("momentum_decay", d.MomentumDecay),
                     DecoupledWeightDecay = h.Flag("decoupled_weight_decay", d.DecoupledWeightDecay),
@@ -91,7 +91,7 @@ internal static class BuiltInOptimizers
                     LearningRate = h.Number("lr", d.LearningRate),
                     Beta1 = h.Number("beta1", d.Beta1),
                     Beta2 = h.Number("beta2", d.Beta2),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     DecoupledWeightDecay = h.Flag("decoupled_weight_decay", d.DecoupledWeightDecay),
                     Maximize = h.Flag("maximize", d.Maximize),
@@ -107,7 +107,7 @@ internal static class BuiltInOptimizers
                 {
                     LearningRate = h.Number("lr", d.LearningRate),
                     Alpha = h.Number("alpha", d.Alpha),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     Momentum = h.Number("momentum", d.Momentum),
                     Centered = h.Flag("centered", d.Centered),
@@ -126,7 +126,7 @@ internal static class BuiltInOptimizers
                     LearningRateDecay = h.Number("lr_decay", d.LearningRateDecay),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     InitialAccumulatorValue = h.Number("initial_accumulator_value", d.InitialAccumulatorValue),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     Maximize = h.Flag("maximize", d.Maximize),
                 });
             });
@@ -140,7 +140,7 @@ internal static class BuiltInOptimizers
                 {
                     LearningRate = h.Number("lr", d.LearningRate),
                     Rho = h.Number("rho", d.Rho),
-                    Eps = h.Number("eps", d.Eps),
+                    Epsilon = h.Number("eps", d.Epsilon),
                     WeightDecay = h.Number("weight_decay", d.WeightDecay),
                     Maximize = h.Flag("maximize", d.Maximize),
                 });
@@ -155,7 +155,7 @@ internal static class BuiltInOptimizers
             LearningRate = h.Number("lr", d.LearningRate),
             Beta1 = h.Number("beta1", d.Beta1),
             Beta2 = h.Number("beta2", d.Beta2),
-            Eps = h.Number("eps", d.Eps),
+            Epsilon = h.Number("eps", d.Epsilon),
             WeightDecay = h.Number("weight_decay", weightDecayDefault),
             Amsgrad = h.Flag("amsgrad", d.Amsgrad),
             Maximize = h.Flag("maximize", d.Maximize),

@@ -45,7 +45,7 @@ public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
     protected override void Update(Parameter parameter, Tensor grad, NAdamState state, NAdamOptions options)
     {
         var muProduct = state.MuProduct.Span;
-        var s = NAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
+        var s = NAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.MomentumDecay, options.DecoupledWeightDecay, options.Maximize, state.Step,
             ref muProduct[0]);
         job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, s, KernelPath);

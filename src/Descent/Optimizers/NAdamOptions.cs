@@ -8,19 +8,19 @@ public sealed record NAdamOptions : OptimizerOptions
     public NAdamOptions() => LearningRate = 2e-3;
 
     /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    public double Beta1 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
 
     /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
 
     /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-8;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>Weight decay (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>The momentum schedule's decay ψ (PyTorch: <c>momentum_decay</c>); finite, ≥ 0.</summary>
-    public double MomentumDecay { get; init => field = Check.NonNegative(value, nameof(MomentumDecay)); } = 4e-3;
+    public double MomentumDecay { get; init => field = Require.NonNegative(value, nameof(MomentumDecay)); } = 4e-3;
 
     /// <summary>Decoupled weight decay, as in AdamW — NAdamW (PyTorch: <c>decoupled_weight_decay</c>).</summary>
     public bool DecoupledWeightDecay { get; init; }

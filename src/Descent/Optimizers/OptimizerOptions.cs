@@ -11,7 +11,7 @@ public abstract record OptimizerOptions
     public double LearningRate
     {
         get;
-        init => field = Check.NonNegative(value, nameof(LearningRate));
+        init => field = Require.NonNegative(value, nameof(LearningRate));
     }
 
     /// <summary>Checks constraints that involve several properties (e.g. Nesterov needs momentum);

@@ -29,7 +29,7 @@ public abstract class ParameterGroup
     public double InitialLearningRate
     {
         get;
-        set => field = Check.NonNegative(value, nameof(InitialLearningRate));
+        set => field = Require.NonNegative(value, nameof(InitialLearningRate));
     }
 
     /// <summary>The group's hyperparameters, untyped. Setting it requires the optimizer's own options type

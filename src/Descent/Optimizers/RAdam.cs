@@ -45,7 +45,7 @@ public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdamState state, RAdamOptions options)
     {
-        var s = RAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Eps,
+        var s = RAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.DecoupledWeightDecay, options.Maximize, state.Step);
         job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, s, KernelPath);
     }

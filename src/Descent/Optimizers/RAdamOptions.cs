@@ -8,16 +8,16 @@ public sealed record RAdamOptions : OptimizerOptions
     public RAdamOptions() => LearningRate = 1e-3;
 
     /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    public double Beta1 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
 
     /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
 
     /// <summary>Added to √v (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    public double Eps { get; init => field = Check.NonNegative(value, nameof(Eps)); } = 1e-8;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>Weight decay (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>Decoupled weight decay, as in AdamW (PyTorch: <c>decoupled_weight_decay</c>).</summary>
     public bool DecoupledWeightDecay { get; init; }

@@ -56,7 +56,7 @@ public sealed class RmsProp : Optimizer<RmsPropOptions, RmsPropState>
             state.GradAvg ??= new Tensor(parameter.Shape);
         }
 
-        var s = RmsPropStepScalars.Create(options.LearningRate, options.Alpha, options.Eps, options.WeightDecay,
+        var s = RmsPropStepScalars.Create(options.LearningRate, options.Alpha, options.Epsilon, options.WeightDecay,
             options.Momentum, options.Centered, options.Maximize);
         job.Run(parameter, grad, state.SquareAvg, state.GradAvg, state.MomentumBuffer, s, KernelPath);
     }

@@ -16,27 +16,27 @@ public sealed record ScheduleFreeAdamWOptions : OptimizerOptions
     public int? WarmupSteps
     {
         get;
-        init => field = value is null ? null : IntCheck.AtLeast(value.Value, 0, nameof(WarmupSteps));
+        init => field = value is null ? null : Require.AtLeast(value.Value, 0, nameof(WarmupSteps));
     }
 
     /// <summary>Interpolation between the average x and the base sequence z (Optax <c>b1</c>); in (0, 1].</summary>
     public double Beta1
     {
         get;
-        init => field = value > 0 ? Check.UnitClosed(value, nameof(Beta1))
-            : throw new ArgumentOutOfRangeException(nameof(Beta1), value, $"{nameof(Beta1)} must be in (0, 1], got {Check.Fmt(value)}");
+        init => field = value > 0 ? Require.UnitClosed(value, nameof(Beta1))
+            : throw new ArgumentOutOfRangeException(nameof(Beta1), value, $"{nameof(Beta1)} must be in (0, 1], got {Require.Fmt(value)}");
     } = 0.9;
 
     /// <summary>Decay of the squared-gradient average (Optax <c>b2</c>); in [0, 1).</summary>
-    public double Beta2 { get; init => field = Check.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
 
     /// <summary>Added to the denominator outside the square root (Optax <c>eps</c>); ≥ 0.</summary>
-    public double Epsilon { get; init => field = Check.NonNegative(value, nameof(Epsilon)); } = 1e-8;
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>Decoupled weight decay on y, multiplied by the learning rate (Optax <c>weight_decay</c>); ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); } = 0;
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); } = 0;
 
     /// <summary>Exponent of the largest learning rate so far in the averaging weight (Optax
     /// <c>weight_lr_power</c>); finite and ≥ 0.</summary>
-    public double WeightLrPower { get; init => field = Check.NonNegative(value, nameof(WeightLrPower)); } = 2.0;
+    public double WeightLrPower { get; init => field = Require.NonNegative(value, nameof(WeightLrPower)); } = 2.0;
 }

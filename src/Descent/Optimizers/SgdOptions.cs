@@ -10,13 +10,13 @@ public sealed record SgdOptions : OptimizerOptions
     public SgdOptions() => LearningRate = 1e-3;
 
     /// <summary>Momentum factor μ (PyTorch: <c>momentum</c>); finite, ≥ 0; 0 disables the buffer.</summary>
-    public double Momentum { get; init => field = Check.NonNegative(value, nameof(Momentum)); }
+    public double Momentum { get; init => field = Require.NonNegative(value, nameof(Momentum)); }
 
     /// <summary>Dampening of the gradient's contribution to the buffer (PyTorch: <c>dampening</c>); in [0, 1].</summary>
-    public double Dampening { get; init => field = Check.UnitClosed(value, nameof(Dampening)); }
+    public double Dampening { get; init => field = Require.UnitClosed(value, nameof(Dampening)); }
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
-    public double WeightDecay { get; init => field = Check.NonNegative(value, nameof(WeightDecay)); }
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>Nesterov momentum (PyTorch: <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; }
@@ -39,14 +39,14 @@ public sealed record SgdOptions : OptimizerOptions
         if (Nesterov && (Momentum <= 0 || Dampening != 0))
         {
             throw new ArgumentException(
-                $"Nesterov momentum requires Momentum > 0 and Dampening = 0, got Momentum = {Check.Fmt(Momentum)}, " +
-                $"Dampening = {Check.Fmt(Dampening)}", nameof(Nesterov));
+                $"Nesterov momentum requires Momentum > 0 and Dampening = 0, got Momentum = {Require.Fmt(Momentum)}, " +
+                $"Dampening = {Require.Fmt(Dampening)}", nameof(Nesterov));
         }
 
         if (MomentumConvention == SgdMomentumConvention.Sutskever && Dampening != 0)
         {
             throw new ArgumentException(
-                $"the Sutskever momentum form has no dampening; Dampening must be 0, got {Check.Fmt(Dampening)}", nameof(Dampening));
+                $"the Sutskever momentum form has no dampening; Dampening must be 0, got {Require.Fmt(Dampening)}", nameof(Dampening));
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Descent.Schedulers;
 
 /// <summary>
 /// Steps several chainable schedules of one optimizer together, so their effects multiply (e.g. a
-/// <see cref="ConstantLR"/> warmup on top of an <see cref="ExponentialLR"/> decay). Each schedule's
+/// <see cref="ConstantScheduler"/> warmup on top of an <see cref="ExponentialScheduler"/> decay). Each schedule's
 /// constructor has already applied its step 0. Equivalent to <c>torch.optim.lr_scheduler.ChainedScheduler</c>.
 /// </summary>
 public sealed class ChainedScheduler : LearningRateScheduler

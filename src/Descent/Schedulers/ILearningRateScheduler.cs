@@ -3,7 +3,7 @@ using Descent.Optimizers;
 namespace Descent.Schedulers;
 
 /// <summary>Anything that changes an optimizer's learning rates over time and can save and restore its
-/// state: every <see cref="LearningRateScheduler"/> and <see cref="ReduceLROnPlateau"/>.</summary>
+/// state: every <see cref="LearningRateScheduler"/> and <see cref="ReduceOnPlateauScheduler"/>.</summary>
 public interface ILearningRateScheduler
 {
     /// <summary>The optimizer whose groups' <see cref="ParameterGroup.LearningRate"/> this schedule sets.</summary>

@@ -13,7 +13,7 @@ namespace Descent.Schedulers;
 /// <para>Like PyTorch, the schedules are <em>chainable</em>: a step computes the new learning rate from the
 /// group's current one (recursive form), so several schedules can act on one optimizer
 /// (<see cref="ChainedScheduler"/>) and learning-rate changes made from outside are respected. Where PyTorch
-/// uses the closed form (a <see cref="SequentialLR"/> milestone), so does Descent. Each schedule reproduces
+/// uses the closed form (a <see cref="SequentialScheduler"/> milestone), so does Descent. Each schedule reproduces
 /// PyTorch's float64 arithmetic in the same order, so learning rates agree to the last bits.</para>
 /// <para>Works with any <see cref="Optimizer"/>: it only reads and writes
 /// <see cref="ParameterGroup.LearningRate"/> (and, for OneCycleLR, the momentum or β₁ option).</para>

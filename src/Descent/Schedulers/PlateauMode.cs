@@ -1,6 +1,6 @@
 namespace Descent.Schedulers;
 
-/// <summary>Whether <see cref="ReduceLROnPlateau"/> watches a metric that should decrease or increase.</summary>
+/// <summary>Whether <see cref="ReduceOnPlateauScheduler"/> watches a metric that should decrease or increase.</summary>
 public enum PlateauMode
 {
     /// <summary>Lower is better (a loss; PyTorch: <c>'min'</c>).</summary>

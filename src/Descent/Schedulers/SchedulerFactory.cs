@@ -57,16 +57,16 @@ public static class SchedulerFactory
         a.CheckKnown(known);
         LearningRateScheduler s = name switch
         {
-            "StepLR" => new StepLR(optimizer, a.Int("step_size"), a.Double("gamma", 0.1)),
-            "MultiStepLR" => new MultiStepLR(optimizer, a.Ints("milestones"), a.Double("gamma", 0.1)),
-            "ExponentialLR" => new ExponentialLR(optimizer, a.Double("gamma")),
-            "CosineAnnealingLR" => new CosineAnnealingLR(optimizer, a.Int("T_max"), a.Double("eta_min", 0)),
-            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(
+            "StepLR" => new StepScheduler(optimizer, a.Int("step_size"), a.Double("gamma", 0.1)),
+            "MultiStepLR" => new MultiStepScheduler(optimizer, a.Ints("milestones"), a.Double("gamma", 0.1)),
+            "ExponentialLR" => new ExponentialScheduler(optimizer, a.Double("gamma")),
+            "CosineAnnealingLR" => new CosineAnnealingScheduler(optimizer, a.Int("T_max"), a.Double("eta_min", 0)),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestartsScheduler(
                 optimizer, a.Int("T_0"), a.Int("T_mult", 1), a.Double("eta_min", 0)),
-            "LinearLR" => new LinearLR(
+            "LinearLR" => new LinearScheduler(
                 optimizer, a.Double("start_factor", 1.0 / 3), a.Double("end_factor", 1.0), a.Int("total_iters", 5)),
-            "PolynomialLR" => new PolynomialLR(optimizer, a.Int("total_iters", 5), a.Double("power", 1.0)),
-            "ConstantLR" => new ConstantLR(optimizer, a.Double("factor", 1.0 / 3), a.Int("total_iters", 5)),
+            "PolynomialLR" => new PolynomialScheduler(optimizer, a.Int("total_iters", 5), a.Double("power", 1.0)),
+            "ConstantLR" => new ConstantScheduler(optimizer, a.Double("factor", 1.0 / 3), a.Int("total_iters", 5)),
             "OneCycleLR" => CreateOneCycle(optimizer, a),
             _ => throw new ArgumentException(
                 $"unknown schedule '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
@@ -74,7 +74,7 @@ public static class SchedulerFactory
         return s;
     }
 
-    private static OneCycleLR CreateOneCycle(Optimizer optimizer, Args a)
+    private static OneCycleScheduler CreateOneCycle(Optimizer optimizer, Args a)
     {
         int totalSteps;
         if (a.Has("total_steps"))
@@ -99,7 +99,7 @@ public static class SchedulerFactory
             var other => throw new ArgumentOutOfRangeException(
                 "anneal_strategy", other, $"anneal_strategy must be 'cos' or 'linear', got '{other}'"),
         };
-        return new OneCycleLR(
+        return new OneCycleScheduler(
             optimizer, a.Doubles("max_lr"), totalSteps, a.Double("pct_start", 0.3), strategy, a.Bool("cycle_momentum", true),
             a.Doubles("base_momentum", 0.85), a.Doubles("max_momentum", 0.95), a.Double("div_factor", 25.0),
             a.Double("final_div_factor", 1e4), a.Bool("three_phase", false));

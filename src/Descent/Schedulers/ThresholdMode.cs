@@ -1,6 +1,6 @@
 namespace Descent.Schedulers;
 
-/// <summary>How <see cref="ReduceLROnPlateau"/> decides that a metric improved significantly.</summary>
+/// <summary>How <see cref="ReduceOnPlateauScheduler"/> decides that a metric improved significantly.</summary>
 public enum ThresholdMode
 {
     /// <summary>Relative: better than best·(1 ∓ threshold) (PyTorch: <c>'rel'</c>).</summary>

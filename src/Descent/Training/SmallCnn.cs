@@ -47,14 +47,14 @@ public static class SmallCnn
         return new Sequential(
             new Conv2d(1, c1, 3, rng, padding: 1),
             new BatchNorm2d(c1),
-            new ReLU(),
+            new Relu(),
             new MaxPool2d(2),
             new Conv2d(c1, c2, 3, rng),
-            new ReLU(),
+            new Relu(),
             new MaxPool2d(2),
             new Flatten(),
             new Linear(c2 * side * side, hidden, rng),
-            new GELU(),
+            new Gelu(),
             new Dropout(dropout, dropoutSeed),
             new Linear(hidden, classes, rng));
     }

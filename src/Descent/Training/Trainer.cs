@@ -57,7 +57,7 @@ public sealed class Trainer
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>A learning-rate schedule stepped once after every epoch (a <see cref="ReduceLROnPlateau"/> with the
+    /// <summary>A learning-rate schedule stepped once after every epoch (a <see cref="ReduceOnPlateauScheduler"/> with the
     /// validation loss, or the training loss without validation); saved in and restored from checkpoints.</summary>
     public ILearningRateScheduler? Scheduler { get; init; }
 
@@ -170,7 +170,7 @@ public sealed class Trainer
 
             switch (Scheduler)
             {
-                case ReduceLROnPlateau plateau:
+                case ReduceOnPlateauScheduler plateau:
                     plateau.Step(valLoss ?? metrics.TrainLoss);
                     break;
                 case LearningRateScheduler schedule:

@@ -87,7 +87,7 @@ public class WorkspaceTests
     [Fact]
     public void CrossEntropyWithNewTargetsEachStepMatchesTheRunWithoutWorkspace()
     {
-        Sequential Model() => new(new Linear(8, 12, new Rng(5)), new ReLU(), new Linear(12, 4, new Rng(6)));
+        Sequential Model() => new(new Linear(8, 12, new Rng(5)), new Relu(), new Linear(12, 4, new Rng(6)));
         var m1 = Model();
         var m2 = Model();
         var o1 = new Adam(m1.Parameters(), new AdamOptions { LearningRate = 0.01 });

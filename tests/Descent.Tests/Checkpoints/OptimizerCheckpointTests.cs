@@ -155,7 +155,7 @@ public class OptimizerCheckpointTests
             Assert.Contains("parameter '0.weight' of the checkpoint is not in the model (the optimizer has 'encoder.weight' in its place)",
                 Assert.Throws<CheckpointException>(() => OptimizerCheckpoint.Load(path, adam, renamed)).Message, StringComparison.Ordinal);
             Assert.Contains("holds no schedule state",
-                Assert.Throws<CheckpointException>(() => OptimizerCheckpoint.Load(path, adam, model, new ExponentialLR(adam, 0.9))).Message,
+                Assert.Throws<CheckpointException>(() => OptimizerCheckpoint.Load(path, adam, model, new ExponentialScheduler(adam, 0.9))).Message,
                 StringComparison.Ordinal);
         }
         finally
@@ -179,9 +179,9 @@ public class OptimizerCheckpointTests
     {
         var model = new Sequential(new Linear(5, 4, new Rng(seed)), new Linear(4, 3, new Rng(seed + 1)));
         var opt = OptimizerRegistry.Create(name, model.Parameters(), hp);
-        var warmup = new LinearLR(opt, 0.1, 1.0, 3);
-        var cosine = new CosineAnnealingLR(opt, 10, 1e-5);
-        return (model, opt, new SequentialLR(opt, [warmup, cosine], [3]));
+        var warmup = new LinearScheduler(opt, 0.1, 1.0, 3);
+        var cosine = new CosineAnnealingScheduler(opt, 10, 1e-5);
+        return (model, opt, new SequentialScheduler(opt, [warmup, cosine], [3]));
     }
 
     /// <summary>Deterministic gradients that depend on the weights (so the state matters), with one parameter

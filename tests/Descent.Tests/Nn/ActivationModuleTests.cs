@@ -10,10 +10,10 @@ public class ActivationModuleTests
     public void ModulesApplyTheirFunctions()
     {
         var x = Tensor.FromArray(Values);
-        Assert.Equal([0f, 0f, 0f, 0.5f, 3f], new ReLU().Forward(x).ToArray());
+        Assert.Equal([0f, 0f, 0f, 0.5f, 3f], new Relu().Forward(x).ToArray());
         AssertClose(Values.Select(v => Math.Tanh(v)), new Descent.Nn.Tanh().Forward(x).ToArray());
         AssertClose(Values.Select(v => 1 / (1 + Math.Exp(-v))), new Sigmoid().Forward(x).ToArray());
-        AssertClose(Values.Select(v => Autodiff.Reference.Gelu(v)), new GELU().Forward(x).ToArray());
+        AssertClose(Values.Select(v => Autodiff.Reference.Gelu(v)), new Gelu().Forward(x).ToArray());
         Assert.Same(x, new Identity().Forward(x));
     }
 
@@ -28,7 +28,7 @@ public class ActivationModuleTests
     [Fact]
     public void ActivationsHaveNoParameters()
     {
-        Module[] modules = [new ReLU(), new Descent.Nn.Tanh(), new Sigmoid(), new GELU(), new Identity()];
+        Module[] modules = [new Relu(), new Descent.Nn.Tanh(), new Sigmoid(), new Gelu(), new Identity()];
         Assert.All(modules, m => Assert.Empty(m.NamedParameters()));
     }
 

@@ -32,14 +32,14 @@ public sealed class CnnGoldenTests
         return new Sequential(
             new Conv2d(conv1[1], conv1[0], (conv1[2], conv1[3]), rng, (1, 1), (conv1[2] / 2, conv1[3] / 2)),
             new BatchNorm2d(Shape("1.weight")[0]),
-            new ReLU(),
+            new Relu(),
             new MaxPool2d(2),
             new Conv2d(conv2[1], conv2[0], (conv2[2], conv2[3]), rng, (1, 1), (0, 0)),
-            new ReLU(),
+            new Relu(),
             new MaxPool2d(2),
             new Flatten(),
             new Linear(fc1[1], fc1[0], rng),
-            new GELU(),
+            new Gelu(),
             new Dropout(0.0),
             new Linear(fc2[1], fc2[0], rng));
     }

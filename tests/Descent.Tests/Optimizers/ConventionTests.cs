@@ -30,17 +30,17 @@ public sealed class ConventionTests
         Action<int> setTorchEps;
         if (decoupled)
         {
-            var h = new AdamW([a], new AdamWOptions { LearningRate = lr, Eps = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
+            var h = new AdamW([a], new AdamWOptions { LearningRate = lr, Epsilon = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
             var t = new AdamW([b], new AdamWOptions { LearningRate = lr });
             (hat, torch) = (h, t);
-            setTorchEps = step => t.TypedGroups[0].Options = t.TypedGroups[0].Options with { Eps = epsHat / Math.Sqrt(1 - Math.Pow(b2, step)) };
+            setTorchEps = step => t.TypedGroups[0].Options = t.TypedGroups[0].Options with { Epsilon = epsHat / Math.Sqrt(1 - Math.Pow(b2, step)) };
         }
         else
         {
-            var h = new Adam([a], new AdamOptions { LearningRate = lr, Eps = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
+            var h = new Adam([a], new AdamOptions { LearningRate = lr, Epsilon = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
             var t = new Adam([b], new AdamOptions { LearningRate = lr });
             (hat, torch) = (h, t);
-            setTorchEps = step => t.TypedGroups[0].Options = t.TypedGroups[0].Options with { Eps = epsHat / Math.Sqrt(1 - Math.Pow(b2, step)) };
+            setTorchEps = step => t.TypedGroups[0].Options = t.TypedGroups[0].Options with { Epsilon = epsHat / Math.Sqrt(1 - Math.Pow(b2, step)) };
         }
 
         for (var step = 1; step <= Steps; step++)
@@ -61,9 +61,9 @@ public sealed class ConventionTests
         const double epsHat = 1e-7, lr = 0.01, b1 = 0.9, b2 = 0.999;
         var init = KernelTestData.Values(9, 2, specials: false);
         var p = new Parameter(Tensor.FromArray(init, 9));
-        var opt = new Adam([p], new AdamOptions { LearningRate = lr, Eps = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
+        var opt = new Adam([p], new AdamOptions { LearningRate = lr, Epsilon = epsHat, EpsilonConvention = AdamEpsilonConvention.EpsilonHat });
         var pyTorchLike = new Parameter(Tensor.FromArray(init, 9));
-        var torch = new Adam([pyTorchLike], new AdamOptions { LearningRate = lr, Eps = epsHat });
+        var torch = new Adam([pyTorchLike], new AdamOptions { LearningRate = lr, Epsilon = epsHat });
         var x = init.Select(v => (double)v).ToArray();
         var m = new double[9];
         var v = new double[9];
@@ -96,7 +96,7 @@ public sealed class ConventionTests
         const double eps = 1e-10, lr = 0.01, b1 = 0.9, b2 = 0.999;
         var init = KernelTestData.Values(9, 3, specials: false);
         var p = new Parameter(Tensor.FromArray(init, 9));
-        var opt = new Adam([p], new AdamOptions { LearningRate = lr, Eps = eps, EpsilonConvention = AdamEpsilonConvention.InsideRoot });
+        var opt = new Adam([p], new AdamOptions { LearningRate = lr, Epsilon = eps, EpsilonConvention = AdamEpsilonConvention.InsideRoot });
         var x = init.Select(v => (double)v).ToArray();
         var m = new double[9];
         var v = new double[9];
@@ -131,7 +131,7 @@ public sealed class ConventionTests
         Assert.Equal(SgdMomentumConvention.PyTorch, new SgdOptions().MomentumConvention);
         var s = AdamStepScalars.Create(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 3);
         Assert.Equal(0f, s.EpsInsideRoot);
-        Assert.Equal(1e-8f, s.Eps);
+        Assert.Equal(1e-8f, s.Epsilon);
     }
 
     [Theory]

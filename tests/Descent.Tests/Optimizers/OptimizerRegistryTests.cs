@@ -55,7 +55,7 @@ public sealed class OptimizerRegistryTests
         }));
         Assert.Equal(new AdamOptions
         {
-            LearningRate = 0.01, Beta1 = 0.8, Beta2 = 0.99, Eps = 1e-6, WeightDecay = 0.1, Amsgrad = true,
+            LearningRate = 0.01, Beta1 = 0.8, Beta2 = 0.99, Epsilon = 1e-6, WeightDecay = 0.1, Amsgrad = true,
         }, adam.Defaults);
 
         var sgd = Assert.IsType<Sgd>(OptimizerRegistry.Create("sgd", [new Parameter(2)], new Dictionary<string, double>

@@ -17,9 +17,9 @@ public class SchedulerBehaviourTests
     public void WarmupThenCosine()
     {
         var opt = Sgd();
-        var warmup = new LinearLR(opt, startFactor: 0.1, endFactor: 1.0, totalIterations: 5);
-        var cosine = new CosineAnnealingLR(opt, tMax: 20, etaMin: 0.001);
-        var s = new SequentialLR(opt, [warmup, cosine], [5]);
+        var warmup = new LinearScheduler(opt, startFactor: 0.1, endFactor: 1.0, totalIterations: 5);
+        var cosine = new CosineAnnealingScheduler(opt, tMax: 20, etaMin: 0.001);
+        var s = new SequentialScheduler(opt, [warmup, cosine], [5]);
         for (var e = 0; e <= 25; e++)
         {
             var expected = e < 5
@@ -35,7 +35,7 @@ public class SchedulerBehaviourTests
     public void ChainedMultipliesEffects()
     {
         var opt = Sgd(0.05);
-        var s = new ChainedScheduler([new ConstantLR(opt, 0.1, 20), new ExponentialLR(opt, 0.9)]);
+        var s = new ChainedScheduler([new ConstantScheduler(opt, 0.1, 20), new ExponentialScheduler(opt, 0.9)]);
         for (var e = 0; e < 30; e++)
         {
             Near(0.05 * (e < 20 ? 0.1 : 1) * Math.Pow(0.9, e), opt.Groups[0].LearningRate, $"epoch {e}");
@@ -48,7 +48,7 @@ public class SchedulerBehaviourTests
     {
         var opt = Sgd(0.1);
         opt.AddGroup([new Parameter(1)], new PlainSgdOptions { LearningRate = 0.5 });
-        var s = new LambdaLR(opt, [e => 1.0 / (e + 1), e => Math.Pow(0.5, e)]);
+        var s = new LambdaScheduler(opt, [e => 1.0 / (e + 1), e => Math.Pow(0.5, e)]);
         for (var e = 0; e < 8; e++)
         {
             Near(0.1 / (e + 1), opt.Groups[0].LearningRate, $"group 0 epoch {e}");
@@ -61,9 +61,9 @@ public class SchedulerBehaviourTests
     public void ConstantAndPolynomialFollowClosedForms()
     {
         var a = Sgd();
-        var c = new ConstantLR(a, 0.25, 4);
+        var c = new ConstantScheduler(a, 0.25, 4);
         var b = Sgd();
-        var p = new PolynomialLR(b, 8, 1.5);
+        var p = new PolynomialScheduler(b, 8, 1.5);
         for (var e = 0; e < 12; e++)
         {
             Near(0.1 * (e < 4 ? 0.25 : 1), a.Groups[0].LearningRate, $"constant {e}");
@@ -77,7 +77,7 @@ public class SchedulerBehaviourTests
     public void WarmRestartsAtIntegerAndFractionalEpochs()
     {
         var opt = Sgd();
-        var s = new CosineAnnealingWarmRestarts(opt, t0: 10, tMult: 2, etaMin: 1e-4);
+        var s = new CosineAnnealingWarmRestartsScheduler(opt, t0: 10, tMult: 2, etaMin: 1e-4);
         static double Expected(double tCur, double ti) => 1e-4 + ((0.1 - 1e-4) * (1 + Math.Cos(Math.PI * tCur / ti)) / 2);
         for (var e = 0; e < 75; e++)
         {
@@ -98,7 +98,7 @@ public class SchedulerBehaviourTests
     public void ReduceOnPlateauWithPatienceCooldownAndFloor()
     {
         var opt = Sgd();
-        var s = new ReduceLROnPlateau(opt, factor: 0.5, patience: 2, cooldown: 1, minLearningRate: 0.02);
+        var s = new ReduceOnPlateauScheduler(opt, factor: 0.5, patience: 2, cooldown: 1, minLearningRate: 0.02);
         double[] metrics = [1.0, 0.9, .. Enumerable.Repeat(0.95, 16)];
         double[] expected = [0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.025, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02];
         for (var i = 0; i < metrics.Length; i++)
@@ -115,7 +115,7 @@ public class SchedulerBehaviourTests
     public void ReduceOnPlateauMaxModeAbsoluteThresholdAndNaN()
     {
         var opt = Sgd();
-        var s = new ReduceLROnPlateau(opt, PlateauMode.Max, factor: 0.1, patience: 0, threshold: 0.05, thresholdMode: ThresholdMode.Abs);
+        var s = new ReduceOnPlateauScheduler(opt, PlateauMode.Max, factor: 0.1, patience: 0, threshold: 0.05, thresholdMode: ThresholdMode.Abs);
         s.Step(0.5);
         Assert.Equal(0.1, opt.Groups[0].LearningRate);
         s.Step(0.54); // not better by more than 0.05: reduce (patience 0)
@@ -130,7 +130,7 @@ public class SchedulerBehaviourTests
     public void OneCycleCyclesMomentumInversely()
     {
         var opt = Sgd(0.1, momentum: 0);
-        var s = new OneCycleLR(opt, 1.0, 10);
+        var s = new OneCycleScheduler(opt, 1.0, 10);
         var group = (ParameterGroup<PlainSgdOptions>)opt.Groups[0];
         Near(0.95, group.Options.Momentum, "momentum at step 0");
         Near(0.04, group.LearningRate, "lr at step 0");
@@ -155,7 +155,7 @@ public class SchedulerBehaviourTests
     public void OneCycleCyclesBeta1AndLeavesBeta2()
     {
         var opt = new NullOptimizer<BetaOptions>([new Parameter(1)], new BetaOptions { LearningRate = 0.1, Beta2 = 0.99 });
-        var s = new OneCycleLR(opt, 1.0, 10, baseMomentum: 0.8, maxMomentum: 0.9);
+        var s = new OneCycleScheduler(opt, 1.0, 10, baseMomentum: 0.8, maxMomentum: 0.9);
         var group = (ParameterGroup<BetaOptions>)opt.Groups[0];
         Near(0.9, group.Options.Beta1, "beta1 at step 0");
         s.Step();
@@ -163,7 +163,7 @@ public class SchedulerBehaviourTests
         Near(0.8, group.Options.Beta1, "beta1 at the peak");
         Assert.Equal(0.99, group.Options.Beta2);
         var bare = new NullOptimizer<BareOptions>([new Parameter(1)], new BareOptions { LearningRate = 0.1 });
-        _ = new OneCycleLR(bare, 1.0, 10, cycleMomentum: false);
+        _ = new OneCycleScheduler(bare, 1.0, 10, cycleMomentum: false);
         Near(0.04, bare.Groups[0].LearningRate, "without momentum");
     }
 
@@ -171,7 +171,7 @@ public class SchedulerBehaviourTests
     public void AddingAGroupAfterCreationFailsClearly()
     {
         var opt = Sgd();
-        var s = new StepLR(opt, 2);
+        var s = new StepScheduler(opt, 2);
         opt.AddGroup([new Parameter(1)]);
         var ex = Assert.Throws<InvalidOperationException>(s.Step);
         Assert.Contains("created for 1 parameter groups, but the optimizer now has 2", ex.Message, StringComparison.Ordinal);
@@ -181,7 +181,7 @@ public class SchedulerBehaviourTests
     public void ExternalChangesAreRespectedByChainableForms()
     {
         var opt = Sgd();
-        var s = new ExponentialLR(opt, 0.5);
+        var s = new ExponentialScheduler(opt, 0.5);
         s.Step();
         opt.Groups[0].LearningRate = 1.0;
         s.Step();

@@ -60,15 +60,15 @@ public class SchedulerStateTests
     public void LoadingTheWrongKindFails()
     {
         var opt = new PlainSgd([new Parameter(1)], 0.1);
-        var state = new StepLR(opt, 3).GetState();
-        var ex = Assert.Throws<ArgumentException>(() => new ExponentialLR(opt, 0.9).LoadState(state));
-        Assert.Contains("the saved schedule is a StepLR, but this one is a ExponentialLR", ex.Message, StringComparison.Ordinal);
+        var state = new StepScheduler(opt, 3).GetState();
+        var ex = Assert.Throws<ArgumentException>(() => new ExponentialScheduler(opt, 0.9).LoadState(state));
+        Assert.Contains("the saved schedule is a StepScheduler, but this one is a ExponentialScheduler", ex.Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => SchedulerState.FromJson("{\"scheduler\": 3"));
     }
 
     private static void Advance(ILearningRateScheduler s, int i)
     {
-        if (s is ReduceLROnPlateau r)
+        if (s is ReduceOnPlateauScheduler r)
         {
             r.Step(i % 5 == 0 ? 1.0 : 2.0 - (0.01 * i));
         }
@@ -84,20 +84,20 @@ public class SchedulerStateTests
         opt.AddGroup([new Parameter(1)], new PlainSgdOptions { LearningRate = 0.03, Momentum = 0.5 });
         ILearningRateScheduler s = kind switch
         {
-            "StepLR" => new StepLR(opt, 4, 0.5),
-            "MultiStepLR" => new MultiStepLR(opt, [3, 8, 8, 20]),
-            "ExponentialLR" => new ExponentialLR(opt, 0.93),
-            "CosineAnnealingLR" => new CosineAnnealingLR(opt, 12, 0.001),
-            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestarts(opt, 4, 2, 1e-4),
-            "LinearLR" => new LinearLR(opt, 0.2, 0.9, 15),
-            "PolynomialLR" => new PolynomialLR(opt, 25, 0.7),
-            "ConstantLR" => new ConstantLR(opt, 0.3, 12),
-            "OneCycleLR" => new OneCycleLR(opt, 0.5, 40),
-            "OneCycleLR3" => new OneCycleLR(opt, 0.4, 40, annealStrategy: AnnealStrategy.Linear, threePhase: true),
-            "LambdaLR" => new LambdaLR(opt, e => 1.0 / (1 + (0.1 * e))),
-            "SequentialLR" => new SequentialLR(opt, [new LinearLR(opt, 0.1, 1, 5), new CosineAnnealingLR(opt, 30, 0.001)], [5]),
-            "ChainedScheduler" => new ChainedScheduler([new ConstantLR(opt, 0.5, 10), new ExponentialLR(opt, 0.95)]),
-            "ReduceLROnPlateau" => new ReduceLROnPlateau(opt, factor: 0.5, patience: 2, cooldown: 1),
+            "StepLR" => new StepScheduler(opt, 4, 0.5),
+            "MultiStepLR" => new MultiStepScheduler(opt, [3, 8, 8, 20]),
+            "ExponentialLR" => new ExponentialScheduler(opt, 0.93),
+            "CosineAnnealingLR" => new CosineAnnealingScheduler(opt, 12, 0.001),
+            "CosineAnnealingWarmRestarts" => new CosineAnnealingWarmRestartsScheduler(opt, 4, 2, 1e-4),
+            "LinearLR" => new LinearScheduler(opt, 0.2, 0.9, 15),
+            "PolynomialLR" => new PolynomialScheduler(opt, 25, 0.7),
+            "ConstantLR" => new ConstantScheduler(opt, 0.3, 12),
+            "OneCycleLR" => new OneCycleScheduler(opt, 0.5, 40),
+            "OneCycleLR3" => new OneCycleScheduler(opt, 0.4, 40, annealStrategy: AnnealStrategy.Linear, threePhase: true),
+            "LambdaLR" => new LambdaScheduler(opt, e => 1.0 / (1 + (0.1 * e))),
+            "SequentialLR" => new SequentialScheduler(opt, [new LinearScheduler(opt, 0.1, 1, 5), new CosineAnnealingScheduler(opt, 30, 0.001)], [5]),
+            "ChainedScheduler" => new ChainedScheduler([new ConstantScheduler(opt, 0.5, 10), new ExponentialScheduler(opt, 0.95)]),
+            "ReduceLROnPlateau" => new ReduceOnPlateauScheduler(opt, factor: 0.5, patience: 2, cooldown: 1),
             _ => throw new ArgumentException(kind),
         };
         return (opt, s);

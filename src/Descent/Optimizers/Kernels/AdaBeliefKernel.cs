@@ -12,7 +12,7 @@ internal static class AdaBeliefKernel
 {
     /// <summary>Per-step scalars (float32, as Optax computes them); Bc1 = 1 − β₁ᵗ, Bc2 = 1 − β₂ᵗ.</summary>
     internal readonly record struct Scalars(
-        float OneMinusB1, float B1, float OneMinusB2, float B2, float EpsRoot, float Bc1, float Bc2, float Eps, float NegLearningRate);
+        float OneMinusB1, float B1, float OneMinusB2, float B2, float EpsRoot, float Bc1, float Bc2, float Epsilon, float NegLearningRate);
 
     public static void Run(KernelPath path, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> s, in Scalars c, Job? job)
     {
@@ -42,7 +42,7 @@ internal static class AdaBeliefKernel
             var si = ((c.OneMinusB2 * (e * e)) + (c.B2 * s[i])) + c.EpsRoot;
             m[i] = mi;
             s[i] = si;
-            p[i] = p[i] + (c.NegLearningRate * ((mi / c.Bc1) / (MathF.Sqrt(si / c.Bc2) + c.Eps)));
+            p[i] = p[i] + (c.NegLearningRate * ((mi / c.Bc1) / (MathF.Sqrt(si / c.Bc2) + c.Epsilon)));
         }
     }
 
@@ -83,7 +83,7 @@ internal static class AdaBeliefKernel
         var er = TV.Create(c.EpsRoot);
         var bc1 = TV.Create(c.Bc1);
         var bc2 = TV.Create(c.Bc2);
-        var eps = TV.Create(c.Eps);
+        var eps = TV.Create(c.Epsilon);
         var nlr = TV.Create(c.NegLearningRate);
         for (; i <= n - TV.Count; i += TV.Count)
         {

@@ -37,8 +37,8 @@ public sealed class AdadeltaKernel : ITwoStateKernel<AdadeltaStepScalars>
 
             var sq = MathF.FusedMultiplyAdd(s.OneMinusRho * g, g, squareAvg[i] * s.Rho);
             squareAvg[i] = sq;
-            var std = MathF.Sqrt(sq + s.Eps);
-            var delta = MathF.Sqrt(accDelta[i] + s.Eps) / std * g;
+            var std = MathF.Sqrt(sq + s.Epsilon);
+            var delta = MathF.Sqrt(accDelta[i] + s.Epsilon) / std * g;
             accDelta[i] = MathF.FusedMultiplyAdd(s.OneMinusRho * delta, delta, accDelta[i] * s.Rho);
             param[i] = MathF.FusedMultiplyAdd(s.NegLearningRate, delta, p);
         }
@@ -80,7 +80,7 @@ public sealed class AdadeltaKernel : ITwoStateKernel<AdadeltaStepScalars>
         var decay = s.WeightDecay != 0;
         var rho = TOps.Splat(s.Rho);
         var c1 = TOps.Splat(s.OneMinusRho);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var lr = TOps.Splat(s.NegLearningRate);
         var wd = TOps.Splat(s.WeightDecay);
         var c = TOps.Count;

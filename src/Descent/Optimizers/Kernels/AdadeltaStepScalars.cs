@@ -10,7 +10,7 @@ public readonly record struct AdadeltaStepScalars
     public float OneMinusRho { get; init; }
 
     /// <summary>ε, added inside both square roots.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>−lr.</summary>
     public float NegLearningRate { get; init; }
@@ -26,7 +26,7 @@ public readonly record struct AdadeltaStepScalars
     {
         Rho = (float)rho,
         OneMinusRho = (float)(1 - rho),
-        Eps = (float)eps,
+        Epsilon = (float)eps,
         NegLearningRate = (float)-learningRate,
         WeightDecay = (float)weightDecay,
         Maximize = maximize,

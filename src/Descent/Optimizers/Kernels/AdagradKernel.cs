@@ -31,7 +31,7 @@ public static class AdagradKernel
 
             var acc = MathF.FusedMultiplyAdd(g, g, sum[i]);
             sum[i] = acc;
-            param[i] = p + (s.NegStepSize * g / (MathF.Sqrt(acc) + s.Eps));
+            param[i] = p + (s.NegStepSize * g / (MathF.Sqrt(acc) + s.Epsilon));
         }
     }
 
@@ -68,7 +68,7 @@ public static class AdagradKernel
         var maximize = s.Maximize;
         var decay = s.WeightDecay != 0;
         var step = TOps.Splat(s.NegStepSize);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var wd = TOps.Splat(s.WeightDecay);
         var c = TOps.Count;
         for (; i <= n - c; i += c)

@@ -7,7 +7,7 @@ public readonly record struct AdagradStepScalars
     public float NegStepSize { get; init; }
 
     /// <summary>ε, added outside the square root.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>L2 weight decay added to the gradient; 0 for none.</summary>
     public float WeightDecay { get; init; }
@@ -20,7 +20,7 @@ public readonly record struct AdagradStepScalars
         double learningRate, double learningRateDecay, double eps, double weightDecay, bool maximize, long step) => new()
     {
         NegStepSize = (float)-(learningRate / (1 + ((step - 1) * learningRateDecay))),
-        Eps = (float)eps,
+        Epsilon = (float)eps,
         WeightDecay = (float)weightDecay,
         Maximize = maximize,
     };

@@ -51,7 +51,7 @@ public static class AdamKernel
                 maxExpAvgSq[i] = v;
             }
 
-            var denom = (MathF.Sqrt(v + s.EpsInsideRoot) / s.BiasCorrection2Sqrt) + s.Eps;
+            var denom = (MathF.Sqrt(v + s.EpsInsideRoot) / s.BiasCorrection2Sqrt) + s.Epsilon;
             param[i] = p + (s.NegStepSize * m / denom);
         }
     }
@@ -107,7 +107,7 @@ public static class AdamKernel
         var b2 = TOps.Splat(s.Beta2);
         var c2 = TOps.Splat(s.OneMinusBeta2);
         var bc2 = TOps.Splat(s.BiasCorrection2Sqrt);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var epsIn = TOps.Splat(s.EpsInsideRoot);
         var step = TOps.Splat(s.NegStepSize);
         var wd = TOps.Splat(s.WeightDecay);

@@ -19,7 +19,7 @@ public readonly record struct AdamStepScalars
     public float BiasCorrection2Sqrt { get; init; }
 
     /// <summary>ε, added outside the square root (per step for <see cref="AdamEpsilonConvention.EpsilonHat"/>).</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>Added to v inside the square root: ε·(1 − β₂ᵗ) for <see cref="AdamEpsilonConvention.InsideRoot"/>
     /// (√(v + ε·bc₂)/√bc₂ = √(v̂ + ε)); 0 otherwise, which leaves every value bit-identical.</summary>
@@ -57,7 +57,7 @@ public readonly record struct AdamStepScalars
             Beta2 = (float)beta2,
             OneMinusBeta2 = (float)(1 - beta2),
             BiasCorrection2Sqrt = (float)Math.Sqrt(bc2),
-            Eps = epsilonConvention switch
+            Epsilon = epsilonConvention switch
             {
                 AdamEpsilonConvention.EpsilonHat => (float)(eps / Math.Sqrt(bc2)),
                 AdamEpsilonConvention.InsideRoot => 0f,

@@ -35,7 +35,7 @@ public sealed class AdamaxKernel : ITwoStateKernel<AdamaxStepScalars>
             }
 
             var m = Lerp.Scalar(expAvg[i], g, s.Beta1Weight);
-            var u = MathF.Max(expInf[i] * s.Beta2, MathF.Abs(g) + s.Eps);
+            var u = MathF.Max(expInf[i] * s.Beta2, MathF.Abs(g) + s.Epsilon);
             expAvg[i] = m;
             expInf[i] = u;
             param[i] = p + (s.NegStepSize * m / u);
@@ -79,7 +79,7 @@ public sealed class AdamaxKernel : ITwoStateKernel<AdamaxStepScalars>
         var small = MathF.Abs(s.Beta1Weight) < 0.5f;
         var w1 = TOps.Splat(Lerp.Coefficient(s.Beta1Weight));
         var b2 = TOps.Splat(s.Beta2);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var step = TOps.Splat(s.NegStepSize);
         var wd = TOps.Splat(s.WeightDecay);
         var c = TOps.Count;

@@ -10,7 +10,7 @@ public readonly record struct AdamaxStepScalars
     public float Beta2 { get; init; }
 
     /// <summary>ε, added to |g| before the maximum.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>−lr / (1 − β1ᵗ).</summary>
     public float NegStepSize { get; init; }
@@ -27,7 +27,7 @@ public readonly record struct AdamaxStepScalars
     {
         Beta1Weight = (float)(1 - beta1),
         Beta2 = (float)beta2,
-        Eps = (float)eps,
+        Epsilon = (float)eps,
         NegStepSize = (float)-(learningRate / (1 - Math.Pow(beta1, step))),
         WeightDecay = (float)weightDecay,
         Maximize = maximize,

@@ -18,7 +18,7 @@ internal static class LambKernel
 
     /// <summary>Per-step scalars; <see cref="Ratio"/> is the trust ratio, set before pass 2.</summary>
     internal readonly record struct Scalars(
-        float OneMinusB1, float B1, float OneMinusB2, float B2, float Bc1, float Bc2, float EpsRoot, float Eps,
+        float OneMinusB1, float B1, float OneMinusB2, float B2, float Bc1, float Bc2, float EpsRoot, float Epsilon,
         float WeightDecay, float NegLearningRate, float Ratio = 1f);
 
     /// <summary>Pass 1 on the path asked for; returns (‖p‖², ‖u‖²).</summary>
@@ -59,7 +59,7 @@ internal static class LambKernel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float U(float m, float v, float p, in Scalars c) =>
-        ((m / c.Bc1) / (MathF.Sqrt((v / c.Bc2) + c.EpsRoot) + c.Eps)) + (c.WeightDecay * p);
+        ((m / c.Bc1) / (MathF.Sqrt((v / c.Bc2) + c.EpsRoot) + c.Epsilon)) + (c.WeightDecay * p);
 
     public static (double ParamSq, double UpdateSq) MomentsReference(
         ReadOnlySpan<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Scalars c)
@@ -162,7 +162,7 @@ internal static class LambKernel
         var bc1 = TV.Create(c.Bc1);
         var bc2 = TV.Create(c.Bc2);
         var er = TV.Create(c.EpsRoot);
-        var eps = TV.Create(c.Eps);
+        var eps = TV.Create(c.Epsilon);
         var wd = TV.Create(c.WeightDecay);
         while (i <= n - TV.Count)
         {
@@ -194,7 +194,7 @@ internal static class LambKernel
         var bc1 = TV.Create(c.Bc1);
         var bc2 = TV.Create(c.Bc2);
         var er = TV.Create(c.EpsRoot);
-        var eps = TV.Create(c.Eps);
+        var eps = TV.Create(c.Epsilon);
         var wd = TV.Create(c.WeightDecay);
         var nlr = TV.Create(c.NegLearningRate);
         var ratio = TV.Create(c.Ratio);

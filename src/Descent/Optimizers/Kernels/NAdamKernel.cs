@@ -43,7 +43,7 @@ public sealed class NAdamKernel : ITwoStateKernel<NAdamStepScalars>
             var v = MathF.FusedMultiplyAdd(s.OneMinusBeta2 * g, g, expAvgSq[i] * s.Beta2);
             expAvg[i] = m;
             expAvgSq[i] = v;
-            var denom = MathF.Sqrt(v / s.BiasCorrection2) + s.Eps;
+            var denom = MathF.Sqrt(v / s.BiasCorrection2) + s.Epsilon;
             p += s.GradCoefficient * g / denom;
             param[i] = p + (s.MomentumCoefficient * m / denom);
         }
@@ -89,7 +89,7 @@ public sealed class NAdamKernel : ITwoStateKernel<NAdamStepScalars>
         var b2 = TOps.Splat(s.Beta2);
         var c2 = TOps.Splat(s.OneMinusBeta2);
         var bc2 = TOps.Splat(s.BiasCorrection2);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var cg = TOps.Splat(s.GradCoefficient);
         var cm = TOps.Splat(s.MomentumCoefficient);
         var wd = TOps.Splat(s.WeightDecay);

@@ -17,7 +17,7 @@ public readonly record struct NAdamStepScalars
     public float BiasCorrection2 { get; init; }
 
     /// <summary>ε.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>−lr·(1 − μₜ)/(1 − Πμ), the gradient's coefficient.</summary>
     public float GradCoefficient { get; init; }
@@ -56,7 +56,7 @@ public readonly record struct NAdamStepScalars
             Beta2 = (float)beta2,
             OneMinusBeta2 = (float)(1 - beta2),
             BiasCorrection2 = (float)(1 - Math.Pow(beta2, step)),
-            Eps = (float)eps,
+            Epsilon = (float)eps,
             GradCoefficient = (float)(-learningRate * (1.0 - mu) / (1.0 - product)),
             MomentumCoefficient = (float)(-learningRate * muNext / (1.0 - productNext)),
             WeightDecay = decoupled ? 0f : (float)weightDecay,

@@ -46,7 +46,7 @@ public sealed class RAdamKernel : ITwoStateKernel<RAdamStepScalars>
             var update = m / s.BiasCorrection1 * s.LearningRate;
             if (s.Rectified)
             {
-                var adaptive = 1f / (MathF.Sqrt(v) + s.Eps) * s.BiasCorrection2Sqrt;
+                var adaptive = 1f / (MathF.Sqrt(v) + s.Epsilon) * s.BiasCorrection2Sqrt;
                 update = update * adaptive * s.Rectification;
             }
 
@@ -98,7 +98,7 @@ public sealed class RAdamKernel : ITwoStateKernel<RAdamStepScalars>
         var lr = TOps.Splat(s.LearningRate);
         var bc2 = TOps.Splat(s.BiasCorrection2Sqrt);
         var rect = TOps.Splat(s.Rectification);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var one = TOps.Splat(1f);
         var wd = TOps.Splat(s.WeightDecay);
         var decay = TOps.Splat(s.DecayFactor);

@@ -28,7 +28,7 @@ public readonly record struct RAdamStepScalars
     public float Rectification { get; init; }
 
     /// <summary>ε.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>Coupled L2 weight decay; 0 for none.</summary>
     public float WeightDecay { get; init; }
@@ -65,7 +65,7 @@ public readonly record struct RAdamStepScalars
             Rectified = rectified,
             BiasCorrection2Sqrt = (float)Math.Sqrt(bc2),
             Rectification = (float)rect,
-            Eps = (float)eps,
+            Epsilon = (float)eps,
             WeightDecay = decoupled ? 0f : (float)weightDecay,
             DecayFactor = decoupled ? (float)(1 - (learningRate * weightDecay)) : 1f,
             Decoupled = decoupled && weightDecay != 0,

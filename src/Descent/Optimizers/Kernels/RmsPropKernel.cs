@@ -40,11 +40,11 @@ public static class RmsPropKernel
             {
                 var a = Lerp.Scalar(gradAvg[i], g, s.OneMinusAlpha);
                 gradAvg[i] = a;
-                avg = MathF.Sqrt(MathF.FusedMultiplyAdd(-a, a, sq)) + s.Eps;
+                avg = MathF.Sqrt(MathF.FusedMultiplyAdd(-a, a, sq)) + s.Epsilon;
             }
             else
             {
-                avg = MathF.Sqrt(sq) + s.Eps;
+                avg = MathF.Sqrt(sq) + s.Epsilon;
             }
 
             if (s.Momentum > 0)
@@ -114,7 +114,7 @@ public static class RmsPropKernel
         var w = TOps.Splat(Lerp.Coefficient(s.OneMinusAlpha));
         var alpha = TOps.Splat(s.Alpha);
         var c1 = TOps.Splat(s.OneMinusAlpha);
-        var eps = TOps.Splat(s.Eps);
+        var eps = TOps.Splat(s.Epsilon);
         var lr = TOps.Splat(s.NegLearningRate);
         var mu = TOps.Splat(s.Momentum);
         var wd = TOps.Splat(s.WeightDecay);

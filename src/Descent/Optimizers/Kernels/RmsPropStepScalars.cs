@@ -10,7 +10,7 @@ public readonly record struct RmsPropStepScalars
     public float OneMinusAlpha { get; init; }
 
     /// <summary>ε, added outside the square root.</summary>
-    public float Eps { get; init; }
+    public float Epsilon { get; init; }
 
     /// <summary>−lr.</summary>
     public float NegLearningRate { get; init; }
@@ -33,7 +33,7 @@ public readonly record struct RmsPropStepScalars
     {
         Alpha = (float)alpha,
         OneMinusAlpha = (float)(1 - alpha),
-        Eps = (float)eps,
+        Epsilon = (float)eps,
         NegLearningRate = (float)-learningRate,
         Momentum = (float)momentum,
         WeightDecay = (float)weightDecay,

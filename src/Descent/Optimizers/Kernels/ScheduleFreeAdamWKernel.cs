@@ -15,7 +15,7 @@ internal static class ScheduleFreeAdamWKernel
 {
     /// <summary>Per-step scalars (float32); Ck is the averaging weight c_t.</summary>
     internal readonly record struct Scalars(
-        float OneMinusB2, float B2, float Bc2, float Eps, float WeightDecay, float NegBaseLearningRate,
+        float OneMinusB2, float B2, float Bc2, float Epsilon, float WeightDecay, float NegBaseLearningRate,
         float Ck, float OneMinusCk, float OneMinusB1, float B1);
 
     public static void Run(KernelPath path, Span<float> y, ReadOnlySpan<float> g, Span<float> z, Span<float> v, in Scalars c, Job? job)
@@ -44,7 +44,7 @@ internal static class ScheduleFreeAdamWKernel
             var vi = (c.OneMinusB2 * (gi * gi)) + (c.B2 * v[i]);
             v[i] = vi;
             var yi = y[i];
-            var u = ((1f / (MathF.Sqrt(vi / c.Bc2) + c.Eps)) * gi) + (c.WeightDecay * yi);
+            var u = ((1f / (MathF.Sqrt(vi / c.Bc2) + c.Epsilon)) * gi) + (c.WeightDecay * yi);
             var zi = z[i];
             var zn = zi + (c.NegBaseLearningRate * u);
             z[i] = zn;
@@ -88,7 +88,7 @@ internal static class ScheduleFreeAdamWKernel
         var c2 = TV.Create(c.OneMinusB2);
         var b2 = TV.Create(c.B2);
         var bc2 = TV.Create(c.Bc2);
-        var eps = TV.Create(c.Eps);
+        var eps = TV.Create(c.Epsilon);
         var wd = TV.Create(c.WeightDecay);
         var nlr = TV.Create(c.NegBaseLearningRate);
         var ck = TV.Create(c.Ck);

@@ -12,7 +12,7 @@ internal static class YogiKernel
 {
     /// <summary>Per-step scalars (float32, as Optax computes them); Bc1 = 1 − β₁ᵗ, Bc2 = 1 − β₂ᵗ.</summary>
     internal readonly record struct Scalars(
-        float OneMinusB1, float B1, float OneMinusB2, float EpsRoot, float Bc1, float Bc2, float Eps, float NegLearningRate);
+        float OneMinusB1, float B1, float OneMinusB2, float EpsRoot, float Bc1, float Bc2, float Epsilon, float NegLearningRate);
 
     public static void Run(KernelPath path, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> s, in Scalars c, Job? job)
     {
@@ -43,7 +43,7 @@ internal static class YogiKernel
             vi = vi - ((c.OneMinusB2 * SimdMath.Sign(vi - g2)) * g2);
             m[i] = mi;
             s[i] = vi;
-            p[i] = p[i] + (c.NegLearningRate * ((mi / c.Bc1) / (MathF.Sqrt((vi / c.Bc2) + c.EpsRoot) + c.Eps)));
+            p[i] = p[i] + (c.NegLearningRate * ((mi / c.Bc1) / (MathF.Sqrt((vi / c.Bc2) + c.EpsRoot) + c.Epsilon)));
         }
     }
 
@@ -83,7 +83,7 @@ internal static class YogiKernel
         var er = TV.Create(c.EpsRoot);
         var bc1 = TV.Create(c.Bc1);
         var bc2 = TV.Create(c.Bc2);
-        var eps = TV.Create(c.Eps);
+        var eps = TV.Create(c.Epsilon);
         var nlr = TV.Create(c.NegLearningRate);
         for (; i <= n - TV.Count; i += TV.Count)
         {

@@ -162,7 +162,7 @@ public sealed class HiddenStatePoolsTests
         Assert.Equal(classifier.Classifier.Weight.ToArray(), ((Descent.Nn.Linear)linear[1]).Weight.ToArray());
         var mlp = TextClassifierFineTuner.CreateHead(48, options with { Head = ClassifierHead.Mlp, HeadHiddenSize = 5 });
         Assert.Equal((48 * 5) + 5 + (5 * 2) + 2, mlp.ParameterCount());
-        Assert.IsType<Descent.Nn.GELU>(mlp[2]);
+        Assert.IsType<Descent.Nn.Gelu>(mlp[2]);
         Assert.Equal(0.3, ((Descent.Nn.Dropout)mlp[3]).P);
     }
 

@@ -1,15 +1,17 @@
 using System.Globalization;
 
-namespace Descent.Schedulers;
+namespace Descent;
 
-/// <summary>Argument checks for schedules: each failure names the argument, the value and the valid range.</summary>
+/// <summary>The one set of argument checks (options, schedules, layers): each failure throws
+/// <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the argument, the value and the
+/// valid range.</summary>
 internal static class Require
 {
     public static int AtLeast(int value, int min, string name)
     {
         if (value < min)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be an integer >= {min}, got {value}");
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= {min}, got {value}");
         }
 
         return value;
@@ -95,6 +97,12 @@ internal static class Require
 
         return values.ToArray();
     }
+
+    /// <summary>Value in [0, 1).</summary>
+    public static double UnitHalfOpen(double value, string name) => InRightOpen(value, 0, 1, name);
+
+    /// <summary>Value in [0, 1].</summary>
+    public static double UnitClosed(double value, string name) => InClosed(value, 0, 1, name);
 
     public static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

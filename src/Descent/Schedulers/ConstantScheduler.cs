@@ -7,13 +7,13 @@ namespace Descent.Schedulers;
 /// <see cref="TotalIterations"/> steps, then restores it (a constant warmup). Equivalent to
 /// <c>torch.optim.lr_scheduler.ConstantLR</c>.
 /// </summary>
-public sealed class ConstantLR : LearningRateScheduler
+public sealed class ConstantScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="factor">The factor (PyTorch: <c>factor</c>, default 1/3), in (0, 1].</param>
     /// <param name="totalIterations">Steps with the factor applied (PyTorch: <c>total_iters</c>, default 5), ≥ 1.</param>
-    public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIterations = 5)
+    public ConstantScheduler(Optimizer optimizer, double factor = 1.0 / 3, int totalIterations = 5)
         : base(optimizer)
     {
         Factor = Require.InLeftOpen(factor, 0, 1, nameof(factor));

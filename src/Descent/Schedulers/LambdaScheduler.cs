@@ -6,12 +6,12 @@ namespace Descent.Schedulers;
 /// Sets each group's learning rate to base_lr · λ(epoch) for a user function λ (one for all groups or one per
 /// group). Equivalent to <c>torch.optim.lr_scheduler.LambdaLR</c>. The functions are not saved with the state.
 /// </summary>
-public sealed class LambdaLR : LearningRateScheduler
+public sealed class LambdaScheduler : LearningRateScheduler
 {
     private readonly Func<int, double>[] lambdas;
 
     /// <summary>Creates the schedule with one function for every group.</summary>
-    public LambdaLR(Optimizer optimizer, Func<int, double> lambda)
+    public LambdaScheduler(Optimizer optimizer, Func<int, double> lambda)
         : this(optimizer, [lambda])
     {
     }
@@ -19,7 +19,7 @@ public sealed class LambdaLR : LearningRateScheduler
     /// <summary>Creates the schedule with one function per group (or one for all) and sets step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="lambdas">The multiplicative factor as a function of the step index.</param>
-    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lambdas)
+    public LambdaScheduler(Optimizer optimizer, IReadOnlyList<Func<int, double>> lambdas)
         : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(lambdas);

@@ -1,7 +1,7 @@
 namespace Descent.Nn;
 
 /// <summary>Element-wise exact (erf-based) GELU, x·Φ(x); equivalent to torch.nn.GELU() with approximate='none'.</summary>
-public sealed class GELU : Module
+public sealed class Gelu : Module
 {
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)

@@ -10,13 +10,13 @@ namespace Descent.Schedulers;
 /// η_{t+1} = η_min + (η_t − η_min)(1 + cos(π(t+1)/T_max)) / (1 + cos(π t/T_max)) and its behaviour past
 /// T_max (the learning rate rises again along the cosine, with PyTorch's special step at
 /// t ≡ T_max + 1 mod 2·T_max).</remarks>
-public sealed class CosineAnnealingLR : LearningRateScheduler
+public sealed class CosineAnnealingScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="tMax">Half period in steps (PyTorch: <c>T_max</c>), ≥ 1.</param>
     /// <param name="etaMin">Minimum learning rate (PyTorch: <c>eta_min</c>, default 0), finite and ≥ 0.</param>
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0.0)
+    public CosineAnnealingScheduler(Optimizer optimizer, int tMax, double etaMin = 0.0)
         : base(optimizer)
     {
         TMax = Require.AtLeast(tMax, 1, nameof(tMax));

@@ -9,7 +9,7 @@ namespace Descent.Schedulers;
 /// Equivalent to <c>torch.optim.lr_scheduler.CosineAnnealingWarmRestarts</c>, including fractional epochs
 /// through <see cref="Step(double)"/>.
 /// </summary>
-public sealed class CosineAnnealingWarmRestarts : LearningRateScheduler
+public sealed class CosineAnnealingWarmRestartsScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
@@ -17,7 +17,7 @@ public sealed class CosineAnnealingWarmRestarts : LearningRateScheduler
     /// <param name="tMult">Factor by which the period grows after each restart (PyTorch: <c>T_mult</c>,
     /// default 1), ≥ 1.</param>
     /// <param name="etaMin">Minimum learning rate (PyTorch: <c>eta_min</c>, default 0), finite and ≥ 0.</param>
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0.0)
+    public CosineAnnealingWarmRestartsScheduler(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0.0)
         : base(optimizer)
     {
         T0 = Require.AtLeast(t0, 1, nameof(t0));

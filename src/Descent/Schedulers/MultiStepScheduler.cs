@@ -7,7 +7,7 @@ namespace Descent.Schedulers;
 /// lr = base_lr · γ^(number of milestones ≤ epoch). A milestone listed twice applies γ twice, as in PyTorch.
 /// Equivalent to <c>torch.optim.lr_scheduler.MultiStepLR</c>.
 /// </summary>
-public sealed class MultiStepLR : LearningRateScheduler
+public sealed class MultiStepScheduler : LearningRateScheduler
 {
     private readonly int[] milestones;
 
@@ -15,7 +15,7 @@ public sealed class MultiStepLR : LearningRateScheduler
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="milestones">Step indices, ≥ 0 and non-decreasing (PyTorch: <c>milestones</c>).</param>
     /// <param name="gamma">Multiplicative factor (default 0.1), finite and &gt; 0.</param>
-    public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1)
+    public MultiStepScheduler(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1)
         : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(milestones);

@@ -1,7 +1,7 @@
 namespace Descent.Nn;
 
 /// <summary>Element-wise max(x, 0); equivalent to torch.nn.ReLU.</summary>
-public sealed class ReLU : Module
+public sealed class Relu : Module
 {
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)

@@ -7,14 +7,14 @@ namespace Descent.Schedulers;
 /// <see cref="EndFactor"/>·base_lr over <see cref="TotalIterations"/> steps, then keeps it (the usual linear
 /// warmup). Equivalent to <c>torch.optim.lr_scheduler.LinearLR</c> (chainable form).
 /// </summary>
-public sealed class LinearLR : LearningRateScheduler
+public sealed class LinearScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="startFactor">Factor at step 0 (PyTorch: <c>start_factor</c>, default 1/3), in (0, 1].</param>
     /// <param name="endFactor">Factor from step <paramref name="totalIterations"/> on (default 1), in [0, 1].</param>
     /// <param name="totalIterations">Length of the ramp in steps (PyTorch: <c>total_iters</c>, default 5), ≥ 1.</param>
-    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIterations = 5)
+    public LinearScheduler(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIterations = 5)
         : base(optimizer)
     {
         StartFactor = Require.InLeftOpen(startFactor, 0, 1, nameof(startFactor));

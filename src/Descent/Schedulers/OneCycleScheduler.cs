@@ -17,7 +17,7 @@ namespace Descent.Schedulers;
 /// gets momentum from this schedule. Steps 0 … total_steps−1 equal PyTorch; after the last one (step
 /// total_steps, which PyTorch permits and extrapolates — to a negative learning rate with linear annealing)
 /// Descent holds the final learning rate and momentum.</remarks>
-public sealed class OneCycleLR : LearningRateScheduler
+public sealed class OneCycleScheduler : LearningRateScheduler
 {
     private readonly Phase[] phases;
     private readonly double[] maxLearningRates;
@@ -27,7 +27,7 @@ public sealed class OneCycleLR : LearningRateScheduler
     private readonly PropertyInfo? momentumProperty;
 
     /// <summary>Creates the schedule with one maximum learning rate for every group.</summary>
-    public OneCycleLR(
+    public OneCycleScheduler(
         Optimizer optimizer,
         double maxLearningRate,
         int totalSteps,
@@ -58,7 +58,7 @@ public sealed class OneCycleLR : LearningRateScheduler
     /// <param name="divFactor">initial_lr = max_lr / div_factor (default 25), finite and &gt; 0.</param>
     /// <param name="finalDivFactor">min_lr = initial_lr / final_div_factor (default 1e4), finite and &gt; 0.</param>
     /// <param name="threePhase">Use the paper's three phases instead of fastai's two (default false).</param>
-    public OneCycleLR(
+    public OneCycleScheduler(
         Optimizer optimizer,
         IReadOnlyList<double> maxLearningRates,
         int totalSteps,

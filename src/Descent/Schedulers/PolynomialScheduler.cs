@@ -6,14 +6,14 @@ namespace Descent.Schedulers;
 /// Decays each group's learning rate polynomially to zero over <see cref="TotalIterations"/> steps:
 /// lr = base_lr · (1 − min(epoch, T)/T)^power. Equivalent to <c>torch.optim.lr_scheduler.PolynomialLR</c>.
 /// </summary>
-public sealed class PolynomialLR : LearningRateScheduler
+public sealed class PolynomialScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="totalIterations">Steps until the learning rate reaches 0 (PyTorch: <c>total_iters</c>,
     /// default 5), ≥ 1.</param>
     /// <param name="power">The polynomial's power (default 1), finite and ≥ 0.</param>
-    public PolynomialLR(Optimizer optimizer, int totalIterations = 5, double power = 1.0)
+    public PolynomialScheduler(Optimizer optimizer, int totalIterations = 5, double power = 1.0)
         : base(optimizer)
     {
         TotalIterations = Require.AtLeast(totalIterations, 1, nameof(totalIterations));

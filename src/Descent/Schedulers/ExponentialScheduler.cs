@@ -6,12 +6,12 @@ namespace Descent.Schedulers;
 /// Multiplies each group's learning rate by <see cref="Gamma"/> every step: lr = base_lr · γ^epoch.
 /// Equivalent to <c>torch.optim.lr_scheduler.ExponentialLR</c>.
 /// </summary>
-public sealed class ExponentialLR : LearningRateScheduler
+public sealed class ExponentialScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="gamma">Multiplicative factor per step, finite and &gt; 0.</param>
-    public ExponentialLR(Optimizer optimizer, double gamma)
+    public ExponentialScheduler(Optimizer optimizer, double gamma)
         : base(optimizer)
     {
         Gamma = Require.Positive(gamma, nameof(gamma));

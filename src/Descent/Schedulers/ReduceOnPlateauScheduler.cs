@@ -6,17 +6,17 @@ namespace Descent.Schedulers;
 /// Multiplies the learning rates by <see cref="Factor"/> when a monitored metric has not improved for more
 /// than <see cref="Patience"/> calls of <see cref="Step(double)"/>, then waits <see cref="Cooldown"/> calls
 /// before counting again; learning rates never go below the groups' minimum, and a reduction smaller than
-/// <see cref="Eps"/> is skipped. Equivalent to <c>torch.optim.lr_scheduler.ReduceLROnPlateau</c>
+/// <see cref="Epsilon"/> is skipped. Equivalent to <c>torch.optim.lr_scheduler.ReduceLROnPlateau</c>
 /// (a NaN metric counts as no improvement).
 /// </summary>
-public sealed class ReduceLROnPlateau : ILearningRateScheduler
+public sealed class ReduceOnPlateauScheduler : ILearningRateScheduler
 {
     private readonly double[] lastLearningRates;
     private double[] minLearningRates;
     private readonly double? defaultMinLearningRate;
 
     /// <summary>Creates the schedule with one minimum learning rate for every group.</summary>
-    public ReduceLROnPlateau(
+    public ReduceOnPlateauScheduler(
         Optimizer optimizer,
         PlateauMode mode = PlateauMode.Min,
         double factor = 0.1,
@@ -42,7 +42,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
     /// <param name="minLearningRates">Lower bound, one for all groups or one per group (PyTorch: <c>min_lr</c>),
     /// finite and ≥ 0.</param>
     /// <param name="eps">Smallest reduction applied (default 1e-8), finite and ≥ 0.</param>
-    public ReduceLROnPlateau(
+    public ReduceOnPlateauScheduler(
         Optimizer optimizer,
         PlateauMode mode,
         double factor,
@@ -72,7 +72,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
         Patience = Require.AtLeast(patience, 0, nameof(patience));
         Threshold = Require.NonNegative(threshold, nameof(threshold));
         Cooldown = Require.AtLeast(cooldown, 0, nameof(cooldown));
-        Eps = Require.NonNegative(eps, nameof(eps));
+        Epsilon = Require.NonNegative(eps, nameof(eps));
         ArgumentNullException.ThrowIfNull(minLearningRates);
         if (minLearningRates.Count != optimizer.Groups.Count && minLearningRates.Count != 1)
         {
@@ -116,7 +116,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
     public int Cooldown { get; }
 
     /// <summary>Smallest reduction applied.</summary>
-    public double Eps { get; }
+    public double Epsilon { get; }
 
     /// <summary>The minimum learning rate of each group.</summary>
     public IReadOnlyList<double> MinLearningRates => minLearningRates;
@@ -171,7 +171,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
     /// <inheritdoc />
     public SchedulerState GetState() => new()
     {
-        Scheduler = nameof(ReduceLROnPlateau),
+        Scheduler = nameof(ReduceOnPlateauScheduler),
         LastEpoch = LastEpoch,
         LastLearningRates = (double[])lastLearningRates.Clone(),
         BaseLearningRates = (double[])minLearningRates.Clone(),
@@ -187,7 +187,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
     public void LoadState(SchedulerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Scheduler != nameof(ReduceLROnPlateau))
+        if (state.Scheduler != nameof(ReduceOnPlateauScheduler))
         {
             throw new ArgumentException($"the saved schedule is a {state.Scheduler}, but this one is a ReduceLROnPlateau", nameof(state));
         }
@@ -237,7 +237,7 @@ public sealed class ReduceLROnPlateau : ILearningRateScheduler
         {
             var oldLr = groups[i].LearningRate;
             var newLr = Math.Max(oldLr * Factor, minLearningRates[i]);
-            if (oldLr - newLr > Eps)
+            if (oldLr - newLr > Epsilon)
             {
                 groups[i].LearningRate = newLr;
             }

@@ -6,13 +6,13 @@ namespace Descent.Schedulers;
 /// Multiplies each group's learning rate by <see cref="Gamma"/> every <see cref="StepSize"/> steps:
 /// lr = base_lr · γ^⌊epoch / step_size⌋. Equivalent to <c>torch.optim.lr_scheduler.StepLR</c> (chainable form).
 /// </summary>
-public sealed class StepLR : LearningRateScheduler
+public sealed class StepScheduler : LearningRateScheduler
 {
     /// <summary>Creates the schedule and sets the learning rates for step 0.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="stepSize">Period of the decay in steps (PyTorch: <c>step_size</c>), ≥ 1.</param>
     /// <param name="gamma">Multiplicative factor (PyTorch: <c>gamma</c>, default 0.1), finite and &gt; 0.</param>
-    public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1)
+    public StepScheduler(Optimizer optimizer, int stepSize, double gamma = 0.1)
         : base(optimizer)
     {
         StepSize = Require.AtLeast(stepSize, 1, nameof(stepSize));

@@ -4,11 +4,11 @@ namespace Descent.Schedulers;
 
 /// <summary>
 /// Runs schedules one after another: schedule k is in charge from milestone k−1 (exclusive of earlier ones)
-/// and is restarted at its milestone from its closed form at epoch 0 — e.g. a <see cref="LinearLR"/> warmup
-/// for 5 steps followed by <see cref="CosineAnnealingLR"/>: <c>new SequentialLR(opt, [warmup, cosine], [5])</c>.
+/// and is restarted at its milestone from its closed form at epoch 0 — e.g. a <see cref="LinearScheduler"/> warmup
+/// for 5 steps followed by <see cref="CosineAnnealingScheduler"/>: <c>new SequentialScheduler(opt, [warmup, cosine], [5])</c>.
 /// Equivalent to <c>torch.optim.lr_scheduler.SequentialLR</c>.
 /// </summary>
-public sealed class SequentialLR : LearningRateScheduler
+public sealed class SequentialScheduler : LearningRateScheduler
 {
     private readonly LearningRateScheduler[] schedulers;
     private readonly int[] milestones;
@@ -18,7 +18,7 @@ public sealed class SequentialLR : LearningRateScheduler
     /// <param name="optimizer">The optimizer every schedule belongs to.</param>
     /// <param name="schedulers">The schedules, at least one.</param>
     /// <param name="milestones">One fewer than the schedules: strictly increasing step indices ≥ 1.</param>
-    public SequentialLR(Optimizer optimizer, IReadOnlyList<LearningRateScheduler> schedulers, IReadOnlyList<int> milestones)
+    public SequentialScheduler(Optimizer optimizer, IReadOnlyList<LearningRateScheduler> schedulers, IReadOnlyList<int> milestones)
         : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(schedulers);
