@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Descent.Cli.Commands;
+using Descent.Experiments;
 
 namespace Descent.Cli;
 
@@ -35,6 +36,8 @@ public static class Program
     /// here with one line.</summary>
     public static Command BuildRootCommand(CliContext context)
     {
+        // The lab names no task: the built-in ones (Descent.Experiments) are registered here, once per process.
+        ExperimentTasks.Register();
         // A plain Command named "descent" (not RootCommand, whose name is the executable's, "Descent.Cli").
         var root = new Command(
             "descent",

@@ -24,7 +24,7 @@ public static class ExperimentPipeline
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
-        var task = LabTasks.Create(spec.Task, directory);
+        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
         RunnerOutcome outcome;
         using (var store = RunStore.Open(directory))
         {

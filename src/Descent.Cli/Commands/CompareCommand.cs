@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Descent.Experiments;
 using Descent.Lab;
 using Descent.Lab.Analysis;
 using Descent.Lab.Catalog;

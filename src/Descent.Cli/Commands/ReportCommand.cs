@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Experiments;
 using Descent.Lab;
 using Descent.Lab.Analysis;
 using Descent.Lab.Catalog;

@@ -6,7 +6,7 @@ namespace Descent.Lab.Functions;
 /// </summary>
 public abstract class TestFunction
 {
-    /// <summary>The task kind naming this function (<c>rosenbrock</c>, …).</summary>
+    /// <summary>The task kind naming this function (e.g. <c>rosenbrock</c>).</summary>
     public abstract string Name { get; }
 
     /// <summary>The formula, for reports.</summary>
@@ -36,15 +36,4 @@ public abstract class TestFunction
     /// <summary>Euclidean distance from (x, y) to the nearest minimum.</summary>
     public double DistanceToMinimum(double x, double y) =>
         Minima.Min(m => Math.Sqrt(((x - m.X) * (x - m.X)) + ((y - m.Y) * (y - m.Y))));
-
-    /// <summary>The function for a task kind.</summary>
-    public static TestFunction ForKind(string kind) => kind switch
-    {
-        Specs.TaskKinds.Rosenbrock => new Rosenbrock(),
-        Specs.TaskKinds.Beale => new Beale(),
-        Specs.TaskKinds.Himmelblau => new Himmelblau(),
-        Specs.TaskKinds.Saddle => new Saddle(),
-        Specs.TaskKinds.NoisyQuadratic => new NoisyQuadratic(),
-        _ => throw new ArgumentException($"'{kind}' is not a 2-D test function", nameof(kind)),
-    };
 }

@@ -221,7 +221,7 @@ public sealed class ReportCharts
     /// configuration, first seed), start ●, end ■, minima ★.</summary>
     public Plot Trajectories()
     {
-        var fn = TestFunction.ForKind(spec.Task.Kind);
+        var fn = spec.Task.Definition.Surface ?? throw new ArgumentException($"task {spec.Task.Kind} has no 2-D surface", nameof(spec));
         var (x0, x1, y0, y1) = fn.PlotWindow;
         var plot = NewPlot($"{fn.Name}: f = {fn.Formula} — trajectories of each optimizer's best configuration (seed {spec.Seeds[0]})");
         plot.Title($"{fn.Name}: f = {fn.Formula}\ntrajectory of each optimizer's best configuration (seed {spec.Seeds[0]})", size: 16);

@@ -35,7 +35,7 @@ public static class ReportWriter
         var hasRuns = summary.RunsStored > 0;
         if (hasRuns)
         {
-            if (TaskKinds.IsTestFunction(spec.Task.Kind))
+            if (spec.Task.Definition.Surface is not null)
             {
                 Add("trajectories.png", "Trajectories",
                     "Each optimizer's best configuration from the same start (●) to where it ended (■); ◆ marks the minima. Contours are log-spaced for steep functions.",

@@ -22,13 +22,13 @@ public sealed class ExperimentRunner
     private readonly RunStore store;
     private readonly LabTask task;
 
-    /// <summary>Creates a runner. <paramref name="task"/> defaults to the built-in task of the spec's kind.</summary>
+    /// <summary>Creates a runner. <paramref name="task"/> defaults to the runs of the spec's kind (<see cref="Tasks.ILabTask.CreateRun"/>).</summary>
     public ExperimentRunner(ExperimentSpec spec, IOptimizerCatalog catalog, RunStore store, LabTask? task = null)
     {
         this.spec = spec ?? throw new ArgumentNullException(nameof(spec));
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         this.store = store ?? throw new ArgumentNullException(nameof(store));
-        this.task = task ?? LabTasks.Create(spec.Task);
+        this.task = task ?? spec.Task.Definition.CreateRun(spec.Task, null);
     }
 
     /// <summary>Number of runs executed in parallel (default: processor count).</summary>

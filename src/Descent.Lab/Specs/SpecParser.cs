@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Descent.Lab.Catalog;
+using Descent.Lab.Tasks;
 using Descent.Nn;
 
 namespace Descent.Lab.Specs;
@@ -19,40 +20,32 @@ namespace Descent.Lab.Specs;
 public sealed partial class SpecParser
 {
     private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
-    private static readonly string[] MiniLmTaskKeys = ["mode", "top_k", "max_length", "train_limit", "head", "features", "init"];
-    private static readonly string[] TaskKeys = ["kind", "hidden", "batch_size", "start", "noise", "l2", "data", "samples", .. MiniLmTaskKeys];
 
     private readonly IOptimizerCatalog catalog;
+    private readonly LabTaskRegistry tasks;
     private readonly List<SpecError> errors = [];
 
-    /// <summary>Creates a parser that checks optimizer and schedule names against <paramref name="catalog"/>.</summary>
-    public SpecParser(IOptimizerCatalog catalog)
+    /// <summary>Creates a parser that checks optimizer and schedule names against <paramref name="catalog"/> and reads
+    /// <c>$.task</c> through the kinds of <paramref name="tasks"/> (default <see cref="LabTaskRegistry.Default"/>).</summary>
+    public SpecParser(IOptimizerCatalog catalog, LabTaskRegistry? tasks = null)
     {
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        this.tasks = tasks ?? LabTaskRegistry.Default;
     }
 
     /// <summary>Hyperparameters whose single value is a tuple of numbers.</summary>
     public static IReadOnlyList<string> TupleHyperparameters { get; } = ["betas", "etas", "step_sizes"];
 
-    /// <summary>The metrics each task kind reports.</summary>
-    public static IReadOnlyList<string> MetricsOf(string kind) => kind switch
-    {
-        TaskKinds.DigitsMlp or TaskKinds.FashionTransfer => ["loss", "train_loss", "val_loss", "val_accuracy"],
-        TaskKinds.MiniLmSpam => ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops"],
-        TaskKinds.LinearRegression or TaskKinds.MlpRegression => ["loss"],
-        _ => ["loss", "distance"],
-    };
-
     /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem.</summary>
-    public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog)
+    public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog, LabTaskRegistry? tasks = null)
     {
-        var parser = new SpecParser(catalog);
+        var parser = new SpecParser(catalog, tasks);
         var spec = parser.TryParse(json, out var problems);
         return spec ?? throw new SpecValidationException(problems);
     }
 
     /// <summary>Parses a spec file; problems are reported as by <see cref="Parse"/>.</summary>
-    public static ExperimentSpec ParseFile(string path, IOptimizerCatalog catalog)
+    public static ExperimentSpec ParseFile(string path, IOptimizerCatalog catalog, LabTaskRegistry? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -60,7 +53,7 @@ public sealed partial class SpecParser
             throw new SpecValidationException($"spec file '{path}' does not exist");
         }
 
-        return Parse(File.ReadAllText(path), catalog);
+        return Parse(File.ReadAllText(path), catalog, tasks);
     }
 
     /// <summary>Parses and validates; returns null and the problems when the spec is invalid.</summary>
@@ -106,7 +99,7 @@ public sealed partial class SpecParser
         var budget = root.TryGetProperty("budget", out var b) ? ReadBudget(b, "$.budget") : Missing<BudgetSpec>("$", "budget");
         var seeds = root.TryGetProperty("seeds", out var s) ? ReadSeeds(s, "$.seeds") : [0];
         var target = root.TryGetProperty("target", out var tg) && tg.ValueKind != JsonValueKind.Null
-            ? ReadTarget(tg, "$.target", task?.Kind)
+            ? ReadTarget(tg, "$.target", task)
             : null;
         var schedule = root.TryGetProperty("schedule", out var sc) && sc.ValueKind != JsonValueKind.Null
             ? ReadSchedule(sc, "$.schedule")
@@ -118,7 +111,7 @@ public sealed partial class SpecParser
             return null;
         }
 
-        var metric = target?.Metric ?? TaskKinds.DefaultMetric(task.Kind);
+        var metric = target?.Metric ?? task.Definition.DefaultMetric;
         var goal = target?.Goal ?? GoalOf(metric);
         var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json);
         CheckBuildable(spec);
@@ -136,163 +129,28 @@ public sealed partial class SpecParser
             return null;
         }
 
-        CheckKeys(e, path, [.. TaskKeys, .. TransferTaskKeys]);
+        CheckKeys(e, path, ["kind", .. tasks.Keys.Select(k => k.Name)]);
         var kind = RequiredString(e, path, "kind");
-        if (kind is not null && !TaskKinds.All.Contains(kind))
+        var task = kind is null ? null : tasks.Find(kind);
+        if (kind is not null && task is null)
         {
-            Error($"{path}.kind", $"unknown task kind '{kind}'; expected one of {string.Join(", ", TaskKinds.All)}");
-            kind = null;
+            Error($"{path}.kind", $"unknown task kind '{kind}'; expected one of {string.Join(", ", tasks.Kinds)}");
         }
 
-        IReadOnlyList<int> hidden = kind == TaskKinds.MlpRegression ? [16] : [64];
-        if (e.TryGetProperty("hidden", out var h))
-        {
-            if (kind is not null && kind != TaskKinds.DigitsMlp)
-            {
-                Error($"{path}.hidden", $"only a digits-mlp task has configurable hidden layers, not {kind}");
-            }
-            else if (h.ValueKind != JsonValueKind.Array || h.GetArrayLength() == 0)
-            {
-                Error($"{path}.hidden", "must be a non-empty array of layer widths, e.g. [64]");
-            }
-            else
-            {
-                var list = new List<int>();
-                var i = 0;
-                foreach (var w in h.EnumerateArray())
-                {
-                    var v = Int(w, $"{path}.hidden[{i++}]", 1, 4096);
-                    if (v is { } x)
-                    {
-                        list.Add(x);
-                    }
-                }
-
-                hidden = list;
-            }
-        }
-
-        int? batch = e.TryGetProperty("batch_size", out var bs) ? Int(bs, $"{path}.batch_size", 1, 1_000_000) : null;
-        IReadOnlyList<double>? start = null;
-        if (e.TryGetProperty("start", out var st))
-        {
-            if (kind is not null && !TaskKinds.IsTestFunction(kind))
-            {
-                Error($"{path}.start", $"only the 2-D test functions take a start point, not {kind}");
-            }
-            else if (st.ValueKind != JsonValueKind.Array || st.GetArrayLength() != 2)
-            {
-                Error($"{path}.start", "must be a point [x, y]");
-            }
-            else
-            {
-                var x = Number(st[0], $"{path}.start[0]");
-                var y = Number(st[1], $"{path}.start[1]");
-                if (x is { } xv && y is { } yv)
-                {
-                    start = [xv, yv];
-                }
-            }
-        }
-
-        var noise = 0.0;
-        if (e.TryGetProperty("noise", out var n))
-        {
-            if (kind is not null && !TaskKinds.IsTestFunction(kind))
-            {
-                Error($"{path}.noise", $"gradient noise applies to the 2-D test functions only, not {kind}");
-            }
-
-            noise = NumberAtLeast(n, $"{path}.noise", 0) ?? 0;
-        }
-        else if (kind == TaskKinds.NoisyQuadratic)
-        {
-            noise = 1.0;
-        }
-
-        var l2 = e.TryGetProperty("l2", out var l) ? NumberAtLeast(l, $"{path}.l2", 0) ?? 0 : 0;
-        string? data = null;
-        if (e.TryGetProperty("data", out var d))
-        {
-            if (d.ValueKind != JsonValueKind.String)
-            {
-                Error($"{path}.data", $"must be a directory path string, not {Kind(d)}");
-            }
-            else if (kind is not null && kind is not (TaskKinds.DigitsMlp or TaskKinds.FashionTransfer or TaskKinds.MiniLmSpam))
-            {
-                Error($"{path}.data", $"a data directory applies to digits-mlp, fashion-transfer and minilm-spam only, not {kind}");
-            }
-            else
-            {
-                data = d.GetString();
-            }
-        }
-
-        var samples = e.TryGetProperty("samples", out var sm) ? Int(sm, $"{path}.samples", 2, 1_000_000) ?? 256 : 256;
-        var transfer = ReadTransfer(e, path, kind);
-        var spec = kind is null ? null : new TaskSpec(kind, hidden, batch, start, noise, l2, data, samples) { Transfer = transfer };
-        return spec is null ? null : ReadMiniLm(e, path, spec);
-    }
-
-    private TaskSpec ReadMiniLm(JsonElement e, string path, TaskSpec spec)
-    {
-        var keys = MiniLmTaskKeys.Where(k => e.TryGetProperty(k, out _)).ToList();
-        if (spec.Kind != TaskKinds.MiniLmSpam)
-        {
-            foreach (var k in keys)
-            {
-                Error($"{path}.{k}", $"applies to minilm-spam only, not {spec.Kind}");
-            }
-
-            return spec;
-        }
-
-        var mode = "full";
-        if (e.TryGetProperty("mode", out var m))
-        {
-            mode = m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
-            if (mode is not ("head" or "top-k" or "full"))
-            {
-                Error($"{path}.mode", "must be \"head\", \"top-k\" or \"full\"");
-            }
-        }
-
-        var init = MiniLmChoice(e, path, "init", ["random", "probe"]) ?? "random";
-        if (init == "probe" && mode == "head")
-        {
-            Error($"{path}.init", "\"probe\" starts top-k or full fine-tuning from a head trained as head mode does; use mode \"top-k\" or \"full\"");
-        }
-
-        // As the CLI: head mode and LP-FT default to the MLP head on every layer's mean and max pooling.
-        var headPreset = mode == "head" || init == "probe";
-        return spec with
-        {
-            Mode = mode,
-            Head = MiniLmChoice(e, path, "head", ["mlp", "linear"]) ?? (headPreset ? "mlp" : "linear"),
-            Features = MiniLmChoice(e, path, "features", ["layers", "sentence"]) ?? (headPreset ? "layers" : "sentence"),
-            Init = init,
-            TopK = e.TryGetProperty("top_k", out var k2) ? Int(k2, $"{path}.top_k", 1, 64) ?? 2 : 2,
-            MaxLength = e.TryGetProperty("max_length", out var l) ? Int(l, $"{path}.max_length", 2, 512) ?? 128 : 128,
-            TrainLimit = e.TryGetProperty("train_limit", out var t) ? Int(t, $"{path}.train_limit", 1, 1_000_000) : null,
-        };
-    }
-
-    /// <summary>A <c>minilm-spam</c> string key that must be one of <paramref name="allowed"/>; null when absent or invalid.</summary>
-    private string? MiniLmChoice(JsonElement e, string path, string key, string[] allowed)
-    {
-        if (!e.TryGetProperty(key, out var v))
+        if (task is null)
         {
             return null;
         }
 
-        var value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        if (value is not null && allowed.Contains(value))
+        foreach (var key in tasks.Keys)
         {
-            return value;
+            if (e.TryGetProperty(key.Name, out _) && !task.Keys.Any(k => k.Name == key.Name))
+            {
+                Error($"{path}.{key.Name}", $"{key.Rejection}, not {task.Kind}");
+            }
         }
 
-        Error($"{path}.{key}", $"must be {string.Join(" or ", allowed.Select(a => $"\"{a}\""))}");
-        return null;
+        return task.Read(new TaskSection(this, e, path, task));
     }
 
     private BudgetSpec? ReadBudget(JsonElement e, string path)
@@ -345,7 +203,7 @@ public sealed partial class SpecParser
         return seeds;
     }
 
-    private TargetSpec? ReadTarget(JsonElement e, string path, string? kind)
+    private TargetSpec? ReadTarget(JsonElement e, string path, TaskSpec? task)
     {
         if (!IsObject(e, path))
         {
@@ -354,9 +212,9 @@ public sealed partial class SpecParser
 
         CheckKeys(e, path, ["metric", "value", "goal"]);
         var metric = RequiredString(e, path, "metric");
-        if (metric is not null && kind is not null && !MetricsOf(kind).Contains(metric))
+        if (metric is not null && task is not null && !task.Definition.Metrics.Contains(metric))
         {
-            Error($"{path}.metric", $"task {kind} does not report '{metric}'; it reports {string.Join(", ", MetricsOf(kind))}");
+            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.Metrics)}");
         }
 
         double? value = null;
@@ -751,7 +609,7 @@ public sealed partial class SpecParser
         return v.GetString();
     }
 
-    private double? Number(JsonElement e, string path)
+    internal double? Number(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Number)
         {
@@ -769,7 +627,7 @@ public sealed partial class SpecParser
         return v;
     }
 
-    private double? NumberAtLeast(JsonElement e, string path, double min)
+    internal double? NumberAtLeast(JsonElement e, string path, double min)
     {
         var v = Number(e, path);
         if (v < min)
@@ -781,7 +639,7 @@ public sealed partial class SpecParser
         return v;
     }
 
-    private int? Int(JsonElement e, string path, int min, int max)
+    internal int? Int(JsonElement e, string path, int min, int max)
     {
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var v))
         {
@@ -800,7 +658,7 @@ public sealed partial class SpecParser
         return (int)v;
     }
 
-    private static string Kind(JsonElement e) => e.ValueKind switch
+    internal static string Kind(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
@@ -811,5 +669,5 @@ public sealed partial class SpecParser
         _ => e.ValueKind.ToString(),
     };
 
-    private void Error(string path, string message) => errors.Add(new SpecError(path, message));
+    internal void Error(string path, string message) => errors.Add(new SpecError(path, message));
 }

@@ -450,9 +450,9 @@ public sealed class RunStore : IDisposable
         }
     }
 
-    /// <summary>What must not change between runs stored together: task and budget. The fields only
-    /// <c>fashion-transfer</c> and <c>minilm-spam</c> have are appended for those kinds alone, so folders of the other
-    /// kinds written before they existed still resume.</summary>
+    /// <summary>What must not change between runs stored together: task and budget. A kind's own settings are appended
+    /// by the kind (<see cref="Tasks.ILabTask.Fingerprint"/>), so folders of kinds written before other kinds gained
+    /// settings still resume.</summary>
     private static string Fingerprint(ExperimentSpec spec)
     {
         var t = spec.Task;
@@ -461,18 +461,8 @@ public sealed class RunStore : IDisposable
                $"start={start} noise={HyperparameterValue.FormatNumber(t.Noise)} l2={HyperparameterValue.FormatNumber(t.L2)} " +
                $"data={t.Data ?? "builtin"} samples={t.Samples.ToString(CultureInfo.InvariantCulture)} " +
                $"epochs={spec.Budget.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "-"} steps={spec.Budget.Steps?.ToString(CultureInfo.InvariantCulture) ?? "-"}" +
-               KindFingerprint(t);
+               t.Definition.Fingerprint(t);
     }
-
-    private static string KindFingerprint(TaskSpec t) => t.Kind switch
-    {
-        TaskKinds.MiniLmSpam => string.Create(CultureInfo.InvariantCulture,
-            $" mode={t.Mode} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}"),
-        TaskKinds.FashionTransfer when t.Transfer is { } f => string.Create(CultureInfo.InvariantCulture,
-            $" labels_per_class={f.LabelsPerClass} validation_per_class={f.ValidationPerClass} pretrained={f.Pretrained} weights={f.Weights ?? "cached"} " +
-            $"pretrain={f.PretrainEpochs}x{f.PretrainPerClass} width={f.Width} transferred=convolutional"),
-        _ => "",
-    };
 
     private static string StatusText(RunStatus s) => s switch
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Descent.Experiments;
 using Descent.Lab;
 using Descent.Lab.Catalog;
 using Descent.Lab.Specs;

@@ -1,3 +1,4 @@
+using Descent.Experiments;
 using Descent.Lab.Specs;
 
 namespace Descent.Tests.Lab;

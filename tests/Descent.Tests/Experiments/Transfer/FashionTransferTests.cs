@@ -96,7 +96,7 @@ public sealed class FashionTransferTests : IDisposable
         // Same draws as before the width parameter existed: width 1 is the default.
         Assert.Equal(SmallCnn.Create(5, new Rng(7)).NamedParameters().SelectMany(p => p.Parameter.Span.ToArray()),
             SmallCnn.Create(5, new Rng(7), width: 1).NamedParameters().SelectMany(p => p.Parameter.Span.ToArray()));
-        Assert.Equal(SmallCnn.DefaultWidth, new Descent.Lab.Specs.TransferTaskSpec(50, 100, true, null, 5, 6000).Width);
+        Assert.Equal(SmallCnn.DefaultWidth, new TransferTaskSpec(50, 100, true, null, 5, 6000).Width);
     }
 
     [Theory]

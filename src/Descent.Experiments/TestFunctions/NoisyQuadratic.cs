@@ -1,4 +1,6 @@
-namespace Descent.Lab.Functions;
+using Descent.Lab.Functions;
+
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>
 /// An ill-conditioned quadratic f = ½(x² + 10 y²) (condition number 10), minimum 0 at the origin. Its task
@@ -8,7 +10,7 @@ namespace Descent.Lab.Functions;
 public sealed class NoisyQuadratic : TestFunction
 {
     /// <inheritdoc />
-    public override string Name => Specs.TaskKinds.NoisyQuadratic;
+    public override string Name => TaskKinds.NoisyQuadratic;
 
     /// <inheritdoc />
     public override string Formula => "½·(x² + 10·y²), noisy gradients";

@@ -1,11 +1,13 @@
-namespace Descent.Lab.Functions;
+using Descent.Lab.Functions;
+
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>Himmelblau's function f = (x² + y − 11)² + (x + y² − 7)²: four minima of value 0, at (3, 2),
 /// (−2.805118, 3.131312), (−3.779310, −3.283186) and (3.584428, −1.848126).</summary>
 public sealed class Himmelblau : TestFunction
 {
     /// <inheritdoc />
-    public override string Name => Specs.TaskKinds.Himmelblau;
+    public override string Name => TaskKinds.Himmelblau;
 
     /// <inheritdoc />
     public override string Formula => "(x² + y − 11)² + (x + y² − 7)²";

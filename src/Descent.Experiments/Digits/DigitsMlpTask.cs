@@ -2,12 +2,13 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using Descent.Autodiff;
 using Descent.Data;
+using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Nn.Losses;
 using Descent.Nn;
 using Descent.Training;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments.Digits;
 
 /// <summary>
 /// <c>digits-mlp</c>: a ReLU MLP (64 → hidden… → 10) classifying scikit-learn's 8×8 digits with the

@@ -1,7 +1,8 @@
 using Descent.Lab.Functions;
+using Descent.Lab.Runs;
 using Descent.Nn;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>
 /// Optimizes a 2-D <see cref="TestFunction"/>: the parameter is a 2-element float32 <see cref="Parameter"/>

@@ -1,9 +1,11 @@
 using Descent.Experiments.Transfer;
 
-namespace Descent.Lab.Specs;
+using Descent.Lab.Tasks;
+
+namespace Descent.Experiments.Transfer;
 
 /// <summary>
-/// The <c>fashion-transfer</c> fields of <c>$.task</c> (see <see cref="Runs.FashionTransferTask"/>).
+/// The <c>fashion-transfer</c> fields of <c>$.task</c> (see <see cref="FashionTransferTask"/>).
 /// </summary>
 /// <param name="LabelsPerClass"><c>labels_per_class</c>: labelled training images per target class (default 50).</param>
 /// <param name="ValidationPerClass"><c>validation_per_class</c>: validation images per target class, from the
@@ -17,7 +19,7 @@ namespace Descent.Lab.Specs;
 /// i.e. all of them).</param>
 /// <param name="Width"><c>width</c>: width multiplier of the small CNN (8w/16w channels, 32w hidden units; default 1).</param>
 public sealed record TransferTaskSpec(int LabelsPerClass, int ValidationPerClass, bool Pretrained, string? Weights, int PretrainEpochs, int PretrainPerClass,
-    int Width = Experiments.Transfer.SmallCnn.DefaultWidth)
+    int Width = SmallCnn.DefaultWidth) : TaskSettings
 {
     /// <summary>The defaults (the flagship's recipe).</summary>
     public static TransferTaskSpec Default { get; } = new(50, 100, true, null, 5, 6000);

@@ -1,10 +1,12 @@
-namespace Descent.Lab.Functions;
+using Descent.Lab.Functions;
+
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>Rosenbrock's function f = (1 − x)² + 100 (y − x²)²: a curved, narrow valley; minimum 0 at (1, 1).</summary>
 public sealed class Rosenbrock : TestFunction
 {
     /// <inheritdoc />
-    public override string Name => Specs.TaskKinds.Rosenbrock;
+    public override string Name => TaskKinds.Rosenbrock;
 
     /// <inheritdoc />
     public override string Formula => "(1 − x)² + 100·(y − x²)²";

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Descent.Data;
 using Descent.Experiments.Transfer;
+using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Training;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments.Transfer;
 
 /// <summary>
 /// <c>fashion-transfer</c>: the fine-tuning flagship (<see cref="FashionTransfer"/>) as a lab task. Each run
@@ -38,7 +39,7 @@ public sealed class FashionTransferTask : LabTask
     public FashionTransferTask(TaskSpec task, string? outputDirectory = null)
     {
         Task = task ?? throw new ArgumentNullException(nameof(task));
-        Transfer = task.Transfer ?? TransferTaskSpec.Default;
+        Transfer = task.Settings as TransferTaskSpec ?? TransferTaskSpec.Default;
         DataDirectory = Locate(task.Data);
         data = new(() => (FashionMnist.Load(true, DataDirectory), FashionMnist.Load(false, DataDirectory)), LazyThreadSafetyMode.ExecutionAndPublication);
         var cache = Path.Combine(outputDirectory ?? Path.Combine(Path.GetTempPath(), "descent-fashion-transfer-" + Guid.NewGuid().ToString("N")),

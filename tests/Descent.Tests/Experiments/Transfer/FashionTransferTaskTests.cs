@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Descent.Data;
+using Descent.Experiments;
 using Descent.Experiments.Transfer;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Tests.Infrastructure;
+using Descent.Tests.Lab;
 using Descent.Training;
 
-namespace Descent.Tests.Lab;
+namespace Descent.Tests.Experiments.Transfer;
 
 public sealed class FashionTransferTaskTests
 {
@@ -29,7 +31,7 @@ public sealed class FashionTransferTaskTests
     {
         using var dir = new TempDir();
         var spec = TinySpec();
-        var task = Assert.IsType<FashionTransferTask>(LabTasks.Create(spec.Task, dir.Path));
+        var task = Assert.IsType<FashionTransferTask>(spec.Task.Definition.CreateRun(spec.Task, dir.Path));
         var runs = spec.Runs();
         var first = task.Run(new RunContext(spec, runs[0], EngineCatalog.Instance));
 
@@ -102,7 +104,7 @@ public sealed class FashionTransferTaskTests
         var spec = SpecParser.ParseFile(path, EngineCatalog.Instance);
         Assert.Equal(TaskKinds.FashionTransfer, spec.Task.Kind);
         Assert.Equal("val_accuracy", spec.Metric);
-        Assert.NotNull(spec.Task.Transfer);
+        Assert.NotNull((spec.Task.Settings as TransferTaskSpec));
 
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Golden.RepositoryRoot, "examples", "lab", "experiment.schema.json")));
         using var example = JsonDocument.Parse(File.ReadAllText(path));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Descent.Lab;
+namespace Descent.Experiments;
 
 /// <summary>
 /// Built-in experiment sets shipped inside the library (<c>Resources/presets/NAME.json</c>: an object with
@@ -8,7 +8,7 @@ namespace Descent.Lab;
 /// </summary>
 public static class Presets
 {
-    private const string Prefix = "Descent.Lab.Resources.presets.";
+    private const string Prefix = "Descent.Experiments.Resources.presets.";
 
     /// <summary>The preset names.</summary>
     public static IReadOnlyList<string> Names { get; } =

@@ -1,6 +1,6 @@
-namespace Descent.Lab.Specs;
+namespace Descent.Experiments;
 
-/// <summary>The built-in task kinds of the lab, by their spec name.</summary>
+/// <summary>The built-in task kinds of the lab (<see cref="ExperimentTasks"/>), by their spec name.</summary>
 public static class TaskKinds
 {
     /// <summary>Linear regression y = Xθ + b on generated data (MSE), the article's first example.</summary>
@@ -42,11 +42,4 @@ public static class TaskKinds
 
     /// <summary>True for a 2-D test function.</summary>
     public static bool IsTestFunction(string kind) => TestFunctions.Contains(kind);
-
-    /// <summary>The metric a task reports as its main result when the spec names no target.</summary>
-    public static string DefaultMetric(string kind) => kind switch
-    {
-        DigitsMlp or FashionTransfer or MiniLmSpam => "val_accuracy",
-        _ => "loss",
-    };
 }

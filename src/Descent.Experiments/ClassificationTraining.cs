@@ -1,14 +1,15 @@
 using System.Globalization;
 using Descent.Autodiff;
+using Descent.Lab.Runs;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Training;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments;
 
 /// <summary>
-/// The training loop shared by the classification tasks (<see cref="DigitsMlpTask"/>,
-/// <see cref="FashionTransferTask"/>): the configured optimizer over all of the model's parameters and its
+/// The training loop shared by the classification tasks (<see cref="Digits.DigitsMlpTask"/>,
+/// <see cref="Transfer.FashionTransferTask"/>): the configured optimizer over all of the model's parameters and its
 /// schedule, the cross-entropy loss on mini-batches of <c>loader</c> for the run's budget (epochs, or steps
 /// rounded up to whole epochs for the epoch count), and the metrics both tasks document.
 /// </summary>

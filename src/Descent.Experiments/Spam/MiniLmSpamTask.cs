@@ -1,10 +1,11 @@
 using System.Globalization;
+using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Onnx;
 using Descent.Text;
 using Descent.Text.Classification;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments.Spam;
 
 /// <summary>
 /// <c>minilm-spam</c>: fine-tunes all-MiniLM-L6-v2 with a fresh head for SpamAssassin spam detection with
@@ -39,22 +40,25 @@ public sealed class MiniLmSpamTask : LabTask
     /// <summary>The task spec.</summary>
     public TaskSpec Task { get; }
 
+    /// <summary>Its <c>minilm-spam</c> fields.</summary>
+    public MiniLmSpamSettings Settings => Task.Settings as MiniLmSpamSettings ?? MiniLmSpamSettings.Default;
+
     /// <summary>The fine-tuning options of a run with <paramref name="seed"/> and <paramref name="epochs"/>.</summary>
     public TextFineTuneOptions Options(int seed, int epochs) => new()
     {
-        Mode = Task.Mode switch
+        Mode = Settings.Mode switch
         {
             "head" => FineTuneMode.Head,
             "top-k" => FineTuneMode.TopK,
             _ => FineTuneMode.Full,
         },
-        TopK = Task.TopK,
-        Head = Task.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
-        Features = Task.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,
-        HeadInit = Task.Init == "probe" ? HeadInit.Probe : HeadInit.Random,
+        TopK = Settings.TopK,
+        Head = Settings.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
+        Features = Settings.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,
+        HeadInit = Settings.Init == "probe" ? HeadInit.Probe : HeadInit.Random,
         Epochs = epochs,
         BatchSize = Task.BatchSize ?? 16,
-        MaxLength = Task.MaxLength,
+        MaxLength = Settings.MaxLength,
         Seed = (ulong)seed,
     };
 
@@ -127,8 +131,8 @@ public sealed class MiniLmSpamTask : LabTask
 
     private (TokenizedTexts, TokenizedTexts, OnnxModel) Load()
     {
-        var (train, test, _) = SpamSplit.Load(Task.Data, Task.TrainLimit);
-        var tokenizer = MiniLm.CreateTokenizer(Task.MaxLength);
+        var (train, test, _) = SpamSplit.Load(Task.Data, Settings.TrainLimit);
+        var tokenizer = MiniLm.CreateTokenizer(Settings.MaxLength);
         return (TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
             TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]),
             MiniLm.ReadOnnx());

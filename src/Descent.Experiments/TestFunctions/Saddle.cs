@@ -1,4 +1,6 @@
-namespace Descent.Lab.Functions;
+using Descent.Lab.Functions;
+
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>
 /// A saddle bounded below: f = x² − y² + y⁴/2. The origin is a saddle point (a plain x² − y² would be
@@ -9,7 +11,7 @@ namespace Descent.Lab.Functions;
 public sealed class Saddle : TestFunction
 {
     /// <inheritdoc />
-    public override string Name => Specs.TaskKinds.Saddle;
+    public override string Name => TaskKinds.Saddle;
 
     /// <inheritdoc />
     public override string Formula => "x² − y² + y⁴/2";

@@ -1,7 +1,9 @@
+using Descent.Experiments;
+using Descent.Experiments.TestFunctions;
 using Descent.Lab.Functions;
 using Descent.Lab.Specs;
 
-namespace Descent.Tests.Lab;
+namespace Descent.Tests.Experiments.TestFunctions;
 
 public sealed class TestFunctionTests
 {
@@ -11,7 +13,7 @@ public sealed class TestFunctionTests
     [MemberData(nameof(Kinds))]
     public void GradientMatchesCentralFiniteDifferences(string kind)
     {
-        var f = TestFunction.ForKind(kind);
+        var f = ExperimentTasks.Get(kind).Surface!;
         var (x0, x1, y0, y1) = f.PlotWindow;
         var rng = new Rng(123);
         for (var k = 0; k < 50; k++)
@@ -31,7 +33,7 @@ public sealed class TestFunctionTests
     [MemberData(nameof(Kinds))]
     public void MinimaAreStationaryWithTheStatedValue(string kind)
     {
-        var f = TestFunction.ForKind(kind);
+        var f = ExperimentTasks.Get(kind).Surface!;
         var expected = kind == TaskKinds.Saddle ? -0.5 : 0.0;
         foreach (var (x, y) in f.Minima)
         {

@@ -1,9 +1,10 @@
 using Descent.Autodiff;
+using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Nn.Losses;
 
-namespace Descent.Lab.Runs;
+namespace Descent.Experiments.Article;
 
 /// <summary>
 /// The article's two regression problems, trained full-batch with the mean squared error:

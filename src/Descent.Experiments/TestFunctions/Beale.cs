@@ -1,11 +1,13 @@
-namespace Descent.Lab.Functions;
+using Descent.Lab.Functions;
+
+namespace Descent.Experiments.TestFunctions;
 
 /// <summary>Beale's function f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²: flat plateaus and
 /// sharp ridges; minimum 0 at (3, 0.5).</summary>
 public sealed class Beale : TestFunction
 {
     /// <inheritdoc />
-    public override string Name => Specs.TaskKinds.Beale;
+    public override string Name => TaskKinds.Beale;
 
     /// <inheritdoc />
     public override string Formula => "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²";

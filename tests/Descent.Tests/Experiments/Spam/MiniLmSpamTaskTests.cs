@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Descent.Experiments;
+using Descent.Experiments.Spam;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
@@ -7,7 +9,7 @@ using Descent.Tests.Infrastructure;
 using Descent.Text;
 using Descent.Text.Classification;
 
-namespace Descent.Tests.Lab;
+namespace Descent.Tests.Experiments.Spam;
 
 /// <summary>The <c>minilm-spam</c> lab task on the shipped SpamAssassin subset, kept tiny (8 emails, 16 tokens, 1 epoch).</summary>
 public sealed class MiniLmSpamTaskTests
@@ -27,7 +29,7 @@ public sealed class MiniLmSpamTaskTests
             .Replace("{ \"name\": \"adamw\", \"lr\": 1e-3, \"weight_decay\": 0.01 }", "{ \"name\": \"sgd\", \"lr\": 1e38 }", StringComparison.Ordinal);
         var spec = SpecParser.Parse(json, EngineCatalog.Instance);
         Assert.Equal(1e38, spec.Runs().Single().Configuration.LearningRate); // the replacement took
-        var result = LabTasks.Create(spec.Task).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
+        var result = spec.Task.Definition.CreateRun(spec.Task, null).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
         Assert.Equal(RunStatus.Diverged, result.Status);
         Assert.Contains("the training loss became", result.Message, StringComparison.Ordinal);
         Assert.InRange(result.Steps, 1, 5); // stopped within the first 3 epochs of 2 steps, before the update that would follow
@@ -38,7 +40,7 @@ public sealed class MiniLmSpamTaskTests
     {
         var spec = SpecParser.Parse(Spec("top-k"), EngineCatalog.Instance);
         Assert.Equal(TaskKinds.MiniLmSpam, spec.Task.Kind);
-        Assert.Equal(("top-k", 1, 16, 8, 4), (spec.Task.Mode, spec.Task.TopK, spec.Task.MaxLength, spec.Task.TrainLimit, spec.Task.BatchSize));
+        Assert.Equal(("top-k", 1, 16, 8, 4), (((MiniLmSpamSettings)spec.Task.Settings!).Mode, ((MiniLmSpamSettings)spec.Task.Settings!).TopK, ((MiniLmSpamSettings)spec.Task.Settings!).MaxLength, ((MiniLmSpamSettings)spec.Task.Settings!).TrainLimit, spec.Task.BatchSize));
         Assert.Equal("val_accuracy", spec.Metric);
     }
 
@@ -64,8 +66,8 @@ public sealed class MiniLmSpamTaskTests
     public void HeadFeaturesAndInitHaveTheCliDefaultsAndMapToTheFineTuneOptions(string mode, string extra, string head, string features, string init)
     {
         var spec = SpecParser.Parse(Spec(mode, extra), EngineCatalog.Instance);
-        Assert.Equal((head, features, init), (spec.Task.Head, spec.Task.Features, spec.Task.Init));
-        var options = ((MiniLmSpamTask)LabTasks.Create(spec.Task)).Options(seed: 3, epochs: 2);
+        Assert.Equal((head, features, init), (((MiniLmSpamSettings)spec.Task.Settings!).Head, ((MiniLmSpamSettings)spec.Task.Settings!).Features, ((MiniLmSpamSettings)spec.Task.Settings!).Init));
+        var options = ((MiniLmSpamTask)spec.Task.Definition.CreateRun(spec.Task, null)).Options(seed: 3, epochs: 2);
         Assert.Equal(head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear, options.Head);
         Assert.Equal(features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding, options.Features);
         Assert.Equal(init == "probe" ? HeadInit.Probe : HeadInit.Random, options.HeadInit);
@@ -78,7 +80,7 @@ public sealed class MiniLmSpamTaskTests
     public void TheShippedMiniLmExampleKeepsTheLinearHeadOnTheSentenceEmbedding()
     {
         var spec = SpecParser.ParseFile(Path.Combine(Golden.RepositoryRoot, "examples", "lab", "minilm-spam-optimizers.json"), EngineCatalog.Instance);
-        var options = ((MiniLmSpamTask)LabTasks.Create(spec.Task)).Options(seed: 0, epochs: 1);
+        var options = ((MiniLmSpamTask)spec.Task.Definition.CreateRun(spec.Task, null)).Options(seed: 0, epochs: 1);
         Assert.Equal((FineTuneMode.TopK, ClassifierHead.Linear, HeadInit.Random), (options.Mode, options.Head, options.HeadInit));
         Assert.Same(HeadFeatures.SentenceEmbedding, options.Features);
         Assert.True(options.IsPlainHead);
@@ -122,9 +124,9 @@ public sealed class MiniLmSpamTaskTests
     {
         var spec = SpecParser.Parse(Spec("top-k"), EngineCatalog.Instance);
         var run = spec.Runs().Single();
-        var task = LabTasks.Create(spec.Task);
+        var task = spec.Task.Definition.CreateRun(spec.Task, null);
         var first = task.Run(new RunContext(spec, run, EngineCatalog.Instance));
-        var second = LabTasks.Create(spec.Task).Run(new RunContext(spec, run, EngineCatalog.Instance));
+        var second = spec.Task.Definition.CreateRun(spec.Task, null).Run(new RunContext(spec, run, EngineCatalog.Instance));
         Assert.Equal(RunStatus.Completed, first.Status);
         Assert.Equal(2, first.Steps);
         string[] valueMetrics = ["loss", "train_loss", "val_accuracy", "val_f1"];
@@ -152,7 +154,7 @@ public sealed class MiniLmSpamTaskTests
     public void LpFtRunEqualsTheLibraryPipelineWithTheSpecsOptimizerAfterTheProbe()
     {
         var spec = SpecParser.Parse(Spec("full", "\"init\": \"probe\","), EngineCatalog.Instance);
-        var result = LabTasks.Create(spec.Task).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
+        var result = spec.Task.Definition.CreateRun(spec.Task, null).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
         Assert.Equal(RunStatus.Completed, result.Status);
 
         var (train, test, _) = SpamSplit.Load(Subset, 8);

@@ -1,0 +1,32 @@
+using Descent.Lab.Runs;
+using Descent.Lab.Specs;
+using Descent.Lab.Tasks;
+
+namespace Descent.Experiments.Digits;
+
+/// <summary>The <c>digits-mlp</c> lab task: a ReLU MLP classifying the 8×8 digits (cross-entropy; validation accuracy;
+/// <see cref="DigitsMlpTask"/>).</summary>
+public sealed class DigitsMlpKind : ILabTask
+{
+    /// <inheritdoc />
+    public string Kind => TaskKinds.DigitsMlp;
+
+    /// <inheritdoc />
+    public IReadOnlyList<TaskKey> Keys { get; } = [TaskKeys.Hidden, TaskKeys.BatchSize, TaskKeys.L2, TaskKeys.Data, TaskKeys.Samples];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_loss", "val_accuracy"];
+
+    /// <inheritdoc />
+    public string DefaultMetric => "val_accuracy";
+
+    /// <inheritdoc />
+    public TaskSpec Read(TaskSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return section.Common(hidden: [64]);
+    }
+
+    /// <inheritdoc />
+    public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new DigitsMlpTask(task);
+}
