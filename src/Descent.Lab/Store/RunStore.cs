@@ -453,7 +453,7 @@ public sealed class RunStore : IDisposable
     /// <summary>What must not change between runs stored together: task and budget. A kind's own settings are appended
     /// by the kind (<see cref="Tasks.ILabTask.Fingerprint"/>), so folders of kinds written before other kinds gained
     /// settings still resume.</summary>
-    private static string Fingerprint(ExperimentSpec spec)
+    internal static string Fingerprint(ExperimentSpec spec)
     {
         var t = spec.Task;
         var start = t.Start is null ? "default" : string.Join(",", t.Start.Select(HyperparameterValue.FormatNumber));
