@@ -83,7 +83,7 @@ public static class CompareCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(Printable.Describe(e));
         }
 
         // Check every spec before running any.
