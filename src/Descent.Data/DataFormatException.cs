@@ -4,6 +4,8 @@ namespace Descent.Data;
 /// A data file is malformed: the message names the file, the position (a byte offset, or a line and
 /// column) and what was expected there, e.g.
 /// <c>train-labels.gz: byte 8 of the decompressed data: expected a label in [0, 10), found 12</c>.
+/// The file name and what was found are quoted through <see cref="Printable.Escape"/>, so control characters
+/// from the file (a terminal escape sequence in a CSV field) reach the message escaped.
 /// </summary>
 public sealed class DataFormatException : FormatException
 {
@@ -31,6 +33,6 @@ public sealed class DataFormatException : FormatException
 
     private static string Compose(string source, string position, string expected, string? found)
         => found is null
-            ? $"{source}: {position}: expected {expected}"
-            : $"{source}: {position}: expected {expected}, found {found}";
+            ? $"{Printable.Escape(source)}: {position}: expected {expected}"
+            : $"{Printable.Escape(source)}: {position}: expected {expected}, found {Printable.Escape(found)}";
 }

@@ -6,7 +6,7 @@ using Descent.Lab.Tasks;
 namespace Descent.Experiments.Spam;
 
 /// <summary>The <c>minilm-spam</c> lab task: fine-tuning all-MiniLM-L6-v2 for SpamAssassin spam detection (head, top-k or
-/// full; <see cref="MiniLmSpamTask"/>), with its own keys (<see cref="MiniLmSpamSettings"/>).</summary>
+/// full; <see cref="MiniLmSpamTask"/>), with its own keys (<see cref="MiniLmTaskSettings"/>).</summary>
 public sealed class MiniLmSpamKind : ILabTask
 {
     /// <inheritdoc />
@@ -46,7 +46,7 @@ public sealed class MiniLmSpamKind : ILabTask
         var headPreset = mode == "head" || init == "probe";
         return spec with
         {
-            Settings = new MiniLmSpamSettings
+            Settings = new MiniLmTaskSettings
             {
                 Mode = mode,
                 Head = section.Choice("head", "mlp", "linear") ?? (headPreset ? "mlp" : "linear"),
@@ -63,7 +63,7 @@ public sealed class MiniLmSpamKind : ILabTask
     public string Fingerprint(TaskSpec task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var t = task.Settings as MiniLmSpamSettings ?? MiniLmSpamSettings.Default;
+        var t = task.Settings as MiniLmTaskSettings ?? MiniLmTaskSettings.Default;
         return string.Create(CultureInfo.InvariantCulture,
             $" mode={t.Mode} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
     }

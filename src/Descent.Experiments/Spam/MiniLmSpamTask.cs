@@ -41,7 +41,7 @@ public sealed class MiniLmSpamTask : LabTask
     public TaskSpec Task { get; }
 
     /// <summary>Its <c>minilm-spam</c> fields.</summary>
-    public MiniLmSpamSettings Settings => Task.Settings as MiniLmSpamSettings ?? MiniLmSpamSettings.Default;
+    public MiniLmTaskSettings Settings => Task.Settings as MiniLmTaskSettings ?? MiniLmTaskSettings.Default;
 
     /// <summary>The fine-tuning options of a run with <paramref name="seed"/> and <paramref name="epochs"/>.</summary>
     public TextFineTuneOptions Options(int seed, int epochs) => new()

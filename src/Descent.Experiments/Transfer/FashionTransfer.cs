@@ -129,8 +129,8 @@ public static class FashionTransfer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var perEpoch = (count + batchSize - 1) / batchSize;
-        return (steps + perEpoch - 1) / perEpoch;
+        var perEpoch = (int)(((long)count + batchSize - 1) / batchSize);
+        return (int)(((long)steps + perEpoch - 1) / perEpoch);
     }
 
     /// <summary>Pretrains a <see cref="SmallCnn"/> on the source classes with Adam at

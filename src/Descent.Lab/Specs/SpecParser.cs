@@ -36,9 +36,16 @@ public sealed partial class SpecParser
     /// <summary>Hyperparameters whose single value is a tuple of numbers.</summary>
     public static IReadOnlyList<string> TupleHyperparameters { get; } = ["betas", "etas", "step_sizes"];
 
-    /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem.</summary>
+    /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem (first
+    /// every duplicate key, <see cref="DuplicateKeys"/>).</summary>
     public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog, LabTaskRegistry? tasks = null)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        if (DuplicateKeys.Find(json) is { Count: > 0 } duplicates)
+        {
+            throw new SpecValidationException(duplicates);
+        }
+
         var parser = new SpecParser(catalog, tasks);
         var spec = parser.TryParse(json, out var problems);
         return spec ?? throw new SpecValidationException(problems);

@@ -40,7 +40,7 @@ public sealed class MiniLmSpamTaskTests
     {
         var spec = SpecParser.Parse(Spec("top-k"), EngineCatalog.Instance);
         Assert.Equal(TaskKinds.MiniLmSpam, spec.Task.Kind);
-        Assert.Equal(("top-k", 1, 16, 8, 4), (((MiniLmSpamSettings)spec.Task.Settings!).Mode, ((MiniLmSpamSettings)spec.Task.Settings!).TopK, ((MiniLmSpamSettings)spec.Task.Settings!).MaxLength, ((MiniLmSpamSettings)spec.Task.Settings!).TrainLimit, spec.Task.BatchSize));
+        Assert.Equal(("top-k", 1, 16, 8, 4), (((MiniLmTaskSettings)spec.Task.Settings!).Mode, ((MiniLmTaskSettings)spec.Task.Settings!).TopK, ((MiniLmTaskSettings)spec.Task.Settings!).MaxLength, ((MiniLmTaskSettings)spec.Task.Settings!).TrainLimit, spec.Task.BatchSize));
         Assert.Equal("val_accuracy", spec.Metric);
     }
 
@@ -66,7 +66,7 @@ public sealed class MiniLmSpamTaskTests
     public void HeadFeaturesAndInitHaveTheCliDefaultsAndMapToTheFineTuneOptions(string mode, string extra, string head, string features, string init)
     {
         var spec = SpecParser.Parse(Spec(mode, extra), EngineCatalog.Instance);
-        Assert.Equal((head, features, init), (((MiniLmSpamSettings)spec.Task.Settings!).Head, ((MiniLmSpamSettings)spec.Task.Settings!).Features, ((MiniLmSpamSettings)spec.Task.Settings!).Init));
+        Assert.Equal((head, features, init), (((MiniLmTaskSettings)spec.Task.Settings!).Head, ((MiniLmTaskSettings)spec.Task.Settings!).Features, ((MiniLmTaskSettings)spec.Task.Settings!).Init));
         var options = ((MiniLmSpamTask)spec.Task.Definition.CreateRun(spec.Task, null)).Options(seed: 3, epochs: 2);
         Assert.Equal(head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear, options.Head);
         Assert.Equal(features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding, options.Features);

@@ -3,10 +3,10 @@ using Descent.Lab.Tasks;
 namespace Descent.Experiments.Spam;
 
 /// <summary>The <c>minilm-spam</c> fields of <c>$.task</c> (see <see cref="MiniLmSpamTask"/>).</summary>
-public sealed record MiniLmSpamSettings : TaskSettings
+public sealed record MiniLmTaskSettings : TaskSettings
 {
     /// <summary>The defaults (full fine-tuning, linear head on the sentence embedding).</summary>
-    public static MiniLmSpamSettings Default { get; } = new();
+    public static MiniLmTaskSettings Default { get; } = new();
 
     /// <summary>Which parameters train — <c>head</c>, <c>top-k</c> or <c>full</c> (default full).</summary>
     public string Mode { get; init; } = "full";
