@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Descent.Cli.Charts;
+using Descent.Lab.Reports;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
 using Descent.Cli.Transfer;

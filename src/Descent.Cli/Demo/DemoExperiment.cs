@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Descent.Cli.Charts;
+using Descent.Lab.Reports;
 using Descent.Cli.Runs;
 using Descent.Nn;
 using Descent.Nn.Losses;

@@ -2,7 +2,7 @@ using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Descent.Cli.Charts;
+namespace Descent.Lab.Reports;
 
 /// <summary>
 /// A loss-versus-step line chart with a logarithmic loss axis (ScottPlot 5, rendered headless to PNG and

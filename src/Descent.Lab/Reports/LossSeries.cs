@@ -1,4 +1,4 @@
-namespace Descent.Cli.Charts;
+namespace Descent.Lab.Reports;
 
 /// <summary>One line of a <see cref="LossChart"/>: a label and the loss at steps 0, 1, …</summary>
 /// <param name="Label">Legend text (e.g. "Adam (lr=0.01)").</param>

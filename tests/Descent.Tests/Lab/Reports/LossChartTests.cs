@@ -1,6 +1,6 @@
-using Descent.Cli.Charts;
+using Descent.Lab.Reports;
 
-namespace Descent.Tests.Cli;
+namespace Descent.Tests.Lab.Reports;
 
 public sealed class LossChartTests : IDisposable
 {
