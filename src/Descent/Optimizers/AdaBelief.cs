@@ -19,7 +19,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class AdaBelief : Optimizer<AdaBeliefOptions, AdaBeliefState>
 {
-    private readonly AdaBeliefKernel.Job job = new();
+    private readonly ElementwiseJob<AdaBeliefKernel> job = new();
 
     /// <summary>Creates AdaBelief over <paramref name="parameters"/>.</summary>
     public AdaBelief(IEnumerable<Parameter> parameters, AdaBeliefOptions? options = null)
@@ -46,16 +46,12 @@ public sealed class AdaBelief : Optimizer<AdaBeliefOptions, AdaBeliefState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdaBeliefState state, AdaBeliefOptions options)
     {
-        var c = new AdaBeliefKernel.Scalars(
+        var c = new AdaBeliefKernel(
             OptaxScalars.OneMinus(options.Beta1), (float)options.Beta1,
             OptaxScalars.OneMinus(options.Beta2), (float)options.Beta2,
             (float)options.EpsilonRoot,
             OptaxScalars.BiasCorrection(options.Beta1, state.Step), OptaxScalars.BiasCorrection(options.Beta2, state.Step),
             (float)options.Epsilon, (float)-options.LearningRate);
-        job.P = parameter;
-        job.G = grad;
-        job.M = state.ExpAvg;
-        job.S = state.ExpAvgVar;
-        AdaBeliefKernel.Run(KernelPath, parameter.Span, grad.Span, state.ExpAvg.Span, state.ExpAvgVar.Span, c, job);
+        job.Run(c, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgVar);
     }
 }

@@ -21,7 +21,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
 {
-    private readonly TwoStateKernelJob<AdadeltaKernel, AdadeltaStepScalars> job = new();
+    private readonly ElementwiseJob<AdadeltaKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adadelta(IEnumerable<Parameter> parameters, AdadeltaOptions? options = null)
@@ -45,6 +45,6 @@ public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
     protected override void Update(Parameter parameter, Tensor grad, AdadeltaState state, AdadeltaOptions options)
     {
         var s = AdadeltaStepScalars.Create(options.LearningRate, options.Rho, options.Epsilon, options.WeightDecay, options.Maximize);
-        job.Run(parameter, grad, state.SquareAvg, state.AccDelta, s, KernelPath);
+        job.Run(new AdadeltaKernel(s), KernelPath, parameter, grad, state.SquareAvg, state.AccDelta);
     }
 }

@@ -78,7 +78,7 @@ public sealed class Adafactor : Optimizer<AdafactorOptions, AdafactorState>
 
         var p = parameter.Span;
         var g = grad.Span;
-        var simd = KernelPolicy.UseSimd(KernelPath);
+        var simd = ElementwiseKernel.UsesSimd(KernelPath);
 
         // Optax: t = float32(count − offset) + 1; β̂ = 1 − t^(−decay_rate), all in float32.
         var t = (float)(state.Step - 1 - options.DecayOffset) + 1f;

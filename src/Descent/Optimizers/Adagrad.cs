@@ -20,7 +20,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adagrad : Optimizer<AdagradOptions, AdagradState>
 {
-    private readonly AdagradKernel.Job job = new();
+    private readonly ElementwiseJob<AdagradKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adagrad(IEnumerable<Parameter> parameters, AdagradOptions? options = null)
@@ -46,6 +46,6 @@ public sealed class Adagrad : Optimizer<AdagradOptions, AdagradState>
     {
         var s = AdagradStepScalars.Create(options.LearningRate, options.LearningRateDecay, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
-        job.Run(parameter, grad, state.Sum, s, KernelPath);
+        job.Run(new AdagradKernel(s), KernelPath, parameter, grad, state.Sum);
     }
 }

@@ -24,7 +24,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adam : Optimizer<AdamOptions, AdamState>
 {
-    private readonly AdamKernel.Job job = new();
+    private readonly ElementwiseJob<AdamKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adam(IEnumerable<Parameter> parameters, AdamOptions? options = null)
@@ -57,6 +57,6 @@ public sealed class Adam : Optimizer<AdamOptions, AdamState>
 
         var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
-        job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq, s, KernelPath);
+        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
     }
 }

@@ -23,7 +23,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
 {
-    private readonly AdamKernel.Job job = new();
+    private readonly ElementwiseJob<AdamKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public AdamW(IEnumerable<Parameter> parameters, AdamWOptions? options = null)
@@ -56,6 +56,6 @@ public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
 
         var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, decoupled: true, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
-        job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq, s, KernelPath);
+        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
     }
 }

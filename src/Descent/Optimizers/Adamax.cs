@@ -20,7 +20,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
 {
-    private readonly TwoStateKernelJob<AdamaxKernel, AdamaxStepScalars> job = new();
+    private readonly ElementwiseJob<AdamaxKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adamax(IEnumerable<Parameter> parameters, AdamaxOptions? options = null)
@@ -45,6 +45,6 @@ public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
     {
         var s = AdamaxStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
-        job.Run(parameter, grad, state.ExpAvg, state.ExpInf, s, KernelPath);
+        job.Run(new AdamaxKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpInf);
     }
 }

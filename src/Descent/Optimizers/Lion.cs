@@ -18,7 +18,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Lion : Optimizer<LionOptions, LionState>
 {
-    private readonly LionKernel.Job job = new();
+    private readonly ElementwiseJob<LionKernel> job = new();
 
     /// <summary>Creates Lion over <paramref name="parameters"/> with <paramref name="options"/> (default: <see cref="LionOptions"/>()).</summary>
     public Lion(IEnumerable<Parameter> parameters, LionOptions? options = null)
@@ -45,12 +45,9 @@ public sealed class Lion : Optimizer<LionOptions, LionState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, LionState state, LionOptions options)
     {
-        var s = new LionKernel.Scalars(
+        var s = new LionKernel(
             (float)(1 - options.Beta1), (float)options.Beta1, (float)(1 - options.Beta2), (float)options.Beta2,
             (float)options.WeightDecay, (float)-options.LearningRate);
-        job.P = parameter;
-        job.G = grad;
-        job.M = state.ExpAvg;
-        LionKernel.Run(KernelPath, parameter.Span, grad.Span, state.ExpAvg.Span, s, job);
+        job.Run(s, KernelPath, parameter, grad, state.ExpAvg);
     }
 }

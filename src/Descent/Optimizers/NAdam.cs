@@ -21,7 +21,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
 {
-    private readonly TwoStateKernelJob<NAdamKernel, NAdamStepScalars> job = new();
+    private readonly ElementwiseJob<NAdamKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public NAdam(IEnumerable<Parameter> parameters, NAdamOptions? options = null)
@@ -48,6 +48,6 @@ public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
         var s = NAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.MomentumDecay, options.DecoupledWeightDecay, options.Maximize, state.Step,
             ref muProduct[0]);
-        job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, s, KernelPath);
+        job.Run(new NAdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
     }
 }

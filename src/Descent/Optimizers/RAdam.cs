@@ -22,7 +22,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
 {
-    private readonly TwoStateKernelJob<RAdamKernel, RAdamStepScalars> job = new();
+    private readonly ElementwiseJob<RAdamKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public RAdam(IEnumerable<Parameter> parameters, RAdamOptions? options = null)
@@ -47,6 +47,6 @@ public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
     {
         var s = RAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.DecoupledWeightDecay, options.Maximize, state.Step);
-        job.Run(parameter, grad, state.ExpAvg, state.ExpAvgSq, s, KernelPath);
+        job.Run(new RAdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
     }
 }

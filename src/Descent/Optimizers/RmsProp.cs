@@ -22,7 +22,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class RmsProp : Optimizer<RmsPropOptions, RmsPropState>
 {
-    private readonly RmsPropKernel.Job job = new();
+    private readonly ElementwiseJob<RmsPropKernel> job = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public RmsProp(IEnumerable<Parameter> parameters, RmsPropOptions? options = null)
@@ -58,6 +58,6 @@ public sealed class RmsProp : Optimizer<RmsPropOptions, RmsPropState>
 
         var s = RmsPropStepScalars.Create(options.LearningRate, options.Alpha, options.Epsilon, options.WeightDecay,
             options.Momentum, options.Centered, options.Maximize);
-        job.Run(parameter, grad, state.SquareAvg, state.GradAvg, state.MomentumBuffer, s, KernelPath);
+        job.Run(new RmsPropKernel(s), KernelPath, parameter, grad, state.SquareAvg, state.GradAvg, state.MomentumBuffer);
     }
 }

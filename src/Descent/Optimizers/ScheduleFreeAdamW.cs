@@ -26,7 +26,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class ScheduleFreeAdamW : Optimizer<ScheduleFreeAdamWOptions, ScheduleFreeAdamWState>
 {
-    private readonly ScheduleFreeAdamWKernel.Job job = new();
+    private readonly ElementwiseJob<ScheduleFreeAdamWKernel> job = new();
 
     /// <summary>Creates Schedule-Free AdamW over <paramref name="parameters"/>.</summary>
     public ScheduleFreeAdamW(IEnumerable<Parameter> parameters, ScheduleFreeAdamWOptions? options = null)
@@ -138,15 +138,11 @@ public sealed class ScheduleFreeAdamW : Optimizer<ScheduleFreeAdamWOptions, Sche
 
         state.LrMax = lrMax;
         state.WeightSum = total;
-        var c = new ScheduleFreeAdamWKernel.Scalars(
+        var c = new ScheduleFreeAdamWKernel(
             OptaxScalars.OneMinus(options.Beta2), (float)options.Beta2, OptaxScalars.BiasCorrection(options.Beta2, t),
             (float)options.Epsilon, (float)options.WeightDecay, -baseLr, ck, 1f - ck,
             OptaxScalars.OneMinus(options.Beta1), (float)options.Beta1);
-        job.Y = parameter;
-        job.G = grad;
-        job.Z = state.Z;
-        job.V = state.ExpAvgSq;
-        ScheduleFreeAdamWKernel.Run(KernelPath, parameter.Span, grad.Span, state.Z.Span, state.ExpAvgSq.Span, c, job);
+        job.Run(c, KernelPath, parameter, grad, state.Z, state.ExpAvgSq);
     }
 
     private (ScheduleFreeAdamWState? State, ScheduleFreeAdamWOptions Options) Find(Parameter parameter)

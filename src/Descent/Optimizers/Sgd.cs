@@ -24,8 +24,8 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Sgd : Optimizer<SgdOptions, SgdState>
 {
-    private readonly SgdKernel.Job job = new();
-    private readonly SutskeverSgdKernel.Job sutskeverJob = new();
+    private readonly ElementwiseJob<SgdKernel> job = new();
+    private readonly ElementwiseJob<SutskeverSgdKernel> sutskeverJob = new();
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Sgd(IEnumerable<Parameter> parameters, SgdOptions? options = null)
@@ -52,12 +52,9 @@ public sealed class Sgd : Optimizer<SgdOptions, SgdState>
         {
             // The velocity starts at zero (not at the first gradient) and carries the learning rate.
             var v = state.MomentumBuffer ??= new Tensor(parameter.Shape);
-            var ss = new SutskeverSgdKernel.Scalars((float)-options.LearningRate, (float)options.Momentum,
+            var ss = new SutskeverSgdKernel((float)-options.LearningRate, (float)options.Momentum,
                 (float)options.WeightDecay, options.Nesterov, options.Maximize);
-            sutskeverJob.P = parameter;
-            sutskeverJob.G = grad;
-            sutskeverJob.V = v;
-            SutskeverSgdKernel.Run(KernelPath, parameter.Span, grad.Span, v.Span, ss, sutskeverJob);
+            sutskeverJob.Run(ss, KernelPath, parameter, grad, v);
             return;
         }
 
@@ -70,6 +67,6 @@ public sealed class Sgd : Optimizer<SgdOptions, SgdState>
 
         var s = SgdStepScalars.Create(options.LearningRate, options.Momentum, options.Dampening, options.WeightDecay,
             options.Nesterov, options.Maximize, first);
-        job.Run(parameter, grad, state.MomentumBuffer, s, KernelPath);
+        job.Run(new SgdKernel(s), KernelPath, parameter, grad, state.MomentumBuffer);
     }
 }

@@ -18,7 +18,7 @@ namespace Descent.Optimizers;
 /// </remarks>
 public sealed class Yogi : Optimizer<YogiOptions, YogiState>
 {
-    private readonly YogiKernel.Job job = new();
+    private readonly ElementwiseJob<YogiKernel> job = new();
 
     /// <summary>Creates Yogi over <paramref name="parameters"/>.</summary>
     public Yogi(IEnumerable<Parameter> parameters, YogiOptions? options = null)
@@ -47,15 +47,11 @@ public sealed class Yogi : Optimizer<YogiOptions, YogiState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, YogiState state, YogiOptions options)
     {
-        var c = new YogiKernel.Scalars(
+        var c = new YogiKernel(
             OptaxScalars.OneMinus(options.Beta1), (float)options.Beta1, OptaxScalars.OneMinus(options.Beta2),
             (float)options.EpsilonRoot,
             OptaxScalars.BiasCorrection(options.Beta1, state.Step), OptaxScalars.BiasCorrection(options.Beta2, state.Step),
             (float)options.Epsilon, (float)-options.LearningRate);
-        job.P = parameter;
-        job.G = grad;
-        job.M = state.ExpAvg;
-        job.S = state.ExpAvgSq;
-        YogiKernel.Run(KernelPath, parameter.Span, grad.Span, state.ExpAvg.Span, state.ExpAvgSq.Span, c, job);
+        job.Run(c, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
     }
 }

@@ -1,12 +1,10 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using Descent.Numerics;
 
 namespace Descent.Optimizers.Kernels;
 
 /// <summary>
-/// The fused Adadelta update (PyTorch's <c>_single_tensor_adadelta</c> order, float32):
+/// The fused Adadelta update (PyTorch's <c>_single_tensor_adadelta</c> order, float32); buffers
+/// a = square_avg, b = acc_delta:
 /// <code>
 /// g = maximize ? −g : g;   if wd ≠ 0: g = g + wd·p
 /// s = s·ρ + (1 − ρ)·g·g
@@ -14,100 +12,51 @@ namespace Descent.Optimizers.Kernels;
 /// u = u·ρ + (1 − ρ)·δ·δ
 /// p = p − lr·δ
 /// </code>
-/// Fused multiply-adds where PyTorch's vectorized kernels have them; both paths agree bit for bit.
 /// </summary>
-public sealed class AdadeltaKernel : ITwoStateKernel<AdadeltaStepScalars>
+internal readonly struct AdadeltaKernel : IElementwiseUpdate
 {
-    private AdadeltaKernel()
+    private readonly L2Gradient gradient;
+    private readonly float rho, oneMinusRho, epsilon, negLearningRate;
+
+    /// <summary>The update with the step's scalars.</summary>
+    public AdadeltaKernel(in AdadeltaStepScalars s)
     {
+        gradient = new(s.WeightDecay, s.Maximize);
+        rho = s.Rho;
+        oneMinusRho = s.OneMinusRho;
+        epsilon = s.Epsilon;
+        negLearningRate = s.NegLearningRate;
     }
 
-    /// <summary>The scalar reference.</summary>
-    public static void Reference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaStepScalars s)
+    /// <inheritdoc />
+    public void Scalar(ref float param, float grad, ref float squareAvg, ref float accDelta, ref float unused)
     {
-        Check(param, grad, squareAvg, accDelta);
-        for (var i = 0; i < param.Length; i++)
-        {
-            var g = s.Maximize ? -grad[i] : grad[i];
-            var p = param[i];
-            if (s.WeightDecay != 0)
-            {
-                g = MathF.FusedMultiplyAdd(s.WeightDecay, p, g);
-            }
-
-            var sq = MathF.FusedMultiplyAdd(s.OneMinusRho * g, g, squareAvg[i] * s.Rho);
-            squareAvg[i] = sq;
-            var std = MathF.Sqrt(sq + s.Epsilon);
-            var delta = MathF.Sqrt(accDelta[i] + s.Epsilon) / std * g;
-            accDelta[i] = MathF.FusedMultiplyAdd(s.OneMinusRho * delta, delta, accDelta[i] * s.Rho);
-            param[i] = MathF.FusedMultiplyAdd(s.NegLearningRate, delta, p);
-        }
+        var p = param;
+        var g = gradient.Scalar(grad, p);
+        var sq = MathF.FusedMultiplyAdd(oneMinusRho * g, g, squareAvg * rho);
+        squareAvg = sq;
+        var std = MathF.Sqrt(sq + epsilon);
+        var delta = MathF.Sqrt(accDelta + epsilon) / std * g;
+        accDelta = MathF.FusedMultiplyAdd(oneMinusRho * delta, delta, accDelta * rho);
+        param = MathF.FusedMultiplyAdd(negLearningRate, delta, p);
     }
 
-    /// <summary>The vectorized kernel on the calling thread.</summary>
-    public static void Simd(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaStepScalars s)
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float sq, ref float u, ref float unused, nuint i)
+        where TV : struct, IFloatVector<TV>
     {
-        Check(param, grad, squareAvg, accDelta);
-        ref var p = ref MemoryMarshal.GetReference(param);
-        ref var g = ref MemoryMarshal.GetReference(grad);
-        ref var sq = ref MemoryMarshal.GetReference(squareAvg);
-        ref var u = ref MemoryMarshal.GetReference(accDelta);
-        var n = param.Length;
-        var i = Loop<Vector512<float>, Vector512Ops>(ref p, ref g, ref sq, ref u, 0, n, s);
-        i = Loop<Vector256<float>, Vector256Ops>(ref p, ref g, ref sq, ref u, i, n, s);
-        i = Loop<Vector128<float>, Vector128Ops>(ref p, ref g, ref sq, ref u, i, n, s);
-        Loop<float, ScalarOps>(ref p, ref g, ref sq, ref u, i, n, s);
-    }
-
-    private static void Check(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta)
-    {
-        KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
-        KernelGuard.SameLength(param.Length, squareAvg.Length, nameof(squareAvg));
-        KernelGuard.SameLength(param.Length, accDelta.Length, nameof(accDelta));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Loop<TVec, TOps>(ref float p, ref float g, ref float sq, ref float u, int i, int n, in AdadeltaStepScalars s)
-        where TVec : struct
-        where TOps : struct, IVectorOps<TVec>
-    {
-        if (!TOps.IsAccelerated)
-        {
-            return i;
-        }
-
-        var maximize = s.Maximize;
-        var decay = s.WeightDecay != 0;
-        var rho = TOps.Splat(s.Rho);
-        var c1 = TOps.Splat(s.OneMinusRho);
-        var eps = TOps.Splat(s.Epsilon);
-        var lr = TOps.Splat(s.NegLearningRate);
-        var wd = TOps.Splat(s.WeightDecay);
-        var c = TOps.Count;
-        for (; i <= n - c; i += c)
-        {
-            var k = (nuint)i;
-            var gv = TOps.Load(ref g, k);
-            if (maximize)
-            {
-                gv = TOps.Neg(gv);
-            }
-
-            var pv = TOps.Load(ref p, k);
-            if (decay)
-            {
-                gv = TOps.MulAdd(wd, pv, gv);
-            }
-
-            var sv = TOps.MulAdd(TOps.Mul(c1, gv), gv, TOps.Mul(TOps.Load(ref sq, k), rho));
-            TOps.Store(sv, ref sq, k);
-            var std = TOps.Sqrt(TOps.Add(sv, eps));
-            var uv = TOps.Load(ref u, k);
-            var delta = TOps.Mul(TOps.Div(TOps.Sqrt(TOps.Add(uv, eps)), std), gv);
-            TOps.Store(TOps.MulAdd(TOps.Mul(c1, delta), delta, TOps.Mul(uv, rho)), ref u, k);
-            TOps.Store(TOps.MulAdd(lr, delta, pv), ref p, k);
-        }
-
-        return i;
+        var pv = TV.Load(ref p, i);
+        var gv = gradient.Vector(TV.Load(ref g, i), pv);
+        var c1 = TV.Create(oneMinusRho);
+        var rv = TV.Create(rho);
+        var eps = TV.Create(epsilon);
+        var sv = TV.MulAdd(c1 * gv, gv, TV.Load(ref sq, i) * rv);
+        TV.Store(sv, ref sq, i);
+        var std = TV.Sqrt(sv + eps);
+        var uv = TV.Load(ref u, i);
+        var delta = TV.Sqrt(uv + eps) / std * gv;
+        TV.Store(TV.MulAdd(c1 * delta, delta, uv * rv), ref u, i);
+        TV.Store(TV.MulAdd(TV.Create(negLearningRate), delta, pv), ref p, i);
     }
 }

@@ -25,29 +25,29 @@ internal static class LambKernel
     public static (double ParamSq, double UpdateSq) Moments(
         KernelPath path, ReadOnlySpan<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Scalars c, Job? job)
     {
-        if (job is not null && KernelPolicy.UseParallel(path, p.Length))
+        if (job is not null && ElementwiseKernel.Splits(path, p.Length))
         {
             job.Scalars = c;
             job.ApplyPhase = false;
             job.ParamSq = 0;
             job.UpdateSq = 0;
-            ParallelRange.For(p.Length, KernelPolicy.MinChunk, job);
+            ParallelRange.For(p.Length, ElementwiseKernel.MinChunk, job);
             return (job.ParamSq, job.UpdateSq);
         }
 
-        return KernelPolicy.UseSimd(path) ? MomentsSimd(p, g, m, v, c) : MomentsReference(p, g, m, v, c);
+        return ElementwiseKernel.UsesSimd(path) ? MomentsSimd(p, g, m, v, c) : MomentsReference(p, g, m, v, c);
     }
 
     /// <summary>Pass 2 on the path asked for.</summary>
     public static void Apply(KernelPath path, Span<float> p, ReadOnlySpan<float> m, ReadOnlySpan<float> v, in Scalars c, Job? job)
     {
-        if (job is not null && KernelPolicy.UseParallel(path, p.Length))
+        if (job is not null && ElementwiseKernel.Splits(path, p.Length))
         {
             job.Scalars = c;
             job.ApplyPhase = true;
-            ParallelRange.For(p.Length, KernelPolicy.MinChunk, job);
+            ParallelRange.For(p.Length, ElementwiseKernel.MinChunk, job);
         }
-        else if (KernelPolicy.UseSimd(path))
+        else if (ElementwiseKernel.UsesSimd(path))
         {
             ApplySimd(p, m, v, c);
         }

@@ -1,141 +1,67 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using Descent.Numerics;
 
 namespace Descent.Optimizers.Kernels;
 
 /// <summary>
-/// The fused RAdam update (PyTorch's <c>_single_tensor_radam</c> order, float32):
+/// The fused RAdam update (PyTorch's <c>_single_tensor_radam</c> order, float32); buffers a = exp_avg,
+/// b = exp_avg_sq: <see cref="AdamMoments"/>, then, with m̂ = m / (1 − β1ᵗ),
 /// <code>
-/// g = maximize ? −g : g
-/// decoupled: p = p·(1 − lr·wd)        coupled: g = g + wd·p   (when wd ≠ 0)
-/// m = lerp(m, g, 1 − β1);   v = v·β2 + (1 − β2)·g·g;   m̂ = m / (1 − β1ᵗ)
 /// ρₜ &gt; 5:  p = p − m̂·lr·(√(1 − β2ᵗ)·(1/(√v + ε)))·r
 /// else:    p = p − m̂·lr
 /// </code>
-/// Fused multiply-adds where PyTorch's vectorized kernels have them; both paths agree bit for bit.
 /// </summary>
-public sealed class RAdamKernel : ITwoStateKernel<RAdamStepScalars>
+internal readonly struct RAdamKernel : IElementwiseUpdate
 {
-    private RAdamKernel()
+    private readonly AdamMoments moments;
+    private readonly bool rectified;
+    private readonly float biasCorrection1, learningRate, epsilon, biasCorrection2Sqrt, rectification;
+
+    /// <summary>The update with the step's scalars.</summary>
+    public RAdamKernel(in RAdamStepScalars s)
     {
+        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
+        rectified = s.Rectified;
+        biasCorrection1 = s.BiasCorrection1;
+        learningRate = s.LearningRate;
+        epsilon = s.Epsilon;
+        biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
+        rectification = s.Rectification;
     }
 
-    /// <summary>The scalar reference.</summary>
-    public static void Reference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RAdamStepScalars s)
+    /// <inheritdoc />
+    public void Scalar(ref float param, float grad, ref float expAvg, ref float expAvgSq, ref float unused)
     {
-        Check(param, grad, expAvg, expAvgSq);
-        for (var i = 0; i < param.Length; i++)
+        var p = param;
+        moments.Scalar(ref p, ref grad, ref expAvg, ref expAvgSq);
+        var update = expAvg / biasCorrection1 * learningRate;
+        if (rectified)
         {
-            var g = s.Maximize ? -grad[i] : grad[i];
-            var p = param[i];
-            if (s.Decoupled)
-            {
-                p *= s.DecayFactor;
-            }
-            else if (s.WeightDecay != 0)
-            {
-                g = MathF.FusedMultiplyAdd(s.WeightDecay, p, g);
-            }
-
-            var m = Lerp.Scalar(expAvg[i], g, s.Beta1Weight);
-            var v = MathF.FusedMultiplyAdd(s.OneMinusBeta2 * g, g, expAvgSq[i] * s.Beta2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            var update = m / s.BiasCorrection1 * s.LearningRate;
-            if (s.Rectified)
-            {
-                var adaptive = 1f / (MathF.Sqrt(v) + s.Epsilon) * s.BiasCorrection2Sqrt;
-                update = update * adaptive * s.Rectification;
-            }
-
-            param[i] = p - update;
-        }
-    }
-
-    /// <summary>The vectorized kernel on the calling thread.</summary>
-    public static void Simd(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RAdamStepScalars s)
-    {
-        Check(param, grad, expAvg, expAvgSq);
-        ref var p = ref MemoryMarshal.GetReference(param);
-        ref var g = ref MemoryMarshal.GetReference(grad);
-        ref var m = ref MemoryMarshal.GetReference(expAvg);
-        ref var v = ref MemoryMarshal.GetReference(expAvgSq);
-        var n = param.Length;
-        var i = Loop<Vector512<float>, Vector512Ops>(ref p, ref g, ref m, ref v, 0, n, s);
-        i = Loop<Vector256<float>, Vector256Ops>(ref p, ref g, ref m, ref v, i, n, s);
-        i = Loop<Vector128<float>, Vector128Ops>(ref p, ref g, ref m, ref v, i, n, s);
-        Loop<float, ScalarOps>(ref p, ref g, ref m, ref v, i, n, s);
-    }
-
-    private static void Check(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq)
-    {
-        KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
-        KernelGuard.SameLength(param.Length, expAvg.Length, nameof(expAvg));
-        KernelGuard.SameLength(param.Length, expAvgSq.Length, nameof(expAvgSq));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Loop<TVec, TOps>(ref float p, ref float g, ref float m, ref float v, int i, int n, in RAdamStepScalars s)
-        where TVec : struct
-        where TOps : struct, IVectorOps<TVec>
-    {
-        if (!TOps.IsAccelerated)
-        {
-            return i;
+            var adaptive = 1f / (MathF.Sqrt(expAvgSq) + epsilon) * biasCorrection2Sqrt;
+            update = update * adaptive * rectification;
         }
 
-        var maximize = s.Maximize;
-        var decoupled = s.Decoupled;
-        var coupled = !decoupled && s.WeightDecay != 0;
-        var rectified = s.Rectified;
-        var small = MathF.Abs(s.Beta1Weight) < 0.5f;
-        var w1 = TOps.Splat(Lerp.Coefficient(s.Beta1Weight));
-        var b2 = TOps.Splat(s.Beta2);
-        var c2 = TOps.Splat(s.OneMinusBeta2);
-        var bc1 = TOps.Splat(s.BiasCorrection1);
-        var lr = TOps.Splat(s.LearningRate);
-        var bc2 = TOps.Splat(s.BiasCorrection2Sqrt);
-        var rect = TOps.Splat(s.Rectification);
-        var eps = TOps.Splat(s.Epsilon);
-        var one = TOps.Splat(1f);
-        var wd = TOps.Splat(s.WeightDecay);
-        var decay = TOps.Splat(s.DecayFactor);
-        var c = TOps.Count;
-        for (; i <= n - c; i += c)
+        param = p - update;
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unused, nuint i)
+        where TV : struct, IFloatVector<TV>
+    {
+        var pv = TV.Load(ref p, i);
+        var gv = TV.Load(ref g, i);
+        var mv = TV.Load(ref m, i);
+        var vv = TV.Load(ref v, i);
+        moments.Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
+        var update = mv / TV.Create(biasCorrection1) * TV.Create(learningRate);
+        if (rectified)
         {
-            var k = (nuint)i;
-            var gv = TOps.Load(ref g, k);
-            if (maximize)
-            {
-                gv = TOps.Neg(gv);
-            }
-
-            var pv = TOps.Load(ref p, k);
-            if (decoupled)
-            {
-                pv = TOps.Mul(pv, decay);
-            }
-            else if (coupled)
-            {
-                gv = TOps.MulAdd(wd, pv, gv);
-            }
-
-            var mv = Lerp.Vector<TVec, TOps>(TOps.Load(ref m, k), gv, w1, small);
-            var vv = TOps.MulAdd(TOps.Mul(c2, gv), gv, TOps.Mul(TOps.Load(ref v, k), b2));
-            TOps.Store(mv, ref m, k);
-            TOps.Store(vv, ref v, k);
-            var update = TOps.Mul(TOps.Div(mv, bc1), lr);
-            if (rectified)
-            {
-                var adaptive = TOps.Mul(TOps.Div(one, TOps.Add(TOps.Sqrt(vv), eps)), bc2);
-                update = TOps.Mul(TOps.Mul(update, adaptive), rect);
-            }
-
-            TOps.Store(TOps.Sub(pv, update), ref p, k);
+            var adaptive = TV.Create(1f) / (TV.Sqrt(vv) + TV.Create(epsilon)) * TV.Create(biasCorrection2Sqrt);
+            update = update * adaptive * TV.Create(rectification);
         }
 
-        return i;
+        TV.Store(pv - update, ref p, i);
     }
 }

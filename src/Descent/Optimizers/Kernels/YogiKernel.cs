@@ -1,130 +1,49 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using Descent.Numerics;
 
 namespace Descent.Optimizers.Kernels;
 
 /// <summary>
-/// Yogi's fused update, one pass over p, g, m, v (s below):
-/// <c>m = (1−β₁)g + β₁m; v = v − (1−β₂)·sign(v − g²)·g²; p = p + (−lr)·(m/bc₁)/(√(v/bc₂ + ε_root) + ε)</c>.
+/// Yogi's fused update, one pass over p, g and buffers a = m, b = v:
+/// <c>m = (1−β₁)g + β₁m; v = v − (1−β₂)·sign(v − g²)·g²; p = p + (−lr)·(m/bc₁)/(√(v/bc₂ + ε_root) + ε)</c>
+/// (float32 scalars, as Optax computes them; no fused multiply-adds).
 /// </summary>
-internal static class YogiKernel
+/// <param name="OneMinusB1">1 − β₁.</param>
+/// <param name="B1">β₁.</param>
+/// <param name="OneMinusB2">1 − β₂.</param>
+/// <param name="EpsRoot">ε_root.</param>
+/// <param name="Bc1">1 − β₁ᵗ.</param>
+/// <param name="Bc2">1 − β₂ᵗ.</param>
+/// <param name="Epsilon">ε.</param>
+/// <param name="NegLearningRate">−lr.</param>
+internal readonly record struct YogiKernel(
+    float OneMinusB1, float B1, float OneMinusB2, float EpsRoot, float Bc1, float Bc2, float Epsilon, float NegLearningRate)
+    : IElementwiseUpdate
 {
-    /// <summary>Per-step scalars (float32, as Optax computes them); Bc1 = 1 − β₁ᵗ, Bc2 = 1 − β₂ᵗ.</summary>
-    internal readonly record struct Scalars(
-        float OneMinusB1, float B1, float OneMinusB2, float EpsRoot, float Bc1, float Bc2, float Epsilon, float NegLearningRate);
-
-    public static void Run(KernelPath path, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> s, in Scalars c, Job? job)
+    /// <inheritdoc />
+    public void Scalar(ref float p, float g, ref float m, ref float v, ref float unusedC)
     {
-        if (job is not null && KernelPolicy.UseParallel(path, p.Length))
-        {
-            job.Scalars = c;
-            ParallelRange.For(p.Length, KernelPolicy.MinChunk, job);
-        }
-        else if (KernelPolicy.UseSimd(path))
-        {
-            Simd(p, g, m, s, c);
-        }
-        else
-        {
-            Reference(p, g, m, s, c);
-        }
+        var mi = (OneMinusB1 * g) + (B1 * m);
+        var g2 = g * g;
+        var vi = v;
+        vi = vi - ((OneMinusB2 * SimdMath.Sign(vi - g2)) * g2);
+        m = mi;
+        v = vi;
+        p = p + (NegLearningRate * ((mi / Bc1) / (MathF.Sqrt((vi / Bc2) + EpsRoot) + Epsilon)));
     }
 
-    public static void Reference(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> s, in Scalars c)
-    {
-        Check(p.Length, g.Length, m.Length, s.Length);
-        for (var i = 0; i < p.Length; i++)
-        {
-            var gi = g[i];
-            var mi = (c.OneMinusB1 * gi) + (c.B1 * m[i]);
-            var g2 = gi * gi;
-            var vi = s[i];
-            vi = vi - ((c.OneMinusB2 * SimdMath.Sign(vi - g2)) * g2);
-            m[i] = mi;
-            s[i] = vi;
-            p[i] = p[i] + (c.NegLearningRate * ((mi / c.Bc1) / (MathF.Sqrt((vi / c.Bc2) + c.EpsRoot) + c.Epsilon)));
-        }
-    }
-
-    public static void Simd(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> s, in Scalars c)
-    {
-        Check(p.Length, g.Length, m.Length, s.Length);
-        ref var rp = ref MemoryMarshal.GetReference(p);
-        ref var rg = ref MemoryMarshal.GetReference(g);
-        ref var rm = ref MemoryMarshal.GetReference(m);
-        ref var rs = ref MemoryMarshal.GetReference(s);
-        var i = 0;
-        if (Vec512.IsSupported)
-        {
-            i = Loop<Vec512>(ref rp, ref rg, ref rm, ref rs, i, p.Length, c);
-        }
-
-        if (Vec256.IsSupported)
-        {
-            i = Loop<Vec256>(ref rp, ref rg, ref rm, ref rs, i, p.Length, c);
-        }
-
-        if (Vec128.IsSupported)
-        {
-            i = Loop<Vec128>(ref rp, ref rg, ref rm, ref rs, i, p.Length, c);
-        }
-
-        Reference(p[i..], g[i..], m[i..], s[i..], c);
-    }
-
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Loop<TV>(ref float rp, ref float rg, ref float rm, ref float rs, int i, int n, in Scalars c)
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unusedC, nuint i)
         where TV : struct, IFloatVector<TV>
     {
-        var c1 = TV.Create(c.OneMinusB1);
-        var b1 = TV.Create(c.B1);
-        var c2 = TV.Create(c.OneMinusB2);
-        var er = TV.Create(c.EpsRoot);
-        var bc1 = TV.Create(c.Bc1);
-        var bc2 = TV.Create(c.Bc2);
-        var eps = TV.Create(c.Epsilon);
-        var nlr = TV.Create(c.NegLearningRate);
-        for (; i <= n - TV.Count; i += TV.Count)
-        {
-            var gi = TV.Load(ref rg, (nuint)i);
-            var mi = (c1 * gi) + (b1 * TV.Load(ref rm, (nuint)i));
-            var g2 = gi * gi;
-            var vi = TV.Load(ref rs, (nuint)i);
-            vi = vi - ((c2 * SimdMath.Sign(vi - g2)) * g2);
-            TV.Store(mi, ref rm, (nuint)i);
-            TV.Store(vi, ref rs, (nuint)i);
-            TV.Store(TV.Load(ref rp, (nuint)i) + (nlr * ((mi / bc1) / (TV.Sqrt((vi / bc2) + er) + eps))), ref rp, (nuint)i);
-        }
-
-        return i;
-    }
-
-    private static void Check(int p, int g, int m, int s)
-    {
-        if (g != p || m != p || s != p)
-        {
-            throw new ArgumentException($"lengths differ: p {p}, g {g}, m {m}, s {s}");
-        }
-    }
-
-    /// <summary>A reusable parallel job over tensors.</summary>
-    internal sealed class Job : IRangeJob
-    {
-        public Tensor P { get; set; } = null!;
-
-        public Tensor G { get; set; } = null!;
-
-        public Tensor M { get; set; } = null!;
-
-        public Tensor S { get; set; } = null!;
-
-        public Scalars Scalars { get; set; }
-
-        public void Execute(int start, int end)
-        {
-            var n = end - start;
-            Simd(P.Span.Slice(start, n), G.Span.Slice(start, n), M.Span.Slice(start, n), S.Span.Slice(start, n), Scalars);
-        }
+        var gi = TV.Load(ref g, i);
+        var mi = (TV.Create(OneMinusB1) * gi) + (TV.Create(B1) * TV.Load(ref m, i));
+        var g2 = gi * gi;
+        var vi = TV.Load(ref v, i);
+        vi = vi - ((TV.Create(OneMinusB2) * SimdMath.Sign(vi - g2)) * g2);
+        TV.Store(mi, ref m, i);
+        TV.Store(vi, ref v, i);
+        var step = (mi / TV.Create(Bc1)) / (TV.Sqrt((vi / TV.Create(Bc2)) + TV.Create(EpsRoot)) + TV.Create(Epsilon));
+        TV.Store(TV.Load(ref p, i) + (TV.Create(NegLearningRate) * step), ref p, i);
     }
 }

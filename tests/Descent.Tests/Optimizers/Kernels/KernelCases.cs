@@ -50,11 +50,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            SgdKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            SgdKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
@@ -62,11 +62,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            AdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
@@ -74,11 +74,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdamaxKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            AdamaxKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
@@ -91,11 +91,11 @@ public static class KernelCases
         {
             if (simd)
             {
-                NAdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+                ElementwiseKernel.Simd(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
             else
             {
-                NAdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+                ElementwiseKernel.Reference(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
         });
     }
@@ -104,11 +104,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            RAdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            RAdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
@@ -116,11 +116,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            RmsPropKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            RmsPropKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
@@ -128,11 +128,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdagradKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            AdagradKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
@@ -140,11 +140,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdadeltaKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            AdadeltaKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 }

@@ -58,7 +58,7 @@ public sealed class KernelParityTests
     public static TheoryData<string, int> ThreadSplitRows()
     {
         var d = new TheoryData<string, int>();
-        var g = KernelDispatch.ParallelGrain;
+        var g = ElementwiseKernel.MinChunk;
         foreach (var name in OptimizerRegistry.Names.Where(n => AllFeatures.ContainsKey(n)))
         {
             foreach (var n in new[] { (2 * g) - 1, 2 * g, (2 * g) + 1, (3 * g) + 67 })
