@@ -11,7 +11,7 @@ namespace Descent.Lab.Specs;
 /// </summary>
 /// <remarks>
 /// <para>Grid rule: a hyperparameter whose value is a JSON array is a grid of values. Tuple-valued
-/// hyperparameters (<see cref="TupleHyperparameters"/>: <c>betas</c>, <c>etas</c>, <c>step_sizes</c>) are
+/// hyperparameters (<see cref="TupleHyperparameters"/>, from the optimizers' declarations: <c>betas</c>, …) are
 /// written as an array of numbers for one value and as an array of such arrays for a grid.</para>
 /// <para>Each configuration is also built once on a dummy parameter through the catalog, so a
 /// combination the optimizer rejects (e.g. Nesterov with dampening) fails here, not hours later.</para>
@@ -31,8 +31,8 @@ public sealed partial class SpecParser
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
     }
 
-    /// <summary>Hyperparameters whose single value is a tuple of numbers.</summary>
-    public static IReadOnlyList<string> TupleHyperparameters { get; } = ["betas", "etas", "step_sizes"];
+    /// <summary>Hyperparameters whose single value is a tuple of numbers (the tuples the registered optimizers declare).</summary>
+    public static IReadOnlyList<string> TupleHyperparameters => Descent.Optimizers.OptimizerRegistry.TupleNames;
 
     /// <summary>The metrics each task kind reports.</summary>
     public static IReadOnlyList<string> MetricsOf(string kind) => kind switch

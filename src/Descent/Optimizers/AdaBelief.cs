@@ -17,6 +17,7 @@ namespace Descent.Optimizers;
 /// Defaults (<see cref="AdaBeliefOptions"/>): β₁ 0.9, β₂ 0.999, ε 1e-16, ε_root 1e-16, lr 1e-3. Not in torch.optim;
 /// the reference implementation <c>adabelief-pytorch</c> places ε differently (inside the stored variance only).
 /// </remarks>
+[Optimizer("adabelief", "AdaBelief (Zhuang et al. 2020), variance of the prediction error; equal to optax.adabelief")]
 public sealed class AdaBelief : Optimizer<AdaBeliefOptions, AdaBeliefState>
 {
     private readonly ElementwiseJob<AdaBeliefKernel> job = new();

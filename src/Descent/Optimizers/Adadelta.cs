@@ -19,6 +19,7 @@ namespace Descent.Optimizers;
 /// "ADADELTA: An Adaptive Learning Rate Method", 2012 (PyTorch adds the lr factor). State: <c>square_avg</c>,
 /// <c>acc_delta</c>.</para>
 /// </remarks>
+[Optimizer("adadelta", "Adadelta (Zeiler 2012); equivalent to torch.optim.Adadelta")]
 public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
 {
     private readonly ElementwiseJob<AdadeltaKernel> job = new();

@@ -25,6 +25,7 @@ namespace Descent.Optimizers;
 /// (unfactored) or three (factored) passes; see the kernel. Not in torch.optim (transformers.Adafactor differs:
 /// it clips after the relative step and adds ε differently).
 /// </remarks>
+[Optimizer("adafactor", "Adafactor (Shazeer & Stern 2018), factored second moment; equal to optax.adafactor")]
 public sealed class Adafactor : Optimizer<AdafactorOptions, AdafactorState>
 {
     private const float MinParameterScale = 1e-3f;

@@ -14,24 +14,30 @@ public sealed record AdafactorOptions : OptimizerOptions
 
     /// <summary>Whether tensors of rank ≥ 2 keep factored (row and column) second-moment statistics (Optax
     /// <c>factored</c>).</summary>
+    [Hyperparameter("factored")]
     public bool Factored { get; init; } = true;
 
     /// <summary>Factor only when the second-largest dimension has at least this size (Optax
     /// <c>min_dim_size_to_factor</c>); ≥ 1.</summary>
+    [Hyperparameter("min_dim_size_to_factor")]
     public int MinDimSizeToFactor { get; init => field = Require.AtLeast(value, 1, nameof(MinDimSizeToFactor)); } = 128;
 
     /// <summary>Exponent of the second-moment decay schedule β₂(t) = 1 − t^−decay (Optax <c>decay_rate</c>);
     /// finite and &gt; 0.</summary>
+    [Hyperparameter("decay_rate")]
     public double DecayRate { get; init => field = Require.Positive(value, nameof(DecayRate)); } = 0.8;
 
     /// <summary>Step offset of the decay schedule, for fine-tuning (Optax <c>decay_offset</c>); ≥ 0.</summary>
+    [Hyperparameter("decay_offset")]
     public int DecayOffset { get; init => field = Require.AtLeast(value, 0, nameof(DecayOffset)); }
 
     /// <summary>Scale the update by max(RMS(p), 1e-3) (Optax <c>multiply_by_parameter_scale</c>).</summary>
+    [Hyperparameter("multiply_by_parameter_scale")]
     public bool MultiplyByParameterScale { get; init; } = true;
 
     /// <summary>Divide the scaled gradient u by max(1, RMS(u)/threshold) (Optax <c>clipping_threshold</c>);
     /// null disables it; finite and &gt; 0 when set.</summary>
+    [Hyperparameter("clipping_threshold")]
     public double? ClippingThreshold
     {
         get;
@@ -40,6 +46,7 @@ public sealed record AdafactorOptions : OptimizerOptions
 
     /// <summary>Decay of an (undebiased) exponential average of the updates (Optax <c>momentum</c>); null for
     /// none; in [0, 1] when set.</summary>
+    [Hyperparameter("momentum")]
     public double? Momentum
     {
         get;
@@ -48,6 +55,7 @@ public sealed record AdafactorOptions : OptimizerOptions
 
     /// <summary>Weight decay added to the update after the learning rate, not multiplied by it (Optax
     /// <c>weight_decay_rate</c>); null for none; ≥ 0 when set.</summary>
+    [Hyperparameter("weight_decay_rate")]
     public double? WeightDecayRate
     {
         get;
@@ -55,6 +63,7 @@ public sealed record AdafactorOptions : OptimizerOptions
     }
 
     /// <summary>Added to g² before averaging (Optax <c>eps</c>); ≥ 0.</summary>
+    [Hyperparameter("eps")]
     public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-30;
 
     /// <summary>The axes (second-largest, largest) whose statistics are factored for a tensor of

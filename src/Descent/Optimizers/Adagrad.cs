@@ -18,6 +18,7 @@ namespace Descent.Optimizers;
 /// <see cref="AdagradOptions"/>). Paper: Duchi, Hazan &amp; Singer, "Adaptive Subgradient Methods for Online
 /// Learning and Stochastic Optimization", JMLR 2011. State: <c>sum</c>.</para>
 /// </remarks>
+[Optimizer("adagrad", "Adagrad (Duchi et al. 2011) with lr decay; equivalent to torch.optim.Adagrad")]
 public sealed class Adagrad : Optimizer<AdagradOptions, AdagradState>
 {
     private readonly ElementwiseJob<AdagradKernel> job = new();

@@ -22,6 +22,7 @@ namespace Descent.Optimizers;
 /// "On the Convergence of Adam and Beyond", ICLR 2018. State: <c>exp_avg</c>, <c>exp_avg_sq</c>
 /// (8 bytes/parameter) and <c>max_exp_avg_sq</c> with AMSGrad.</para>
 /// </remarks>
+[Optimizer("adam", "Adam (Kingma & Ba 2015), coupled L2 decay; equivalent to torch.optim.Adam", DecoupledVariant = typeof(AdamW))]
 public sealed class Adam : Optimizer<AdamOptions, AdamState>
 {
     private readonly ElementwiseJob<AdamKernel> job = new();

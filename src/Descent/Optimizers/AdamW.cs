@@ -21,6 +21,7 @@ namespace Descent.Optimizers;
 /// Paper: Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019. The decay is multiplied
 /// by the learning rate, as in PyTorch and Optax. State as <see cref="Adam"/>.</para>
 /// </remarks>
+[Optimizer("adamw", "AdamW (Loshchilov & Hutter 2019), decoupled decay; equivalent to torch.optim.AdamW")]
 public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
 {
     private readonly ElementwiseJob<AdamKernel> job = new();

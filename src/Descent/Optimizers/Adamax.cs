@@ -18,6 +18,7 @@ namespace Descent.Optimizers;
 /// Paper: Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, section 7.1.
 /// State: <c>exp_avg</c>, <c>exp_inf</c>.</para>
 /// </remarks>
+[Optimizer("adamax", "Adamax (Kingma & Ba 2015, sec. 7.1); equivalent to torch.optim.Adamax")]
 public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
 {
     private readonly ElementwiseJob<AdamaxKernel> job = new();

@@ -19,6 +19,7 @@ namespace Descent.Optimizers;
 /// (see the kernel): the first updates the moments and the norms, the second recomputes u and applies it.
 /// Not in torch.optim.
 /// </remarks>
+[Optimizer("lamb", "LAMB (You et al. 2020), Adam direction scaled by the layer trust ratio; equal to optax.lamb")]
 public sealed class Lamb : Optimizer<LambOptions, LambState>
 {
     private readonly LambKernel.Job job = new();

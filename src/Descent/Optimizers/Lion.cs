@@ -16,6 +16,7 @@ namespace Descent.Optimizers;
 /// </code>
 /// Defaults (<see cref="LionOptions"/>): β₁ 0.9, β₂ 0.99, λ 1e-3 (Optax's), lr 1e-4. Not in torch.optim.
 /// </remarks>
+[Optimizer("lion", "Lion (Chen et al. 2023), sign of interpolated momentum; equal to optax.lion")]
 public sealed class Lion : Optimizer<LionOptions, LionState>
 {
     private readonly ElementwiseJob<LionKernel> job = new();

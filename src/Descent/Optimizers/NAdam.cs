@@ -19,6 +19,7 @@ namespace Descent.Optimizers;
 /// <see cref="NAdamOptions"/>). Paper: Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
 /// State: <c>mu_product</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>.</para>
 /// </remarks>
+[Optimizer("nadam", "NAdam (Dozat 2016), optional decoupled decay; equivalent to torch.optim.NAdam")]
 public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
 {
     private readonly ElementwiseJob<NAdamKernel> job = new();

@@ -20,6 +20,7 @@ namespace Descent.Optimizers;
 /// Paper: Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
 /// State: <c>exp_avg</c>, <c>exp_avg_sq</c> (stored in <see cref="AdamState"/>).</para>
 /// </remarks>
+[Optimizer("radam", "RAdam (Liu et al. 2020), optional decoupled decay; equivalent to torch.optim.RAdam")]
 public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
 {
     private readonly ElementwiseJob<RAdamKernel> job = new();

@@ -20,6 +20,7 @@ namespace Descent.Optimizers;
 /// square root, as in PyTorch (TensorFlow adds it inside). State: <c>square_avg</c>, <c>momentum_buffer</c>,
 /// <c>grad_avg</c>.</para>
 /// </remarks>
+[Optimizer("rmsprop", "RMSprop (Hinton 2012), centered and momentum; equivalent to torch.optim.RMSprop")]
 public sealed class RmsProp : Optimizer<RmsPropOptions, RmsPropState>
 {
     private readonly ElementwiseJob<RmsPropKernel> job = new();

@@ -24,6 +24,7 @@ namespace Descent.Optimizers;
 /// Defaults (<see cref="ScheduleFreeAdamWOptions"/>): lr 0.0025, β₁ 0.9, β₂ 0.999, ε 1e-8, λ 0, power 2, no warmup.
 /// Not in torch.optim (the reference PyTorch package is <c>schedulefree.AdamWScheduleFree</c>).
 /// </remarks>
+[Optimizer("schedulefree_adamw", "Schedule-Free AdamW (Defazio et al. 2024), no decay schedule needed; equal to optax.contrib.schedule_free_adamw")]
 public sealed class ScheduleFreeAdamW : Optimizer<ScheduleFreeAdamWOptions, ScheduleFreeAdamWState>
 {
     private readonly ElementwiseJob<ScheduleFreeAdamWKernel> job = new();

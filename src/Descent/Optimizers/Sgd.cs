@@ -22,6 +22,7 @@ namespace Descent.Optimizers;
 /// Nesterov momentum: Sutskever et al., "On the importance of initialization and momentum in deep learning",
 /// ICML 2013. State per parameter: <c>momentum_buffer</c> (4 bytes/parameter with momentum, none without).</para>
 /// </remarks>
+[Optimizer("sgd", "SGD with momentum, dampening, Nesterov; equivalent to torch.optim.SGD")]
 public sealed class Sgd : Optimizer<SgdOptions, SgdState>
 {
     private readonly ElementwiseJob<SgdKernel> job = new();

@@ -10,22 +10,28 @@ public sealed record SgdOptions : OptimizerOptions
     public SgdOptions() => LearningRate = 1e-3;
 
     /// <summary>Momentum factor μ (PyTorch: <c>momentum</c>); finite, ≥ 0; 0 disables the buffer.</summary>
+    [Hyperparameter("momentum")]
     public double Momentum { get; init => field = Require.NonNegative(value, nameof(Momentum)); }
 
     /// <summary>Dampening of the gradient's contribution to the buffer (PyTorch: <c>dampening</c>); in [0, 1].</summary>
+    [Hyperparameter("dampening")]
     public double Dampening { get; init => field = Require.UnitClosed(value, nameof(Dampening)); }
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
+    [Hyperparameter("weight_decay")]
     public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
     /// <summary>Nesterov momentum (PyTorch: <c>nesterov</c>).</summary>
+    [Hyperparameter("nesterov")]
     public bool Nesterov { get; init; }
 
     /// <summary>Maximize the objective instead of minimizing it (PyTorch: <c>maximize</c>).</summary>
+    [Hyperparameter("maximize")]
     public bool Maximize { get; init; }
 
     /// <summary>The momentum form: PyTorch's <c>b = μb + g; p −= lr·b</c> (default) or the Sutskever / Keras /
     /// scikit-learn velocity <c>v = μv − lr·g; p += v</c> (see <see cref="SgdMomentumConvention"/>).</summary>
+    [Hyperparameter("momentum_convention")]
     public SgdMomentumConvention MomentumConvention
     {
         get;

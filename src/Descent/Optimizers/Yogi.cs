@@ -16,6 +16,7 @@ namespace Descent.Optimizers;
 /// </code>
 /// Defaults (<see cref="YogiOptions"/>): β₁ 0.9, β₂ 0.999, ε 1e-3, ε_root 0, lr 1e-2. Not in torch.optim.
 /// </remarks>
+[Optimizer("yogi", "Yogi (Zaheer et al. 2018), additive second moment; equal to optax.yogi")]
 public sealed class Yogi : Optimizer<YogiOptions, YogiState>
 {
     private readonly ElementwiseJob<YogiKernel> job = new();
