@@ -1,3 +1,4 @@
+using Descent.Optimizers;
 using Descent.Optimizers.Kernels;
 
 namespace Descent.Tests.Optimizers.Kernels;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// Yogi's fused update, one pass over p, g and buffers a = m, b = v:

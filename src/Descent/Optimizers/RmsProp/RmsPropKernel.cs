@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// The fused RMSprop update (PyTorch's <c>_single_tensor_rmsprop</c> order, float32); buffers a = square_avg,

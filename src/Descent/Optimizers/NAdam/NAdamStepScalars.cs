@@ -1,4 +1,6 @@
-namespace Descent.Optimizers.Kernels;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
 
 /// <summary>The per-step constants of one NAdam update, computed as PyTorch does (double in Python,
 /// <c>mu_product</c> as a float32 tensor) and rounded to float32.</summary>

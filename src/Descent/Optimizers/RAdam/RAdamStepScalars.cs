@@ -1,4 +1,6 @@
-namespace Descent.Optimizers.Kernels;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
 
 /// <summary>The per-step constants of one RAdam update (rectification computed in double, as PyTorch), rounded to float32.</summary>
 public readonly record struct RAdamStepScalars

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// The fused SGD update (PyTorch's <c>_single_tensor_sgd</c> order, float32); buffer a = momentum_buffer

@@ -1,4 +1,6 @@
-namespace Descent.Optimizers.Kernels;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
 
 /// <summary>The per-step constants of one Adadelta update, rounded to float32 as PyTorch passes them.</summary>
 public readonly record struct AdadeltaStepScalars

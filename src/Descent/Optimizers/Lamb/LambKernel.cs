@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Descent.Numerics;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// LAMB's update in two passes, because the trust ratio needs two norms of the whole tensor before any element

@@ -1,4 +1,6 @@
-namespace Descent.Optimizers.Kernels;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
 
 /// <summary>
 /// Index bookkeeping for Adafactor's factored second moment of one parameter: the row statistics v_row have the

@@ -1,4 +1,6 @@
-namespace Descent.Optimizers.Kernels;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
 
 /// <summary>
 /// The per-step constants of one Adam/AdamW update of one parameter, computed once (in double, as PyTorch

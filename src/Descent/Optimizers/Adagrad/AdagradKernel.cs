@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// The fused Adagrad update (PyTorch's <c>_single_tensor_adagrad</c> order, float32, dense gradients); buffer

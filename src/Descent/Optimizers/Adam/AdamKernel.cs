@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
 
-namespace Descent.Optimizers.Kernels;
+namespace Descent.Optimizers;
 
 /// <summary>
 /// The fused Adam/AdamW update: one pass reads p, g, m, v (and v_max) and writes p, m, v (and v_max); buffers
