@@ -32,6 +32,8 @@ public static class KernelCases
         Adagrad("adagrad_decay_l2_maximize", AdagradStepScalars.Create(0.1, 0.01, 1e-10, 1e-3, true, 6)),
         Adadelta("adadelta", AdadeltaStepScalars.Create(1.0, 0.9, 1e-6, 0, false)),
         Adadelta("adadelta_l2_maximize", AdadeltaStepScalars.Create(0.5, 0.95, 1e-6, 0.01, true)),
+        Rprop("rprop", new RpropOptions()),
+        Rprop("rprop_clamped_maximize", new RpropOptions { EtaMinus = 0.3, EtaPlus = 1.5, StepSizeMin = 1e-3, StepSizeMax = 0.08, Maximize = true }),
     ];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
@@ -146,6 +148,19 @@ public static class KernelCases
         else
         {
             ElementwiseKernel.Reference(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+        }
+    });
+
+    private static KernelCase Rprop(string name, RpropOptions options) => new(name, 2, (simd, p, g, st, o, n) =>
+    {
+        var k = new Descent.Optimizers.Rprop.Kernel(options);
+        if (simd)
+        {
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+        }
+        else
+        {
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 }

@@ -82,6 +82,7 @@ public sealed class KernelParityTests
         ["rmsprop"] = new() { ["centered"] = 1, ["momentum"] = 0.9, ["weight_decay"] = 1e-3 },
         ["adagrad"] = new() { ["lr_decay"] = 0.01, ["initial_accumulator_value"] = 0.1 },
         ["adadelta"] = new() { ["weight_decay"] = 0.01 },
+        ["rprop"] = new() { ["maximize"] = 1, ["etas1"] = 0.4, ["step_sizes2"] = 0.5 },
     };
 
     /// <summary>Around the lengths where a sweep is split across workers, the multi-threaded SIMD path (and
