@@ -1,6 +1,5 @@
 using System.Globalization;
 using Descent.Autodiff;
-using Descent.Data;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Training;

@@ -21,7 +21,7 @@ namespace Descent.Training;
 /// moment leaves the previous checkpoint intact; best is written before last, so a crash between the two redoes the epoch
 /// and best can never miss an improvement that last records. A diverged epoch writes nothing.</para>
 /// <para>Resuming is exact when the data of an epoch is a function of the epoch number (a seeded
-/// <see cref="Data.DataLoader"/>): a resumed run ends with exactly the weights of an uninterrupted one.</para>
+/// <see cref="DataLoader"/>): a resumed run ends with exactly the weights of an uninterrupted one.</para>
 /// </remarks>
 public sealed class Checkpointing : LearnerCallback
 {

@@ -1,5 +1,4 @@
 using Descent.Autodiff;
-using Descent.Data;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Schedulers;

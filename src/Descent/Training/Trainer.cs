@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.Autodiff;
-using Descent.Data;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
