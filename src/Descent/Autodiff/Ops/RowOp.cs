@@ -39,10 +39,8 @@ internal sealed class RowOp<TOperator> : Node
             return;
         }
 
-        var buffer = ArrayPoolBuffer.Rent(x.Length);
-        var gx = buffer.AsSpan(0, x.Length);
-        AxisRows.MapBackward<TOperator>(x.Shape, axis, output.Span, gradOutput, gx);
-        x.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        var gx = GradientScratch.For(x);
+        AxisRows.MapBackward<TOperator>(x.Shape, axis, output.Span, gradOutput, gx.Span);
+        gx.AccumulateInto(x);
     }
 }

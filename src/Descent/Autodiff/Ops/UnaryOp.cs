@@ -38,10 +38,8 @@ internal sealed class UnaryOp<TOperator> : Node
             return;
         }
 
-        var buffer = ArrayPoolBuffer.Rent(input.Length);
-        var gx = buffer.AsSpan(0, input.Length);
-        op.Backward(input.Span, output.Span, gradOutput, gx);
-        input.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        var gx = GradientScratch.For(input);
+        op.Backward(input.Span, output.Span, gradOutput, gx.Span);
+        gx.AccumulateInto(input);
     }
 }
