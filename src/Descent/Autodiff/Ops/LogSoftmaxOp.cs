@@ -18,10 +18,8 @@ internal readonly struct LogSoftmaxOp : IRowOperator
             return;
         }
 
-        var max = TensorPrimitives.Max(x);
-        TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Exp(y, y);
-        var logSum = MathF.Log(TensorPrimitives.Sum(y));
+        var (max, sum) = SoftmaxOp.ShiftedExp(x, y);
+        var logSum = MathF.Log(sum);
         TensorPrimitives.Subtract(x, max, y);
         TensorPrimitives.Subtract(y, logSum, y);
     }

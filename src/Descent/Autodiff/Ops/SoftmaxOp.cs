@@ -16,11 +16,18 @@ internal readonly struct SoftmaxOp : IRowOperator
             return;
         }
 
+        var (_, sum) = ShiftedExp(x, y);
+        TensorPrimitives.Divide(y, sum, y);
+    }
+
+    /// <summary>y = e^(x − max x) for a non-empty row; returns the maximum and Σ y (the stabilized exponentials
+    /// that softmax and log-softmax start from).</summary>
+    internal static (float Max, float Sum) ShiftedExp(ReadOnlySpan<float> x, Span<float> y)
+    {
         var max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, y);
         TensorPrimitives.Exp(y, y);
-        var sum = TensorPrimitives.Sum(y);
-        TensorPrimitives.Divide(y, sum, y);
+        return (max, TensorPrimitives.Sum(y));
     }
 
     public static void BackwardRow(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
