@@ -4,7 +4,9 @@ using System.CommandLine.Parsing;
 namespace Descent.Cli;
 
 /// <summary>Turns exceptions escaping a command into a one-line message on standard error and a non-zero
-/// exit code. Set the environment variable <c>DESCENT_DEBUG=1</c> to get the full stack trace as well.</summary>
+/// exit code. Set the environment variable <c>DESCENT_DEBUG=1</c> to get the full stack trace as well.
+/// Everything written passes through <see cref="Printable"/>, so control characters quoted from user files
+/// or arguments reach the terminal escaped.</summary>
 public static class CliErrors
 {
     /// <summary>Runs <paramref name="body"/>; an exception becomes "error: message" and <see cref="ExitCodes.Error"/>.</summary>
@@ -26,7 +28,7 @@ public static class CliErrors
             context.Error.WriteLine($"error: {Describe(ex)}");
             if (Environment.GetEnvironmentVariable("DESCENT_DEBUG") == "1")
             {
-                context.Error.WriteLine(ex.ToString());
+                context.Error.WriteLine(Printable.EscapeKeepingLines(ex.ToString()));
             }
 
             return ExitCodes.Error;
@@ -34,14 +36,14 @@ public static class CliErrors
     }
 
     /// <summary>Writes every parse error of <paramref name="parse"/> ("error: …") and a pointer to the help
-    /// of the command that was being parsed; returns <see cref="ExitCodes.Error"/>.</summary>
+    /// of the command that was being parsed; returns <see cref="ExitCodes.Usage"/>.</summary>
     public static int ReportParseErrors(CliContext context, ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(parse);
         foreach (var error in parse.Errors)
         {
-            context.Error.WriteLine($"error: {error.Message}");
+            context.Error.WriteLine($"error: {Printable.EscapeKeepingLines(error.Message)}");
         }
 
         var names = new List<string>();
@@ -51,22 +53,10 @@ public static class CliErrors
         }
 
         context.Error.WriteLine($"Run '{string.Join(' ', names)} --help' for usage.");
-        return ExitCodes.Error;
+        return ExitCodes.Usage;
     }
 
-    /// <summary>The message of <paramref name="ex"/>, followed by the messages of its inner exceptions.</summary>
-    public static string Describe(Exception ex)
-    {
-        ArgumentNullException.ThrowIfNull(ex);
-        var message = ex.Message;
-        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (!message.Contains(inner.Message, StringComparison.Ordinal))
-            {
-                message += $" ({inner.Message})";
-            }
-        }
-
-        return message;
-    }
+    /// <summary>The message of <paramref name="ex"/> and its inner exceptions as one printable sentence
+    /// (<see cref="Printable.Describe"/>).</summary>
+    public static string Describe(Exception ex) => Printable.Describe(ex);
 }

@@ -15,15 +15,22 @@ public static class CommonOptions
         "--seed",
         defaultValue,
         min: 0,
+        max: int.MaxValue,
         "Seed of every random source (data, initial weights, shuffling); the same seed gives the same results.");
 
-    /// <summary><c>--steps</c>: a positive number of optimization steps.</summary>
-    public static Option<int> Steps(int defaultValue, string description = "Number of optimization steps of every run.")
-        => Integer("--steps", defaultValue, min: 1, description);
+    /// <summary>Largest <c>--steps</c> of any command.</summary>
+    public const int MaxSteps = 10_000_000;
 
-    /// <summary><c>--epochs</c>: a positive number of passes over the training data.</summary>
+    /// <summary>Largest <c>--epochs</c> of any command.</summary>
+    public const int MaxEpochs = 100_000;
+
+    /// <summary><c>--steps</c>: a number of optimization steps in [1, <see cref="MaxSteps"/>].</summary>
+    public static Option<int> Steps(int defaultValue, string description = "Number of optimization steps of every run.")
+        => Integer("--steps", defaultValue, min: 1, max: MaxSteps, description);
+
+    /// <summary><c>--epochs</c>: a number of passes over the training data in [1, <see cref="MaxEpochs"/>].</summary>
     public static Option<int> Epochs(int defaultValue, string description = "Number of passes over the training data.")
-        => Integer("--epochs", defaultValue, min: 1, description);
+        => Integer("--epochs", defaultValue, min: 1, max: MaxEpochs, description);
 
     /// <summary><c>--lr</c>: a learning rate (finite, &gt; 0); null when not given.</summary>
     public static Option<double?> LearningRate(string description = "Learning rate (a finite number > 0).")
@@ -36,7 +43,7 @@ public static class CommonOptions
                 var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
                 if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 {
-                    result.AddError($"--lr expects a number such as 0.01 or 1e-3, got '{text}'.");
+                    result.AddError($"--lr expects a number such as 0.01 or 1e-3, got '{Printable.Escape(text)}'.");
                     return null;
                 }
 
@@ -74,31 +81,100 @@ public static class CommonOptions
         return option;
     }
 
-    /// <summary>An integer option with a lower bound, parsed with the invariant culture.</summary>
-    public static Option<int> Integer(string name, int defaultValue, int min, string description)
+    /// <summary>An integer option in [<paramref name="min"/>, <paramref name="max"/>], parsed with the invariant culture.
+    /// A whole number outside the range (including one too large for an <see cref="int"/>) is a range error naming
+    /// the option and the bound it crosses.</summary>
+    public static Option<int> Integer(string name, int defaultValue, int min, int max, string description)
         => new(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
             HelpName = "N",
-            CustomParser = result => ParseInteger(result, name, min),
+            CustomParser = result => (int)ParseInteger(result, name, min, max),
         };
 
-    private static int ParseInteger(ArgumentResult result, string name, int min)
+    /// <summary>An optional integer option in [<paramref name="min"/>, <paramref name="max"/>] (null when not given).</summary>
+    public static Option<int?> OptionalInteger(string name, int min, int max, string description, string helpName = "N")
+        => new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result => (int)ParseInteger(result, name, min, max),
+        };
+
+    /// <summary>A 64-bit seed option (any whole number in [0, 2^64 − 1]).</summary>
+    public static Option<ulong> Seed64(ulong defaultValue, string description)
+        => new("--seed")
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "N",
+            CustomParser = result => (ulong)ParseInteger(result, "--seed", 0, ulong.MaxValue),
+        };
+
+    /// <summary>A real-valued option in [<paramref name="min"/>, <paramref name="max"/>] (finite), parsed with the
+    /// invariant culture.</summary>
+    public static Option<double> Number(string name, double defaultValue, double min, double max, string description, string helpName = "X")
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = helpName,
+            CustomParser = result => ParseNumber(result, name, min, max, minExclusive: false) ?? defaultValue,
+        };
+
+    /// <summary>An optional real-valued option, finite and &gt; <paramref name="exclusiveMin"/> (null when not given).</summary>
+    public static Option<double?> OptionalPositiveNumber(string name, string description, string helpName = "X", double exclusiveMin = 0)
+        => new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result => ParseNumber(result, name, exclusiveMin, double.MaxValue, minExclusive: true),
+        };
+
+    private static System.Numerics.BigInteger ParseInteger(ArgumentResult result, string name, System.Numerics.BigInteger min, System.Numerics.BigInteger max)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        if (!System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            result.AddError($"{name} expects a whole number, got '{text}'.");
+            result.AddError($"{name} expects a whole number, got '{Printable.Escape(text)}'.");
             return min;
         }
 
         if (value < min)
         {
             result.AddError(min == 0
-                ? $"{name} must be a non-negative integer, got {value}."
-                : $"{name} must be an integer >= {min}, got {value}.");
+                ? $"{name} must be a non-negative integer, got {text}."
+                : $"{name} must be an integer >= {min}, got {text}.");
             return min;
+        }
+
+        if (value > max)
+        {
+            result.AddError($"{name} must be at most {max}, got {text}.");
+            return min;
+        }
+
+        return value;
+    }
+
+    private static double? ParseNumber(ArgumentResult result, string name, double min, double max, bool minExclusive)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            result.AddError($"{name} expects a number such as 0.5 or 1e-3, got '{Printable.Escape(text)}'.");
+            return null;
+        }
+
+        var low = minExclusive ? !(value > min) : !(value >= min);
+        if (!double.IsFinite(value) || low || value > max)
+        {
+            var lower = minExclusive ? $"> {min.ToString(CultureInfo.InvariantCulture)}" : $">= {min.ToString(CultureInfo.InvariantCulture)}";
+            result.AddError(max == double.MaxValue
+                ? $"{name} must be a finite number {lower}, got {text}."
+                : $"{name} must be a finite number {lower} and <= {max.ToString(CultureInfo.InvariantCulture)}, got {text}.");
+            return null;
         }
 
         return value;

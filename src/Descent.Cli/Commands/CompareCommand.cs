@@ -17,6 +17,9 @@ namespace Descent.Cli.Commands;
 /// </summary>
 public static class CompareCommand
 {
+    /// <summary>Largest <c>--jobs</c>.</summary>
+    public const int MaxJobs = 1024;
+
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext context)
     {
@@ -31,19 +34,8 @@ public static class CompareCommand
             Description = $"Run a built-in set of experiments instead of a spec: {string.Join(", ", Presets.Names)}.",
             HelpName = "NAME",
         };
-        var jobs = new Option<int>("--jobs", "-j")
-        {
-            Description = "Runs executed in parallel (default: number of processors).",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
-            HelpName = "N",
-        };
-        jobs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"--jobs must be a positive integer, got {r.GetValueOrDefault<int>()}.");
-            }
-        });
+        var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: MaxJobs, "Runs executed in parallel (default: number of processors).");
+        jobs.Aliases.Add("-j");
         var output = CommonOptions.Out("descent-compare", "Output folder (created if missing). Running again with the same folder resumes: finished runs are skipped.");
         var command = new Command("compare", "Compare optimizers: run a grid of configurations × seeds, store every run, and write statistics and a report")
         {
@@ -77,11 +69,11 @@ public static class CompareCommand
         if (specPath is not null)
         {
             var spec = Parse(() => SpecParser.ParseFile(specPath, catalog));
-            var summary = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
+            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
             context.Output.WriteLine();
             context.Output.WriteLine(summary.Verdict);
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
-            return ExitCodes.Success;
+            return failed > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
         }
 
         string[] texts;
@@ -91,17 +83,19 @@ public static class CompareCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(Printable.Describe(e));
         }
 
         // Check every spec before running any.
         var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog))).ToList();
         var done = new List<(string Folder, ExperimentSummary Summary)>();
+        var failedRuns = 0;
         for (var i = 0; i < specs.Count; i++)
         {
             var folder = specs[i].Name;
-            var summary = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, cancellation, i + 1, specs.Count);
+            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, cancellation, i + 1, specs.Count);
             done.Add((folder, summary));
+            failedRuns += failed;
         }
 
         var index = IndexWriter.Write(outDir, $"Preset {preset}", PresetDescription(preset!), done);
@@ -112,7 +106,7 @@ public static class CompareCommand
         }
 
         context.Output.WriteLine($"report: {Path.GetFullPath(index)}");
-        return ExitCodes.Success;
+        return failedRuns > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
     }
 
     private static string PresetDescription(string preset) =>
@@ -132,7 +126,8 @@ public static class CompareCommand
         }
     }
 
-    private static ExperimentSummary RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
+    /// <summary>Runs one experiment; returns its summary and the number of runs that failed in this invocation.</summary>
+    private static (ExperimentSummary Summary, int Failed) RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
         CancellationToken cancellation, int index, int count)
     {
         var total = spec.Runs().Count;
@@ -153,12 +148,8 @@ public static class CompareCommand
                 context.Output.WriteLine($"{prefix}{outcome.Diverged} run{(outcome.Diverged == 1 ? "" : "s")} diverged (recorded as diverged)");
             }
 
-            foreach (var f in outcome.Failed)
-            {
-                context.Error.WriteLine($"warning: run failed: {f}");
-            }
-
-            return summary;
+            ReportFailures(context.Error, prefix, outcome);
+            return (summary, outcome.Failed.Count);
         }
         catch (InvalidOperationException e)
         {
@@ -167,6 +158,31 @@ public static class CompareCommand
         catch (NotSupportedException e)
         {
             throw new CliException(e.Message, e);
+        }
+    }
+
+    /// <summary>Most failed runs listed one per line; the rest are counted.</summary>
+    private const int ListedFailures = 10;
+
+    /// <summary>Says on standard error how many runs failed and why (each run's key and message, printable).</summary>
+    private static void ReportFailures(TextWriter error, string prefix, RunnerOutcome outcome)
+    {
+        var failed = outcome.Failed;
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        error.WriteLine($"error: {prefix}{failed.Count} of {outcome.Executed} run{(outcome.Executed == 1 ? "" : "s")} executed failed "
+                        + "(stored as failed; running the same compare again retries them):");
+        foreach (var f in failed.Take(ListedFailures))
+        {
+            error.WriteLine($"  {Printable.Escape(f)}");
+        }
+
+        if (failed.Count > ListedFailures)
+        {
+            error.WriteLine($"  … and {failed.Count - ListedFailures} more (runs.csv lists every run's message)");
         }
     }
 
@@ -204,7 +220,6 @@ public static class CompareCommand
             }
         }
 
-        private static string Format(TimeSpan t) =>
-            t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+        private static string Format(TimeSpan t) => DurationText.Format(t);
     }
 }

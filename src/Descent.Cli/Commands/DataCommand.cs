@@ -46,7 +46,7 @@ public static class DataCommand
         var table = new Table().AddColumns("Dataset", "Licence", "Status", "Where / how to get it");
         var digits = Datasets.Digits();
         table.AddRow("digits (8×8, default)", "BSD-3-Clause", "[green]built in[/]",
-            Markup.Escape($"{digits.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, 10 classes, embedded in Descent.dll"));
+            Markup.Escape($"{digits.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, 10 classes, embedded in Descent.Data.dll"));
         if (FashionMnist.IsInstalled(dir))
         {
             table.AddRow("Fashion-MNIST", "MIT", "[green]installed[/]", Markup.Escape($"{dir}: {FashionMnist.Describe(dir)}"));
@@ -103,10 +103,10 @@ public static class DataCommand
     {
         var from = new Option<string?>("--from") { Description = "The full SpamAssassin corpus (package folder, data folder or .tgz); default: found as in 'descent data'", HelpName = "PATH" };
         var output = new Option<string>("--out") { Description = "Output file (.jsonl.gz)", Required = true, HelpName = "FILE" };
-        var ham = new Option<int>("--ham") { Description = "Ham e-mails", DefaultValueFactory = _ => 200 };
-        var spam = new Option<int>("--spam") { Description = "Spam e-mails", DefaultValueFactory = _ => 100 };
-        var maxChars = new Option<int>("--max-chars") { Description = "Only e-mails whose raw text has at most this many characters", DefaultValueFactory = _ => 20_000 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the selection", DefaultValueFactory = _ => 20261201UL };
+        var ham = CommonOptions.Integer("--ham", 200, min: 0, max: 10_000_000, "Ham e-mails");
+        var spam = CommonOptions.Integer("--spam", 100, min: 0, max: 10_000_000, "Spam e-mails");
+        var maxChars = CommonOptions.Integer("--max-chars", 20_000, min: 1, max: int.MaxValue, "Only e-mails whose raw text has at most this many characters");
+        var seed = CommonOptions.Seed64(20261201UL, "Seed of the selection");
         var command = new Command("spam-subset", "Write a stratified SpamAssassin subset (gzip JSON lines, raw e-mails) from the full corpus");
         command.Options.Add(from);
         command.Options.Add(output);
@@ -134,9 +134,9 @@ public static class DataCommand
             DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
         };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var train = new Option<int>("--train-per-class") { Description = "Training images per class", DefaultValueFactory = _ => 300 };
-        var test = new Option<int>("--test-per-class") { Description = "Test images per class", DefaultValueFactory = _ => 100 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the selection", DefaultValueFactory = _ => 20261125UL };
+        var train = CommonOptions.Integer("--train-per-class", 300, min: 0, max: 6000, "Training images per class");
+        var test = CommonOptions.Integer("--test-per-class", 100, min: 0, max: 1000, "Test images per class");
+        var seed = CommonOptions.Seed64(20261125UL, "Seed of the selection");
         var command = new Command("subset", "Write a balanced Fashion-MNIST subset (gzip IDX) from the full dataset");
         command.Options.Add(from);
         command.Options.Add(output);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Progress;
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Optimizers;
 using Descent.Schedulers;
 using Descent.Training;
@@ -26,8 +27,8 @@ public static class TrainCommand
         var epochs = CommonOptions.Epochs(6);
         var seed = CommonOptions.Seed();
         var lr = CommonOptions.LearningRate("AdamW learning rate (default 3e-3).");
-        var batch = CommonOptions.Integer("--batch-size", 32, min: 1, "Mini-batch size.");
-        var perClass = CommonOptions.Integer("--per-class", 100, min: 2, "Digits taken per class (20 % of them for validation).");
+        var batch = CommonOptions.Integer("--batch-size", 32, min: 1, max: 100_000, "Mini-batch size.");
+        var perClass = CommonOptions.Integer("--per-class", 100, min: 2, max: 100_000, "Digits taken per class (20 % of them for validation).");
         var output = CommonOptions.Out("descent-train", "Checkpoint folder (created if missing).");
         var resume = new Option<bool>("--resume") { Description = "Continue from OUT/last.safetensors when it exists." };
         var command = new Command("train", "Train the small CNN on the built-in digits with checkpoints (internal: used by the crash/resume tests)")

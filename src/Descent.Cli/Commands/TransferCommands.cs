@@ -5,7 +5,7 @@ using Descent.Cli.Charts;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
 using Descent.Cli.Transfer;
-using Descent.Training;
+using Descent.Experiments.Transfer;
 using Spectre.Console;
 
 namespace Descent.Cli.Commands;
@@ -23,7 +23,7 @@ public static class TransferCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         var o = new SharedOptions(TransferSettings.DefaultOutputDirectory, 5);
-        var perClass = new Option<int>("--per-class") { Description = "Training images per class (0–4; 6000 = all).", DefaultValueFactory = _ => 6000, HelpName = "N" };
+        var perClass = CommonOptions.Integer("--per-class", 6000, min: 1, max: 6000, "Training images per class (0–4; 6000 = all).");
         var command = new Command("pretrain", "Pretrain the small CNN on Fashion-MNIST classes 0–4 (Adam by default); writes OUT/pretrain/best.safetensors and last.safetensors.");
         o.AddTo(command);
         command.Options.Add(perClass);
@@ -53,17 +53,13 @@ public static class TransferCommands
         };
         var freeze = new Option<string?>("--freeze") { Description = $"Parameters to freeze while fine-tuning, as name patterns (e.g. '{SmallCnn.Body}' trains only the head).", HelpName = "PATTERNS" };
         var weights = new Option<string?>("--weights") { Description = "Pretrained weights (safetensors); by default the experiment pretrains first.", HelpName = "FILE" };
-        var labels = CommonOptions.Integer("--labels-per-class", 50, min: 1, "Labelled training images per target class.");
+        var labels = CommonOptions.Integer("--labels-per-class", 50, min: 1, max: 6000, "Labelled training images per target class.");
         var steps = CommonOptions.Steps(200, "Optimizer steps of every fine-tuned and from-scratch run (batch 25), rounded up to whole epochs.");
-        var validation = CommonOptions.Integer("--validation-per-class", 100, min: 1,
+        var validation = CommonOptions.Integer("--validation-per-class", 100, min: 1, max: 6000,
             "Validation images per target class (from the training split; monitored each epoch, never used for the test result).");
-        var repeats = CommonOptions.Integer("--repeats", 5, min: 1, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
-        var bodyFactor = new Option<double>("--body-lr-factor")
-        {
-            Description = "Learning rate of the pretrained body relative to the new head's (discriminative fine-tuning; 1 = one rate).",
-            DefaultValueFactory = _ => 1.0,
-            HelpName = "FACTOR",
-        };
+        var repeats = CommonOptions.Integer("--repeats", 5, min: 1, max: 1000, "Seeds per run (--seed, --seed+1, …); the table shows mean ± std over them.");
+        var bodyFactor = CommonOptions.Number("--body-lr-factor", 1.0, min: 0, max: 1e6,
+            "Learning rate of the pretrained body relative to the new head's (discriminative fine-tuning; 1 = one rate).", "FACTOR");
         var transfer = new Option<string>("--transfer")
         {
             Description = "Layers copied from the pretrained network: conv (the convolutional layers; the hidden Linear layer starts as in the "
@@ -97,6 +93,12 @@ public static class TransferCommands
                 return spamSettings.Model == "minilm"
                     ? MiniLmSpamRunner.Execute(context, miniLm.Read(parse, spamSettings))
                     : SpamCommand.Execute(context, spamSettings);
+            }
+
+            if ((long)parse.GetValue(o.Seed) + parse.GetValue(repeats) - 1 > int.MaxValue)
+            {
+                throw new CliException($"--seed {parse.GetValue(o.Seed)} with --repeats {parse.GetValue(repeats)} needs seeds above {int.MaxValue}; "
+                                       + $"use --seed at most {int.MaxValue - parse.GetValue(repeats) + 1}.");
             }
 
             var s = o.Read(parse) with
@@ -224,7 +226,7 @@ public static class TransferCommands
 
         public Option<string?> Data { get; } = new("--data") { Description = $"Folder with the Fashion-MNIST gzip IDX files (default {Descent.Data.FashionMnist.DefaultDirectory}, else the repository's subset); with --task spam, the SpamAssassin corpus.", HelpName = "PATH" };
 
-        public Option<int> Width { get; } = CommonOptions.Integer("--width", SmallCnn.DefaultWidth, min: 1,
+        public Option<int> Width { get; } = CommonOptions.Integer("--width", SmallCnn.DefaultWidth, min: 1, max: 64,
             "Width multiplier of the small CNN: 8N and 16N channels, 32N hidden units (the same for pretraining, fine-tuning and scratch; --weights must match).");
 
         public Option<bool> Resume { get; } = new("--resume") { Description = "Continue interrupted runs from their last checkpoints (exactly as if never interrupted)." };

@@ -74,9 +74,7 @@ public sealed class TrainingProgressDisplay
             $"epoch {p.Epoch}/{p.Epochs}  batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  {p.SamplesPerSecond:N0} samples/s  ETA {FormatTime(p.EstimatedRemaining)}");
     }
 
-    private static string FormatTime(TimeSpan t) => t.TotalHours >= 1
-        ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
-        : t.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+    private static string FormatTime(TimeSpan t) => DurationText.Format(t);
 
     private sealed class PlainReporter(IAnsiConsole console, string label, TimeSpan interval) : IProgress<TrainingProgress>
     {

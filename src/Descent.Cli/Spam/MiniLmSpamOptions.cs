@@ -19,7 +19,7 @@ public sealed class MiniLmSpamOptions
     };
 
     /// <summary><c>--top-k</c>.</summary>
-    public Option<int> TopK { get; } = new("--top-k") { Description = "MiniLM: encoder layers unfrozen in top-k mode.", DefaultValueFactory = _ => 2, HelpName = "K" };
+    public Option<int> TopK { get; } = CommonOptions.Integer("--top-k", 2, min: 1, max: 6, "MiniLM: encoder layers unfrozen in top-k mode (all-MiniLM-L6-v2 has 6).");
 
     /// <summary><c>--head</c>.</summary>
     public Option<string?> Head { get; } = new Option<string?>("--head")
@@ -45,17 +45,14 @@ public sealed class MiniLmSpamOptions
     }.AcceptOnlyFromAmong("random", "probe");
 
     /// <summary><c>--max-grad-norm</c>.</summary>
-    public Option<double?> MaxGradNorm { get; } = new("--max-grad-norm")
-    {
-        Description = "MiniLM: clip the gradients' global L2 norm to this before every update (default: no clipping; never in the probe stage of --init probe).",
-        HelpName = "NORM",
-    };
+    public Option<double?> MaxGradNorm { get; } = CommonOptions.OptionalPositiveNumber("--max-grad-norm",
+        "MiniLM: clip the gradients' global L2 norm to this before every update (default: no clipping; never in the probe stage of --init probe).", "NORM");
 
     /// <summary><c>--batch-size</c>.</summary>
-    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "MiniLM: emails per training step (default 16; 32 in head mode).", HelpName = "B" };
+    public Option<int?> BatchSize { get; } = CommonOptions.OptionalInteger("--batch-size", 1, 100_000, "MiniLM: emails per training step (default 16; 32 in head mode).", "B");
 
     /// <summary><c>--limit</c>.</summary>
-    public Option<int?> Limit { get; } = new("--limit") { Description = "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.", HelpName = "N" };
+    public Option<int?> Limit { get; } = CommonOptions.OptionalInteger("--limit", 1, 10_000_000, "Training emails used (a seeded random N of the training split), for quick runs; the test split is unchanged.");
 
     /// <summary><c>--sweep</c>.</summary>
     public Option<bool> Sweep { get; } = new("--sweep") { Description = "MiniLM: run the optimizer × mode table (AdamW, Adam, SGD+momentum × head, top-k, full)." };

@@ -95,7 +95,7 @@ public sealed record MiniLmSpamSettings
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new CliException($"invalid MiniLM setting: {e.Message}", e);
+            throw new CliException($"invalid MiniLM setting: {Printable.Describe(e)}", e);
         }
     }
 }

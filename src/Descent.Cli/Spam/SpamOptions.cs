@@ -31,7 +31,7 @@ public sealed class SpamOptions
     }.AcceptOnlyFromAmong("minilm", "bow");
 
     /// <summary><c>--max-length</c>: BERT tokens per e-mail.</summary>
-    public Option<int> MaxLength { get; } = CommonOptions.Integer("--max-length", 128, 2,
+    public Option<int> MaxLength { get; } = CommonOptions.Integer("--max-length", 128, 2, 512,
         "For --task spam: maximum sequence length in BERT tokens (MiniLM's input; bow is also measured on text cut to it).");
 
     /// <summary><c>--validation</c>: evaluate on a validation split carved from the training split.</summary>

@@ -23,7 +23,7 @@ public static class Analyzer
         ["steps_to_target"] = "first measured step at which the main metric reaches the target (<= for min, >= for max); a run that never reaches it (or diverges first) is a miss and counts as never (+inf); the median over seeds is null ('never') when half or more of the runs missed",
         ["best_configuration"] = "per optimizer: fewest diverged runs, then best final mean, then first in spec order",
         ["lr_sensitivity"] = "per learning rate the best configuration with that lr; spread = max - min of final means over lrs that did not always diverge; robust_lr_range = lowest and highest lr whose runs all reached the target",
-        ["comparison"] = "pairwise between optimizers' best configurations: difference of final means (A - B), Welch's unequal-variance t-test (two-sided, Welch-Satterthwaite df), 95% CI half-width t(0.975, df) * SE; significant when p < 0.05; speedup = median steps to target of B / of A",
+        ["comparison"] = "pairwise between optimizers' best configurations: difference of final means (A - B), Welch's unequal-variance t-test (two-sided, Welch-Satterthwaite df), 95% CI half-width t(0.975, df) * SE; significant when p < 0.05; no test (test = 'deterministic') when every seed gives the same final value on both sides, as the seeds then do not vary the task; no test (test = 'too few values') with fewer than 2 non-diverged runs on a side; speedup = median steps to target of B / of A",
         ["determinism"] = "summary.json depends only on the spec and the stored metrics; wall-clock times are in timing.json, so an interrupted and resumed experiment gives a byte-identical summary.json",
     };
 
@@ -214,15 +214,23 @@ public static class Analyzer
         var cb = summaries[b.BestConfiguration];
         var va = ca.Final.Values.Where(v => v is not null).Select(v => v!.Value).ToList();
         var vb = cb.Final.Values.Where(v => v is not null).Select(v => v!.Value).ToList();
-        var welch = Statistics.WelchTTest(va, vb);
+        // Welch's test assumes values that vary from seed to seed. When every seed gives the same value on both
+        // sides (a deterministic task such as rosenbrock from a fixed start), the difference is exact, not an
+        // estimate: no test statistic, no p-value, no claim of significance.
+        var test = va.Count < 2 || vb.Count < 2 ? Comparison.TooFewValues
+            : IsConstant(va) && IsConstant(vb) ? Comparison.Deterministic
+            : Comparison.Welch;
+        var welch = test == Comparison.Welch ? Statistics.WelchTTest(va, vb) : null;
         double? diff = va.Count > 0 && vb.Count > 0 ? Statistics.Mean(va) - Statistics.Mean(vb) : null;
         var sa = ca.Target?.MedianSteps;
         var sb = cb.Target?.MedianSteps;
         double? speedup = sa is > 0 && sb is not null ? sb / sa : null;
         return new Comparison(a.Label, b.Label, ca.Index, cb.Index, diff,
             Finite(welch?.HalfWidth95), Finite(welch?.T), Finite(welch?.DegreesOfFreedom), Finite(welch?.P),
-            welch is not null && welch.P < 0.05, sa, sb, speedup);
+            welch is not null && welch.P < 0.05, sa, sb, speedup, test);
     }
+
+    private static bool IsConstant(List<double> values) => values.All(v => v.Equals(values[0]));
 
     private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;
 

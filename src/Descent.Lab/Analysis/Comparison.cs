@@ -17,6 +17,9 @@ namespace Descent.Lab.Analysis;
 /// <param name="MedianStepsA">A's median steps to target (null = never or no target).</param>
 /// <param name="MedianStepsB">B's median steps to target.</param>
 /// <param name="SpeedupAOverB">MedianStepsB / MedianStepsA when both reached it.</param>
+/// <param name="Test">How the difference was judged: <see cref="Welch"/>, <see cref="Deterministic"/> (every seed gave
+/// the same final value on both sides: the difference is exact and no test applies) or <see cref="TooFewValues"/>
+/// (fewer than two non-diverged runs on a side).</param>
 public sealed record Comparison(
     string A,
     string B,
@@ -30,4 +33,15 @@ public sealed record Comparison(
     bool Significant,
     double? MedianStepsA,
     double? MedianStepsB,
-    double? SpeedupAOverB);
+    double? SpeedupAOverB,
+    string Test = Comparison.Welch)
+{
+    /// <summary><see cref="Test"/>: Welch's t-test.</summary>
+    public const string Welch = "welch";
+
+    /// <summary><see cref="Test"/>: no test, the seeds do not vary the results.</summary>
+    public const string Deterministic = "deterministic";
+
+    /// <summary><see cref="Test"/>: no test, fewer than two values on a side.</summary>
+    public const string TooFewValues = "too few values";
+}

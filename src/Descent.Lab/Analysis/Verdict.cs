@@ -88,6 +88,10 @@ public static class Verdict
             {
                 sb.Append(CultureInfo.InvariantCulture, $" ± {Num(h * scale)}{unit} (95% CI, Welch's t-test p = {P(p)}), {(c.Significant ? "significant" : "not significant")}");
             }
+            else if (c.Test == Comparison.Deterministic)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{unit} (deterministic: every seed gives the same result, the seeds do not vary this task, so no significance test applies)");
+            }
             else
             {
                 sb.Append(CultureInfo.InvariantCulture, $"{unit} (too few seeds for a significance test)");

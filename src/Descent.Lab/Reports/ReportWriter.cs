@@ -156,7 +156,7 @@ public static class ReportWriter
                 sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{(c.T is { } tt ? tt.ToString("0.00", CultureInfo.InvariantCulture) : "—")}</td>");
                 sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{(c.DegreesOfFreedom is { } df ? df.ToString("0.0", CultureInfo.InvariantCulture) : "—")}</td>");
                 sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{(c.P is { } p ? (p < 0.001 ? "&lt; 0.001" : p.ToString("0.000", CultureInfo.InvariantCulture)) : "—")}</td>");
-                sb.Append(CultureInfo.InvariantCulture, $"<td>{(c.P is null ? "n/a" : c.Significant ? "<b class=\"yes\">yes</b>" : "no")}</td>");
+                sb.Append(CultureInfo.InvariantCulture, $"<td>{(c.P is not null ? (c.Significant ? "<b class=\"yes\">yes</b>" : "no") : c.Test == Comparison.Deterministic ? "no test: deterministic (every seed gives the same result)" : "n/a")}</td>");
                 if (spec.Target is not null)
                 {
                     sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{Steps(c.MedianStepsA)} vs {Steps(c.MedianStepsB)}{(c.SpeedupAOverB is { } x ? string.Create(CultureInfo.InvariantCulture, $" ({x:0.0}×)") : "")}</td>");

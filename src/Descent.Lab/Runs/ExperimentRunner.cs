@@ -14,6 +14,9 @@ namespace Descent.Lab.Runs;
 /// Runs are independent and deterministic per seed, so the order in which workers finish them does not
 /// change any result. Interrupting (Ctrl+C, a kill) loses only the runs in flight; running again skips
 /// the completed and diverged runs and executes the rest (failed runs are retried).
+/// The spec recorded in the store is replaced by this one only when this invocation ends with no failed run
+/// (see <see cref="RunStore.SetExperiment"/>), so a failing or interrupted run of another spec never replaces
+/// the one the folder's report is rendered from.
 /// </remarks>
 public sealed class ExperimentRunner
 {
@@ -85,15 +88,17 @@ public sealed class ExperimentRunner
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    result = new RunResult(RunStatus.Failed, $"{e.GetType().Name}: {e.Message}", 0, 0, [], []);
+                    result = new RunResult(RunStatus.Failed, Printable.Describe(e), 0, 0, [], []);
                 }
 
                 try
                 {
                     store.SaveRun(run, result, Environment);
                 }
-                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
+                    // Any failure to store a run (SQLite, I/O, or a bug) ends the experiment cleanly: the worker
+                    // stops, the others stop taking runs, and Run throws after they have finished.
                     Interlocked.CompareExchange(ref fatal, e, null);
                     return;
                 }
@@ -125,10 +130,15 @@ public sealed class ExperimentRunner
         threads.ForEach(t => t.Join());
         if (fatal is not null)
         {
-            throw new IOException($"could not write to the run store '{store.Path}': {fatal.Message}", fatal);
+            throw new IOException($"could not write to the run store '{store.Path}': {Printable.Describe(fatal)}", fatal);
         }
 
         cancellation.ThrowIfCancellationRequested();
+        if (failed.IsEmpty)
+        {
+            store.CommitExperiment();
+        }
+
         return new RunnerOutcome(all.Count, skipped, finished, diverged, [.. failed.Order(StringComparer.Ordinal)], clock.Elapsed);
     }
 

@@ -43,9 +43,16 @@ public sealed partial class SpecParser
         _ => ["loss", "distance"],
     };
 
-    /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem.</summary>
+    /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem (first
+    /// every duplicate key, <see cref="DuplicateKeys"/>).</summary>
     public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        if (DuplicateKeys.Find(json) is { Count: > 0 } duplicates)
+        {
+            throw new SpecValidationException(duplicates);
+        }
+
         var parser = new SpecParser(catalog);
         var spec = parser.TryParse(json, out var problems);
         return spec ?? throw new SpecValidationException(problems);

@@ -26,6 +26,7 @@ public sealed class RunStore : IDisposable
     private const int SchemaVersion = 1;
     private readonly SqliteConnection connection;
     private readonly Lock gate = new();
+    private ExperimentSpec? pending;
 
     private RunStore(string path)
     {
@@ -37,12 +38,20 @@ public sealed class RunStore : IDisposable
             Pooling = false,
             DefaultTimeout = 60,
         }.ToString());
-        connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("PRAGMA synchronous=NORMAL;");
-        Execute("PRAGMA busy_timeout=60000;");
-        Execute("PRAGMA foreign_keys=ON;");
-        CreateSchema();
+        try
+        {
+            connection.Open();
+            Execute("PRAGMA journal_mode=WAL;");
+            Execute("PRAGMA synchronous=NORMAL;");
+            Execute("PRAGMA busy_timeout=60000;");
+            Execute("PRAGMA foreign_keys=ON;");
+            CreateSchema();
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw NamedError(e);
+        }
     }
 
     /// <summary>The database file.</summary>
@@ -74,46 +83,80 @@ public sealed class RunStore : IDisposable
     /// or budget, this throws <see cref="InvalidOperationException"/> (their results would not be
     /// comparable). Adding optimizers, learning rates or seeds to the same experiment is allowed.
     /// </summary>
+    /// <remarks>A new store records <paramref name="spec"/> at once. A store that already holds a spec keeps it
+    /// until <see cref="CommitExperiment"/> (called by the runner when every run of the invocation succeeded), so
+    /// a compare that fails or is interrupted never replaces the spec the folder's report is rendered from.</remarks>
     public void SetExperiment(ExperimentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        Named(() => SetExperimentCore(spec));
+    }
+
+    private bool SetExperimentCore(ExperimentSpec spec)
+    {
         var fingerprint = Fingerprint(spec);
         lock (gate)
         {
             using var read = Command("SELECT fingerprint, name FROM experiment WHERE id = 1");
             using (var r = read.ExecuteReader())
             {
-                if (r.Read() && r.GetString(0) != fingerprint)
+                if (r.Read())
                 {
-                    throw new InvalidOperationException(
-                        $"'{Path}' holds runs of experiment '{r.GetString(1)}' with a different task or budget " +
-                        $"({r.GetString(0)}; this spec: {fingerprint}); use another output folder");
+                    if (r.GetString(0) != fingerprint)
+                    {
+                        throw new InvalidOperationException(
+                            $"'{Path}' holds runs of experiment '{r.GetString(1)}' with a different task or budget " +
+                            $"({r.GetString(0)}; this spec: {fingerprint}); use another output folder");
+                    }
+
+                    pending = spec;
+                    return false;
                 }
             }
 
-            using var write = Command(
-                "INSERT INTO experiment(id, name, fingerprint, spec_json, updated_utc) VALUES (1, $n, $f, $s, $u) " +
-                "ON CONFLICT(id) DO UPDATE SET name = $n, spec_json = $s, updated_utc = $u");
-            write.Parameters.AddWithValue("$n", spec.Name);
-            write.Parameters.AddWithValue("$f", fingerprint);
-            write.Parameters.AddWithValue("$s", spec.SourceJson);
-            write.Parameters.AddWithValue("$u", Now());
-            write.ExecuteNonQuery();
+            WriteExperiment(spec, fingerprint);
+            return true;
         }
     }
 
+    /// <summary>Replaces the stored spec by the one last given to <see cref="SetExperiment"/> (nothing when it was
+    /// recorded already).</summary>
+    public void CommitExperiment()
+    {
+        lock (gate)
+        {
+            if (pending is { } spec)
+            {
+                WriteExperiment(spec, Fingerprint(spec));
+                pending = null;
+            }
+        }
+    }
+
+    private void WriteExperiment(ExperimentSpec spec, string fingerprint)
+    {
+        using var write = Command(
+            "INSERT INTO experiment(id, name, fingerprint, spec_json, updated_utc) VALUES (1, $n, $f, $s, $u) " +
+            "ON CONFLICT(id) DO UPDATE SET name = $n, spec_json = $s, updated_utc = $u");
+        write.Parameters.AddWithValue("$n", spec.Name);
+        write.Parameters.AddWithValue("$f", fingerprint);
+        write.Parameters.AddWithValue("$s", spec.SourceJson);
+        write.Parameters.AddWithValue("$u", Now());
+        write.ExecuteNonQuery();
+    }
+
     /// <summary>The stored spec JSON, or null when none was recorded.</summary>
-    public string? GetSpecJson()
+    public string? GetSpecJson() => Named(() =>
     {
         lock (gate)
         {
             using var cmd = Command("SELECT spec_json FROM experiment WHERE id = 1");
             return cmd.ExecuteScalar() as string;
         }
-    }
+    });
 
     /// <summary>Keys of the runs that are done (completed or diverged); failed runs are not done.</summary>
-    public IReadOnlySet<string> DoneRunKeys()
+    public IReadOnlySet<string> DoneRunKeys() => Named(() =>
     {
         lock (gate)
         {
@@ -127,7 +170,7 @@ public sealed class RunStore : IDisposable
 
             return set;
         }
-    }
+    });
 
     /// <summary>
     /// Writes one finished run (replacing any earlier record of the same run, e.g. a failed one) with its
@@ -173,7 +216,7 @@ public sealed class RunStore : IDisposable
     }
 
     /// <summary>Every stored run with its metrics, ordered by run key.</summary>
-    public IReadOnlyList<StoredRun> LoadRuns()
+    public IReadOnlyList<StoredRun> LoadRuns() => Named<IReadOnlyList<StoredRun>>(() =>
     {
         lock (gate)
         {
@@ -202,7 +245,7 @@ public sealed class RunStore : IDisposable
                     epochs.TryGetValue(x.Id, out var e) ? e : []),
                 x.Env, x.Finished))];
         }
-    }
+    });
 
     /// <summary>Writes <c>runs.csv</c> (one row per run) and <c>metrics.csv</c> (one row per metric value)
     /// into <paramref name="directory"/>.</summary>
@@ -494,6 +537,21 @@ public sealed class RunStore : IDisposable
 
     private static string Csv(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
+
+    /// <summary>A SQLite error as an <see cref="IOException"/> whose message names the database file.</summary>
+    private IOException NamedError(SqliteException e) => new($"run store '{Path}': {e.Message}", e);
+
+    private T Named<T>(Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SqliteException e)
+        {
+            throw NamedError(e);
+        }
+    }
 
     private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
     {

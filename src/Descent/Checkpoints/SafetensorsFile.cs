@@ -589,7 +589,7 @@ public sealed class SafetensorsFile
         }
     }
 
-    private static string Truncate(string? s) => s is null ? "null" : s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");
+    private static string Truncate(string? s) => s is null ? "null" : Printable.Escape(s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…"));
 
     private static CheckpointException Fail(string file, string? tensor, string what) =>
         new(tensor is null ? $"{file}: {what}" : $"{file}: tensor '{Truncate(tensor)}': {what}", file, tensor);

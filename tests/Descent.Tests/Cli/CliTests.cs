@@ -1,3 +1,5 @@
+using Descent.Cli;
+
 namespace Descent.Tests.Cli;
 
 public class CliTests
@@ -65,7 +67,7 @@ public class CliTests
     public void UnknownOptionIsAnError()
     {
         var (code, _, error) = CliHarness.Run("demo", "--bogus");
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Usage, code); // was 1 before usage errors got their own code, 2 (issue 15)
         Assert.Contains("'--bogus'", error);
     }
 
@@ -73,7 +75,7 @@ public class CliTests
     public void UnknownCommandIsAnError()
     {
         var (code, _, error) = CliHarness.Run("frobnicate");
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Usage, code); // was 1 before usage errors got their own code, 2 (issue 15)
         Assert.Contains("'frobnicate'", error);
         Assert.Contains("Run 'descent --help' for usage.", error);
     }

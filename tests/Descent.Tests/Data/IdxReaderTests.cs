@@ -64,6 +64,23 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void SignedBytesAreReadAsSigned()
+    {
+        // Issue 15: type code 0x09 holds two's-complement bytes: 0xFF is -1 and 0x80 is -128, never 255 or 128.
+        var path = temp.Write("i8", Idx(0x09, [2, 2], [0x00, 0x7F, 0x80, 0xFF]));
+        var idx = IdxReader.Read(path);
+        Assert.Equal(IdxDataType.SignedByte, idx.DataType);
+        Assert.Equal([0.0, 127.0, -128.0, -1.0], Enumerable.Range(0, 4).Select(idx.GetValue));
+        Assert.Equal([0f, 127f, -128f, -1f], idx.ToTensor().Span.ToArray());
+        Assert.Equal([0f, 63.5f, -64f, -0.5f], idx.ToTensor(0.5f).Span.ToArray());
+        Assert.Throws<InvalidOperationException>(() => idx.Bytes.Length); // raw unsigned bytes only for type 0x08
+        var labels = temp.Write("i8-labels", Idx(0x09, [3], [1, 0xFF, 2]));
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(labels, 10));
+        Assert.EndsWith("expected a class label in [0, 10), found -1", e.Message, StringComparison.Ordinal);
+        Assert.Equal([1, 0, 2], IdxReader.ReadLabels(temp.Write("i8-ok", Idx(0x09, [3], [1, 0, 2])), 10));
+    }
+
+    [Fact]
     public void ReadsLabels()
     {
         var path = temp.WriteGzip("labels.gz", Idx(0x08, [4], [0, 9, 3, 1]));

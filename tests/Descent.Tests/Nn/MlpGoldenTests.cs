@@ -35,7 +35,10 @@ public class MlpGoldenTests
 
     private static Sequential Build(Dictionary<string, float[]> init)
     {
-        var model = new Sequential(new Linear(2, 16, new Rng(0)), new Descent.Nn.Tanh(), new Linear(16, 1, new Rng(0)));
+        // Layer sizes from the recorded weights (a Linear weight is [out, in]), not restated.
+        var hidden = init["0.bias"].Length;
+        var model = new Sequential(new Linear(init["0.weight"].Length / hidden, hidden, new Rng(0)), new Descent.Nn.Tanh(),
+            new Linear(hidden, init["2.bias"].Length, new Rng(0)));
         var state = model.StateDict();
         Assert.Equal(init.Keys.Order(StringComparer.Ordinal), state.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, values) in init)
@@ -71,6 +74,8 @@ public class MlpGoldenTests
         var ys = y.ToArray();
         var n = ys.Length;
         var hidden = parameters[1].Length;
+        var inputs = x.Dim(1);
+        Assert.Equal(1, y.Dim(1)); // the reference below has one output
         var result = GradCheck.Run(
             _ => new MseLoss().Forward(model.Forward(x), y),
             p =>
@@ -82,7 +87,12 @@ public class MlpGoldenTests
                     var output = b2[0];
                     for (var h = 0; h < hidden; h++)
                     {
-                        var a = b1[h] + (w1[2 * h] * xs[2 * i]) + (w1[(2 * h) + 1] * xs[(2 * i) + 1]);
+                        var a = b1[h];
+                        for (var j = 0; j < inputs; j++)
+                        {
+                            a += w1[(inputs * h) + j] * xs[(inputs * i) + j];
+                        }
+
                         output += w2[h] * Math.Tanh(a);
                     }
 
