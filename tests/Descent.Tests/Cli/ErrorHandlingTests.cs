@@ -70,6 +70,7 @@ public sealed class ErrorHandlingTests : IDisposable
         { "demo --seed 2147483648", ExitCodes.Usage },
         { "demo --lr \u001b[31mred", ExitCodes.Usage },
         { "demo --bogus", ExitCodes.Usage },
+        { "pretrain --resume maybe", ExitCodes.Usage },
         { "frobnicate", ExitCodes.Usage },
         { "data --spam", ExitCodes.Usage },
         { "data subset --out {dir}/s --train-per-class -1", ExitCodes.Usage },
@@ -195,6 +196,16 @@ public sealed class ErrorHandlingTests : IDisposable
         var (code, _, error) = CliHarness.Run("finetune", option, value);
         AssertCleanError(code, error, ExitCodes.Usage, option);
         Assert.Contains($"error: {message}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseErrorsNameNoDotNetType()
+    {
+        // System.CommandLine words a value it cannot convert with the .NET type; the CLI's options parse their own
+        // values, and the parse-error printer rewrites any such message that remains.
+        Assert.Equal("Cannot parse 'x' as expected: a whole number.", CliErrors.WithoutTypeNames("Cannot parse 'x' as expected type 'System.Int32'."));
+        Assert.Equal("Cannot parse argument 'maybe' for option '--resume' as expected: true or false.",
+            CliErrors.WithoutTypeNames("Cannot parse argument 'maybe' for option '--resume' as expected type 'System.Boolean'."));
     }
 
     [Fact]
