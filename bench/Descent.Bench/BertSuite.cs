@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Descent.Autodiff;
 using Descent.Nn;
 using Descent.Nn.Losses;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 using Descent.Optimizers;
 using Descent.Text.Classification;
 

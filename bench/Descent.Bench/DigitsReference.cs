@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
+using Descent.Training;
 
 namespace Descent.Bench;
 
@@ -80,7 +81,7 @@ internal static class DigitsReference
         return (best * 1e3 / Epochs, accuracy);
     }
 
-    private static void Write(string path, Descent.Data.Dataset set)
+    private static void Write(string path, Descent.Training.Dataset set)
     {
         using var writer = new StreamWriter(path);
         var x = set.Features.Span;

@@ -1,5 +1,5 @@
 using System.Text;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 using Microsoft.ML.Tokenizers;
 
 namespace Descent.Text;

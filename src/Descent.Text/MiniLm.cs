@@ -1,4 +1,4 @@
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 using Descent.Onnx;
 
 namespace Descent.Text;

@@ -7,7 +7,7 @@ namespace Descent;
 /// Makes text from user files safe to print on a terminal: control characters (C0, DEL, C1 — ESC among them,
 /// which starts terminal escape sequences) and the Unicode bidirectional overrides and isolates are written as
 /// visible escapes (<c>\e</c>, <c>\n</c>, <c>\x07</c>, <c>\u202E</c>). The one helper for every message that
-/// quotes file content (<see cref="Data.DataFormatException"/>, the safetensors reader) and for the command
+/// quotes file content (Descent.Data's <c>DataFormatException</c>, the safetensors reader) and for the command
 /// line's error output.
 /// </summary>
 public static class Printable

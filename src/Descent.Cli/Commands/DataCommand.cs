@@ -46,7 +46,7 @@ public static class DataCommand
         var table = new Table().AddColumns("Dataset", "Licence", "Status", "Where / how to get it");
         var digits = Datasets.Digits();
         table.AddRow("digits (8×8, default)", "BSD-3-Clause", "[green]built in[/]",
-            Markup.Escape($"{digits.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, 10 classes, embedded in Descent.dll"));
+            Markup.Escape($"{digits.Count.ToString("N0", CultureInfo.InvariantCulture)} samples, 10 classes, embedded in Descent.Data.dll"));
         if (FashionMnist.IsInstalled(dir))
         {
             table.AddRow("Fashion-MNIST", "MIT", "[green]installed[/]", Markup.Escape($"{dir}: {FashionMnist.Describe(dir)}"));

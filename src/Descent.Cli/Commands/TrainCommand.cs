@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Progress;
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Optimizers;
 using Descent.Schedulers;
 using Descent.Training;

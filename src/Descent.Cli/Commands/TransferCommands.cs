@@ -5,7 +5,7 @@ using Descent.Cli.Charts;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
 using Descent.Cli.Transfer;
-using Descent.Training;
+using Descent.Experiments.Transfer;
 using Spectre.Console;
 
 namespace Descent.Cli.Commands;

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 using Descent.Text;
 using Descent.Text.Classification;
 using Spectre.Console;

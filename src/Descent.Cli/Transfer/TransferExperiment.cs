@@ -1,6 +1,7 @@
 using System.Globalization;
 using Descent.Cli.Commands;
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Training;

@@ -1,3 +1,5 @@
+using Descent.Experiments.Transfer;
+
 namespace Descent.Cli.Transfer;
 
 /// <summary>Settings of the Fashion-MNIST transfer experiment (see <see cref="TransferExperiment"/>); the defaults
@@ -37,13 +39,13 @@ public sealed record TransferSettings
         init => field = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(BodyLearningRateFactor), value, "must be finite and > 0");
     } = 1.0;
 
-    /// <summary>Width multiplier of the small CNN (<see cref="Descent.Training.SmallCnn.Create"/>: 8w/16w channels,
+    /// <summary>Width multiplier of the small CNN (<see cref="Descent.Experiments.Transfer.SmallCnn.Create"/>: 8w/16w channels,
     /// 32w hidden units; default 1), the same for pretraining, fine-tuning and scratch.</summary>
     public int Width
     {
         get;
-        init => field = Descent.Training.SmallCnn.ValidateWidth(value);
-    } = Descent.Training.SmallCnn.DefaultWidth;
+        init => field = Descent.Experiments.Transfer.SmallCnn.ValidateWidth(value);
+    } = Descent.Experiments.Transfer.SmallCnn.DefaultWidth;
 
     /// <summary>Pretraining epochs on classes 0–4 (default 5).</summary>
     public int PretrainEpochs { get; init; } = 5;
@@ -73,7 +75,7 @@ public sealed record TransferSettings
 
     /// <summary>The layers copied from the pretrained network (default: the convolutional layers; the hidden Linear
     /// layer then starts as in the scratch network).</summary>
-    public Descent.Training.TransferredLayers Transfer { get; init; } = Descent.Training.TransferredLayers.Convolutional;
+    public Descent.Experiments.Transfer.TransferredLayers Transfer { get; init; } = Descent.Experiments.Transfer.TransferredLayers.Convolutional;
 
     /// <summary>Parameters frozen during fine-tuning (name patterns), or null.</summary>
     public string? Freeze { get; init; }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Descent.Autodiff;
-using Descent.Data;
 using Descent.Nn;
 using Descent.Nn.Losses;
+using Descent.Training;
 
 namespace Descent.Lab.Runs;
 

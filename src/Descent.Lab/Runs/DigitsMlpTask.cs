@@ -5,6 +5,7 @@ using Descent.Data;
 using Descent.Lab.Specs;
 using Descent.Nn.Losses;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Lab.Runs;
 
@@ -59,7 +60,7 @@ public sealed class DigitsMlpTask : LabTask
                 throw new FileNotFoundException($"digits-mlp: '{path}' does not exist; $.task.data must name a directory with digits_train.csv and digits_test.csv", path);
             }
 
-            return Dataset.FromTable(CsvReader.Read(path), labelColumn: 0, numClasses: 10, scale: 1f / 16f);
+            return Datasets.FromTable(CsvReader.Read(path), labelColumn: 0, numClasses: 10, scale: 1f / 16f);
         }
 
         return (Read("digits_train.csv"), Read("digits_test.csv"));

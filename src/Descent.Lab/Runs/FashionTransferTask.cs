@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Lab.Specs;
 using Descent.Training;
 

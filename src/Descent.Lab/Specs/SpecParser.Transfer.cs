@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Descent.Experiments.Transfer;
 
 namespace Descent.Lab.Specs;
 
@@ -69,7 +70,7 @@ public sealed partial class SpecParser
             Error($"{path}.weights", "give either pretrained weights or pretraining settings (pretrain_epochs, pretrain_per_class), not both");
         }
 
-        var width = e.TryGetProperty("width", out var wi) ? Int(wi, $"{path}.width", 1, Training.SmallCnn.MaxWidth) ?? d.Width : d.Width;
+        var width = e.TryGetProperty("width", out var wi) ? Int(wi, $"{path}.width", 1, Experiments.Transfer.SmallCnn.MaxWidth) ?? d.Width : d.Width;
         return new TransferTaskSpec(labels, validation, pretrained, weights, epochs, perClass, width);
     }
 }

@@ -1,3 +1,5 @@
+using Descent.Experiments.Transfer;
+
 namespace Descent.Lab.Specs;
 
 /// <summary>
@@ -15,7 +17,7 @@ namespace Descent.Lab.Specs;
 /// i.e. all of them).</param>
 /// <param name="Width"><c>width</c>: width multiplier of the small CNN (8w/16w channels, 32w hidden units; default 1).</param>
 public sealed record TransferTaskSpec(int LabelsPerClass, int ValidationPerClass, bool Pretrained, string? Weights, int PretrainEpochs, int PretrainPerClass,
-    int Width = Training.SmallCnn.DefaultWidth)
+    int Width = Experiments.Transfer.SmallCnn.DefaultWidth)
 {
     /// <summary>The defaults (the flagship's recipe).</summary>
     public static TransferTaskSpec Default { get; } = new(50, 100, true, null, 5, 6000);

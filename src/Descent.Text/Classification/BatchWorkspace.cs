@@ -1,5 +1,5 @@
 using Descent.Autodiff;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 
 namespace Descent.Text.Classification;
 

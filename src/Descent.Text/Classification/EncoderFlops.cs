@@ -1,4 +1,4 @@
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 
 namespace Descent.Text.Classification;
 

@@ -1,5 +1,5 @@
 using Descent.Nn;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 
 namespace Descent.Text.Classification;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 
 namespace Descent.Text.Classification;
 

@@ -66,7 +66,7 @@ public sealed record TextFineTuneOptions
     /// <summary>
     /// The features the head trains on (default: the sentence embedding). Head mode pools them once from the frozen encoder;
     /// top-k and full train through them (<see cref="LayerPooledClassifier"/>; the sentence embedding with a linear head is
-    /// <see cref="Nn.Transformers.BertClassifier"/>), standardized if asked with the pretrained encoder's training statistics.
+    /// <see cref="Transformers.BertClassifier"/>), standardized if asked with the pretrained encoder's training statistics.
     /// </summary>
     public HeadFeatures Features { get => field; init => field = value ?? throw new ArgumentNullException(nameof(Features)); } = HeadFeatures.SentenceEmbedding;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Descent.Autodiff;
 using Descent.Checkpoints;
-using Descent.Data;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;

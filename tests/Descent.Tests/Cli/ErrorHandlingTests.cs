@@ -228,8 +228,8 @@ public sealed class ErrorHandlingTests : IDisposable
     [Fact]
     public void EpochsForTheLargestStepCountDoNotOverflow()
     {
-        Assert.Equal(89_478_486, Descent.Training.FashionTransfer.EpochsFor(int.MaxValue, 600));
-        Assert.Equal(int.MaxValue, Descent.Training.FashionTransfer.EpochsFor(int.MaxValue, 1, batchSize: 1));
+        Assert.Equal(89_478_486, Descent.Experiments.Transfer.FashionTransfer.EpochsFor(int.MaxValue, 600));
+        Assert.Equal(int.MaxValue, Descent.Experiments.Transfer.FashionTransfer.EpochsFor(int.MaxValue, 1, batchSize: 1));
     }
 
     [Theory]

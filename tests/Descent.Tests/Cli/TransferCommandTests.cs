@@ -51,7 +51,7 @@ public sealed class TransferCommandTests : IDisposable
     [Fact]
     public void UnknownOptimizerIsAClearError()
     {
-        var model = Descent.Training.SmallCnn.Create(5, new Rng(1), 8);
+        var model = Descent.Experiments.Transfer.SmallCnn.Create(5, new Rng(1), 8);
         var e = Assert.Throws<CliException>(() => TransferExperiment.CreateOptimizer("nadamx", model, null));
         Assert.Contains("sgd-momentum", e.Message, StringComparison.Ordinal);
     }

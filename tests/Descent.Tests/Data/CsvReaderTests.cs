@@ -79,11 +79,11 @@ public sealed class CsvReaderTests : IDisposable
     public void BadLabelInTableNamesRowAndColumn()
     {
         var t = CsvReader.Read(temp.WriteText("l.csv", "0.5,1\n0.25,10\n"));
-        var e = Assert.Throws<DataFormatException>(() => Dataset.FromTable(t, -1, 10));
+        var e = Assert.Throws<DataFormatException>(() => Datasets.FromTable(t, -1, 10));
         Assert.Equal("data row 2, column 2", e.Position);
         Assert.Equal("an integer class label in [0, 10)", e.Expected);
         Assert.Equal("10", e.Found);
         var f = CsvReader.Read(temp.WriteText("f.csv", "0.5,1.5\n"));
-        Assert.Throws<DataFormatException>(() => Dataset.FromTable(f, -1, 10));
+        Assert.Throws<DataFormatException>(() => Datasets.FromTable(f, -1, 10));
     }
 }

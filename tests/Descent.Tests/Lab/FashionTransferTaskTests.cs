@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;

@@ -1,4 +1,5 @@
 using Descent.Data;
+using Descent.Experiments.Transfer;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Training;

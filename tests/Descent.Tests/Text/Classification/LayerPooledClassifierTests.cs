@@ -1,5 +1,6 @@
 using Descent.Autodiff;
-using Descent.Nn.Transformers;
+using Descent.Nn;
+using Descent.Text.Transformers;
 using Descent.Text;
 using Descent.Text.Classification;
 

@@ -1,4 +1,4 @@
-using Descent.Nn.Transformers;
+using Descent.Text.Transformers;
 using Descent.Optimizers;
 using Descent.Text;
 using Descent.Text.Classification;

@@ -1,0 +1,35 @@
+using Descent.Nn;
+
+namespace Descent.Text.Transformers;
+
+/// <summary>
+/// BERT's sub-layer output (Hugging Face's <c>BertSelfOutput</c> and <c>BertOutput</c>):
+/// LayerNorm(dropout(dense(x)) + residual), parameters <c>dense</c> and <c>LayerNorm</c>.
+/// </summary>
+public sealed class BertResidualOutput : Module
+{
+    /// <summary>Creates the projection from <paramref name="inFeatures"/> to the hidden size.</summary>
+    public BertResidualOutput(int inFeatures, BertConfig config, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Dense = RegisterModule("dense", new Linear(inFeatures, config.HiddenSize, rng));
+        LayerNorm = RegisterModule("LayerNorm", new LayerNorm(config.HiddenSize, config.LayerNormEps));
+        Dropout = RegisterModule("dropout", new Dropout(config.HiddenDropout, rng));
+    }
+
+    /// <summary>The projection.</summary>
+    public Linear Dense { get; }
+
+    /// <summary>The post-residual LayerNorm.</summary>
+    public LayerNorm LayerNorm { get; }
+
+    /// <summary>Dropout before the residual addition.</summary>
+    public Dropout Dropout { get; }
+
+    /// <summary>LayerNorm(dropout(dense(x)) + residual).</summary>
+    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.Forward(Dropout.Forward(Dense.Forward(x)) + residual);
+
+    /// <summary>Not meaningful without a residual; throws.</summary>
+    public override Tensor Forward(Tensor input) =>
+        throw new NotSupportedException("BertResidualOutput needs the residual input: call Forward(x, residual).");
+}
