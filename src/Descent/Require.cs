@@ -47,6 +47,17 @@ internal static class Require
         return value;
     }
 
+    /// <summary>Value in (low, high) (an infinite bound leaves that side open: (1, ∞) is "finite and &gt; 1").</summary>
+    public static double InOpen(double value, double low, double high, string name)
+    {
+        if (!(value > low && value < high))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in ({Fmt(low)}, {Fmt(high)}), got {Fmt(value)}");
+        }
+
+        return value;
+    }
+
     /// <summary>Value in (low, high].</summary>
     public static double InLeftOpen(double value, double low, double high, string name)
     {

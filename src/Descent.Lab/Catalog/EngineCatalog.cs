@@ -9,10 +9,10 @@ namespace Descent.Lab.Catalog;
 /// <summary>
 /// The lab's catalog over the engine: optimizers from <see cref="OptimizerRegistry"/> (the CLI's names and
 /// PyTorch's hyperparameter names; a tuple such as <c>betas</c> is passed by component, <c>beta1</c>/<c>beta2</c>;
-/// booleans as 0/1) and schedules from <see cref="SchedulerFactory"/>. Two string hyperparameters select a
-/// framework convention: <c>eps_convention</c> (<c>pytorch</c>, <c>epsilon_hat</c> as Keras/scikit-learn,
-/// <c>inside_root</c> as Optax's eps_root) for adam/adamw, and <c>momentum_convention</c> (<c>pytorch</c>,
-/// <c>sutskever</c> as Keras/scikit-learn) for sgd.
+/// booleans as 0/1) and schedules from <see cref="SchedulerFactory"/>. A string hyperparameter is a named choice
+/// the optimizer declares (<see cref="HyperparameterKind.Choice"/>), such as <c>eps_convention</c> (<c>pytorch</c>,
+/// <c>epsilon_hat</c> as Keras/scikit-learn, <c>inside_root</c> as Optax's eps_root) for adam/adamw and
+/// <c>momentum_convention</c> (<c>pytorch</c>, <c>sutskever</c> as Keras/scikit-learn) for sgd.
 /// </summary>
 /// <remarks>
 /// Schedules are named by PyTorch class (<c>CosineAnnealingLR</c>) or by a short alias (<c>cosine</c>,
@@ -51,17 +51,12 @@ public sealed class EngineCatalog : IOptimizerCatalog
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        string? epsConvention = null;
-        string? momentumConvention = null;
+        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, v) in hyperparameters)
         {
-            if (key == "eps_convention" && v.Text is { } ec)
+            if (v.Text is { } text && OptimizerRegistry.IsChoice(key))
             {
-                epsConvention = ec;
-            }
-            else if (key == "momentum_convention" && v.Text is { } mc)
-            {
-                momentumConvention = mc;
+                choices[key] = text;
             }
             else if (v.Number is { } n)
             {
@@ -84,61 +79,11 @@ public sealed class EngineCatalog : IOptimizerCatalog
             }
         }
 
-        var optimizer = OptimizerRegistry.Create(name, parameters, values);
-        if (epsConvention is not null)
-        {
-            var c = epsConvention switch
-            {
-                "pytorch" => AdamEpsilonConvention.PyTorch,
-                "epsilon_hat" => AdamEpsilonConvention.EpsilonHat,
-                "inside_root" => AdamEpsilonConvention.InsideRoot,
-                _ => throw new ArgumentException($"{name}: eps_convention must be pytorch, epsilon_hat or inside_root, got '{epsConvention}'", "eps_convention"),
-            };
-            switch (optimizer)
-            {
-                case Adam adam:
-                    foreach (var g in adam.TypedGroups)
-                    {
-                        g.Options = g.Options with { EpsilonConvention = c };
-                    }
-
-                    break;
-                case AdamW adamw:
-                    foreach (var g in adamw.TypedGroups)
-                    {
-                        g.Options = g.Options with { EpsilonConvention = c };
-                    }
-
-                    break;
-                default:
-                    throw new ArgumentException($"{name}: eps_convention applies to adam and adamw only", "eps_convention");
-            }
-        }
-
-        if (momentumConvention is not null)
-        {
-            var c = momentumConvention switch
-            {
-                "pytorch" => SgdMomentumConvention.PyTorch,
-                "sutskever" => SgdMomentumConvention.Sutskever,
-                _ => throw new ArgumentException($"{name}: momentum_convention must be pytorch or sutskever, got '{momentumConvention}'", "momentum_convention"),
-            };
-            if (optimizer is not Sgd sgd)
-            {
-                throw new ArgumentException($"{name}: momentum_convention applies to sgd only", "momentum_convention");
-            }
-
-            foreach (var g in sgd.TypedGroups)
-            {
-                g.Options = g.Options with { MomentumConvention = c };
-            }
-        }
-
-        return optimizer;
+        return OptimizerRegistry.Create(name, parameters, values, choices);
     }
 
     /// <inheritdoc />
-    public ILearningRateSchedule CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps)
+    public LearningRateScheduler? CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -205,11 +150,6 @@ public sealed class EngineCatalog : IOptimizerCatalog
         }
 
         using var doc = JsonDocument.Parse(stream.ToArray());
-        return new Scheduled(SchedulerFactory.Create(optimizer, name, doc.RootElement));
-    }
-
-    private sealed class Scheduled(LearningRateScheduler scheduler) : ILearningRateSchedule
-    {
-        public void Step() => scheduler.Step();
+        return SchedulerFactory.Create(optimizer, name, doc.RootElement);
     }
 }

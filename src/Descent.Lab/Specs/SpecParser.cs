@@ -12,7 +12,7 @@ namespace Descent.Lab.Specs;
 /// </summary>
 /// <remarks>
 /// <para>Grid rule: a hyperparameter whose value is a JSON array is a grid of values. Tuple-valued
-/// hyperparameters (<see cref="TupleHyperparameters"/>: <c>betas</c>, <c>etas</c>, <c>step_sizes</c>) are
+/// hyperparameters (<see cref="TupleHyperparameters"/>, from the optimizers' declarations: <c>betas</c>, …) are
 /// written as an array of numbers for one value and as an array of such arrays for a grid.</para>
 /// <para>Each configuration is also built once on a dummy parameter through the catalog, so a
 /// combination the optimizer rejects (e.g. Nesterov with dampening) fails here, not hours later.</para>
@@ -33,8 +33,8 @@ public sealed partial class SpecParser
         this.tasks = tasks ?? LabTaskRegistry.Default;
     }
 
-    /// <summary>Hyperparameters whose single value is a tuple of numbers.</summary>
-    public static IReadOnlyList<string> TupleHyperparameters { get; } = ["betas", "etas", "step_sizes"];
+    /// <summary>Hyperparameters whose single value is a tuple of numbers (the tuples the registered optimizers declare).</summary>
+    public static IReadOnlyList<string> TupleHyperparameters => Descent.Optimizers.OptimizerRegistry.TupleNames;
 
     /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem (first
     /// every duplicate key, <see cref="DuplicateKeys"/>).</summary>
@@ -650,14 +650,22 @@ public sealed partial class SpecParser
     {
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var v))
         {
-            Error(path, $"must be an integer, not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
-            return null;
+            // A whole number too large for 64 bits is out of range, not "not an integer".
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d) && d == Math.Floor(d))
+            {
+                v = d > 0 ? long.MaxValue : long.MinValue;
+            }
+            else
+            {
+                Error(path, $"must be an integer, not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
+                return null;
+            }
         }
 
         if (v < min || v > max)
         {
             Error(path, max == int.MaxValue
-                ? $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}"
+                ? v > max ? $"must be at most {max.ToString(CultureInfo.InvariantCulture)}, got {e.GetRawText()}" : $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}"
                 : $"must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
             return null;
         }

@@ -12,18 +12,24 @@ namespace Descent.Optimizers;
 public sealed class Hyperparameters
 {
     private readonly IReadOnlyDictionary<string, double> values;
+    private readonly IReadOnlyDictionary<string, string> choices;
     private readonly IReadOnlySet<string> declared;
     private readonly string optimizer;
 
-    internal Hyperparameters(string optimizer, IReadOnlyDictionary<string, double> values, IReadOnlySet<string> declared)
+    internal Hyperparameters(string optimizer, IReadOnlyDictionary<string, double> values, IReadOnlySet<string> declared,
+        IReadOnlyDictionary<string, string>? choices = null)
     {
         this.optimizer = optimizer;
         this.values = values;
         this.declared = declared;
+        this.choices = choices ?? new Dictionary<string, string>();
     }
 
-    /// <summary>Whether <paramref name="name"/> was given.</summary>
-    public bool Contains(string name) => values.ContainsKey(Declared(name));
+    /// <summary>Whether <paramref name="name"/> was given (as a number or as a choice).</summary>
+    public bool Contains(string name) => values.ContainsKey(Declared(name)) || choices.ContainsKey(name);
+
+    /// <summary>The choice given for <paramref name="name"/> (e.g. <c>eps_convention</c>: <c>epsilon_hat</c>), or null.</summary>
+    public string? Choice(string name) => choices.GetValueOrDefault(Declared(name));
 
     /// <summary>The number given for <paramref name="name"/>, or <paramref name="defaultValue"/>.</summary>
     public double Number(string name, double defaultValue) =>

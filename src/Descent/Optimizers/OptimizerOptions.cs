@@ -8,6 +8,7 @@ namespace Descent.Optimizers;
 public abstract record OptimizerOptions
 {
     /// <summary>The learning rate (PyTorch: <c>lr</c>); must be finite and ≥ 0.</summary>
+    [Hyperparameter("lr")]
     public double LearningRate
     {
         get;

@@ -4,7 +4,9 @@ namespace Descent.Optimizers;
 
 /// <summary>
 /// Creates optimizers by name (<c>sgd</c>, <c>adam</c>, <c>adamw</c>, …) from hyperparameters in PyTorch's
-/// names, for the CLI, the lab and data-driven tests. Each optimizer is one <see cref="Register"/> call.
+/// names, for the CLI, the lab and data-driven tests. The built-in optimizers are found by their own declaration
+/// (<see cref="OptimizerAttribute"/> on the class, <see cref="HyperparameterAttribute"/> on the options), so adding
+/// one needs no edit here; others can be added with <see cref="Register"/>.
 /// </summary>
 /// <remarks>
 /// <para>Names are case-insensitive, so a PyTorch class name (<c>RMSprop</c>, <c>AdamW</c>) works too.
@@ -21,7 +23,7 @@ public static class OptimizerRegistry
 
     static OptimizerRegistry()
     {
-        foreach (var d in BuiltInOptimizers.All().Concat(OptaxFamilyOptimizers.All()))
+        foreach (var d in OptimizerDeclarations.In(typeof(Optimizer).Assembly))
         {
             Register(d);
         }
@@ -40,6 +42,29 @@ public static class OptimizerRegistry
             {
                 return [.. Descriptors.Keys.Order(StringComparer.Ordinal)];
             }
+        }
+    }
+
+    /// <summary>The PyTorch tuple arguments the registered optimizers accept by component (<c>betas</c>, …), sorted.</summary>
+    public static IReadOnlyList<string> TupleNames
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Descriptors.Values.SelectMany(d => d.Hyperparameters).Select(h => h.Tuple).OfType<string>()
+                    .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Whether some registered optimizer takes <paramref name="name"/> as a named choice
+    /// (<c>eps_convention</c>, <c>momentum_convention</c>).</summary>
+    public static bool IsChoice(string name)
+    {
+        lock (Gate)
+        {
+            return Descriptors.Values.Any(d => d.Hyperparameters.Any(h => h.Name == name && h.Kind == HyperparameterKind.Choice));
         }
     }
 
@@ -90,11 +115,13 @@ public static class OptimizerRegistry
 
     /// <summary>
     /// Creates optimizer <paramref name="name"/> over <paramref name="parameters"/> with the given hyperparameters
-    /// (missing ones take the optimizer's defaults).
+    /// (missing ones take the optimizer's defaults) and named choices (<c>eps_convention</c>: <c>epsilon_hat</c>).
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown optimizer or hyperparameter name (the message lists the valid ones).</exception>
+    /// <exception cref="ArgumentException">Unknown optimizer or hyperparameter name (the message lists the valid ones),
+    /// or a choice the optimizer does not take or with an unknown value (the message lists the valid ones).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its range (the message names it, its value and the range).</exception>
-    public static Optimizer Create(string name, IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, double>? hyperparameters = null)
+    public static Optimizer Create(string name, IEnumerable<Parameter> parameters, IReadOnlyDictionary<string, double>? hyperparameters = null,
+        IReadOnlyDictionary<string, string>? choices = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var d = Get(name);
@@ -108,7 +135,32 @@ public static class OptimizerRegistry
                 $"valid names: {string.Join(", ", d.HyperparameterNames)}", nameof(hyperparameters));
         }
 
-        return d.Factory(parameters, new Hyperparameters(d.Name, given, declared));
+        foreach (var (key, value) in choices ?? new Dictionary<string, string>())
+        {
+            var info = d.Hyperparameters.FirstOrDefault(h => h.Name == key && h.Kind == HyperparameterKind.Choice);
+            if (info is null)
+            {
+                List<string> takers;
+                lock (Gate)
+                {
+                    takers = [.. Descriptors.Values.Where(o => o.Hyperparameters.Any(h => h.Name == key && h.Kind == HyperparameterKind.Choice))
+                        .Select(o => o.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+                }
+
+                throw new ArgumentException(takers.Count == 0
+                    ? $"{d.Name}: unknown hyperparameter '{key}'; valid names: {string.Join(", ", d.HyperparameterNames)}"
+                    : $"{d.Name}: {key} applies to {Either(takers, "and")} only", key);
+            }
+
+            if (!info.Choices.Contains(value))
+            {
+                throw new ArgumentException($"{d.Name}: {key} must be {Either(info.Choices, "or")}, got '{value}'", key);
+            }
+
+        }
+
+        declared.UnionWith(d.Hyperparameters.Select(h => h.Name));
+        return d.Factory(parameters, new Hyperparameters(d.Name, given, declared, choices));
     }
 
     /// <summary>
@@ -123,4 +175,8 @@ public static class OptimizerRegistry
         var stem = tupleName == "betas" ? "beta" : tupleName;
         return stem + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>"a, b and c" / "a or b".</summary>
+    private static string Either(IReadOnlyList<string> items, string conjunction) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} {conjunction} {items[^1]}";
 }

@@ -227,12 +227,12 @@ public sealed class ConventionTests
     [MemberData(nameof(AllLengths))]
     public void SutskeverKernelVectorEqualsReference(int n)
     {
-        foreach (var s in new SutskeverSgdKernel.Scalars[] { new(-0.1f, 0.9f, 0f, false, false), new(-0.01f, 0.95f, 0.1f, true, true) })
+        foreach (var s in new SutskeverSgdKernel[] { new(-0.1f, 0.9f, 0f, false, false), new(-0.01f, 0.95f, 0.1f, true, true) })
         {
             var (p1, g, v1) = (KernelTestData.Values(n, 1), KernelTestData.Values(n, 2), KernelTestData.Values(n, 3));
             var (p2, v2) = ((float[])p1.Clone(), (float[])v1.Clone());
-            SutskeverSgdKernel.Reference(p1, g, v1, s);
-            SutskeverSgdKernel.Simd(p2, g, v2, s);
+            ElementwiseKernel.Reference(s, p1, g, v1);
+            ElementwiseKernel.Simd(s, p2, g, v2);
             KernelTestData.AssertSame(p1, p2, "p");
             KernelTestData.AssertSame(v1, v2, "v");
         }

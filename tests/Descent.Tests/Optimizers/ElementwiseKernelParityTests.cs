@@ -11,10 +11,10 @@ namespace Descent.Tests.Optimizers;
 /// </summary>
 public sealed class ElementwiseKernelParityTests
 {
-    private static readonly LionKernel.Scalars LionS = new(0.1f, 0.9f, 0.01f, 0.99f, 0.1f, -0.01f);
-    private static readonly AdaBeliefKernel.Scalars BeliefS = new(0.1f, 0.9f, 0.001f, 0.999f, 1e-16f, 0.271f, 0.00299f, 1e-16f, -0.01f);
-    private static readonly YogiKernel.Scalars YogiS = new(0.1f, 0.9f, 0.001f, 0f, 0.271f, 0.00299f, 1e-3f, -0.01f);
-    private static readonly ScheduleFreeAdamWKernel.Scalars SfS = new(0.001f, 0.999f, 0.00299f, 1e-8f, 0.01f, -0.01f, 0.25f, 0.75f, 0.1f, 0.9f);
+    private static readonly LionKernel LionS = new(0.1f, 0.9f, 0.01f, 0.99f, 0.1f, -0.01f);
+    private static readonly AdaBeliefKernel BeliefS = new(0.1f, 0.9f, 0.001f, 0.999f, 1e-16f, 0.271f, 0.00299f, 1e-16f, -0.01f);
+    private static readonly YogiKernel YogiS = new(0.1f, 0.9f, 0.001f, 0f, 0.271f, 0.00299f, 1e-3f, -0.01f);
+    private static readonly ScheduleFreeAdamWKernel SfS = new(0.001f, 0.999f, 0.00299f, 1e-8f, 0.01f, -0.01f, 0.25f, 0.75f, 0.1f, 0.9f);
 
     public static TheoryData<int> AllLengths() => [.. KernelTestData.Lengths()];
 
@@ -24,8 +24,8 @@ public sealed class ElementwiseKernelParityTests
     {
         var (p1, g, m1) = (KernelTestData.Values(n, 1), KernelTestData.Values(n, 2), KernelTestData.Values(n, 3));
         var (p2, m2) = ((float[])p1.Clone(), (float[])m1.Clone());
-        LionKernel.Reference(p1, g, m1, LionS);
-        LionKernel.Simd(p2, g, m2, LionS);
+        ElementwiseKernel.Reference(LionS, p1, g, m1);
+        ElementwiseKernel.Simd(LionS, p2, g, m2);
         KernelTestData.AssertSame(p1, p2, "p");
         KernelTestData.AssertSame(m1, m2, "m");
     }
@@ -36,8 +36,8 @@ public sealed class ElementwiseKernelParityTests
     {
         var (p1, g, m1, s1) = (KernelTestData.Values(n, 1), KernelTestData.Values(n, 2), KernelTestData.Values(n, 3), KernelTestData.Values(n, 4, positive: true));
         var (p2, m2, s2) = ((float[])p1.Clone(), (float[])m1.Clone(), (float[])s1.Clone());
-        AdaBeliefKernel.Reference(p1, g, m1, s1, BeliefS);
-        AdaBeliefKernel.Simd(p2, g, m2, s2, BeliefS);
+        ElementwiseKernel.Reference(BeliefS, p1, g, m1, s1);
+        ElementwiseKernel.Simd(BeliefS, p2, g, m2, s2);
         KernelTestData.AssertSame(p1, p2, "p");
         KernelTestData.AssertSame(m1, m2, "m");
         KernelTestData.AssertSame(s1, s2, "s");
@@ -49,8 +49,8 @@ public sealed class ElementwiseKernelParityTests
     {
         var (p1, g, m1, v1) = (KernelTestData.Values(n, 1), KernelTestData.Values(n, 2), KernelTestData.Values(n, 3), KernelTestData.Values(n, 4, positive: true));
         var (p2, m2, v2) = ((float[])p1.Clone(), (float[])m1.Clone(), (float[])v1.Clone());
-        YogiKernel.Reference(p1, g, m1, v1, YogiS);
-        YogiKernel.Simd(p2, g, m2, v2, YogiS);
+        ElementwiseKernel.Reference(YogiS, p1, g, m1, v1);
+        ElementwiseKernel.Simd(YogiS, p2, g, m2, v2);
         KernelTestData.AssertSame(p1, p2, "p");
         KernelTestData.AssertSame(m1, m2, "m");
         KernelTestData.AssertSame(v1, v2, "v");
@@ -62,8 +62,8 @@ public sealed class ElementwiseKernelParityTests
     {
         var (y1, g, z1, v1) = (KernelTestData.Values(n, 1), KernelTestData.Values(n, 2), KernelTestData.Values(n, 3), KernelTestData.Values(n, 4, positive: true));
         var (y2, z2, v2) = ((float[])y1.Clone(), (float[])z1.Clone(), (float[])v1.Clone());
-        ScheduleFreeAdamWKernel.Reference(y1, g, z1, v1, SfS);
-        ScheduleFreeAdamWKernel.Simd(y2, g, z2, v2, SfS);
+        ElementwiseKernel.Reference(SfS, y1, g, z1, v1);
+        ElementwiseKernel.Simd(SfS, y2, g, z2, v2);
         KernelTestData.AssertSame(y1, y2, "y");
         KernelTestData.AssertSame(z1, z2, "z");
         KernelTestData.AssertSame(v1, v2, "v");
@@ -82,18 +82,18 @@ public sealed class ElementwiseKernelParityTests
         var p2 = (float[])p1.Clone();
         var (m1, s1) = (KernelTestData.Values(n, 6), KernelTestData.Values(n, 7, positive: true));
         var (m2, s2) = ((float[])m1.Clone(), (float[])s1.Clone());
-        AdaBeliefKernel.Reference(p1, p1, m1, s1, BeliefS);
-        AdaBeliefKernel.Simd(p2, p2, m2, s2, BeliefS);
+        ElementwiseKernel.Reference(BeliefS, p1, p1, m1, s1);
+        ElementwiseKernel.Simd(BeliefS, p2, p2, m2, s2);
         KernelTestData.AssertSame(p1, p2, "p");
         KernelTestData.AssertSame(s1, s2, "s");
     }
 
     [Theory]
-    [InlineData(KernelPolicy.ParallelThreshold - 1)]
-    [InlineData(KernelPolicy.ParallelThreshold)]
-    [InlineData(KernelPolicy.ParallelThreshold + 1)]
-    [InlineData(KernelPolicy.ParallelThreshold + 37)]
-    [InlineData((3 * KernelPolicy.MinChunk) + 65)]
+    [InlineData(ElementwiseKernel.SplitThreshold - 1)]
+    [InlineData(ElementwiseKernel.SplitThreshold)]
+    [InlineData(ElementwiseKernel.SplitThreshold + 1)]
+    [InlineData(ElementwiseKernel.SplitThreshold + 37)]
+    [InlineData((3 * ElementwiseKernel.MinChunk) + 65)]
     public void ParallelSplitEqualsReference(int n)
     {
         var saved = ParallelRange.MaxWorkers;
@@ -105,18 +105,16 @@ public sealed class ElementwiseKernelParityTests
             var m = Tensor.FromArray(KernelTestData.Values(n, 13), n);
             var pr = p.ToArray();
             var mr = m.ToArray();
-            LionKernel.Reference(pr, g.Span, mr, LionS);
-            var job = new LionKernel.Job { P = p, G = g, M = m };
-            LionKernel.Run(KernelPath.Auto, p.Span, g.Span, m.Span, LionS, job);
+            ElementwiseKernel.Reference(LionS, pr, g.Span, mr);
+            new ElementwiseJob<LionKernel>().Run(LionS, KernelPath.Auto, p, g, m);
             KernelTestData.AssertSame(pr, p.Span, "p");
             KernelTestData.AssertSame(mr, m.Span, "m");
 
             var z = Tensor.FromArray(KernelTestData.Values(n, 14), n);
             var v = Tensor.FromArray(KernelTestData.Values(n, 15, positive: true), n);
             var (yr, zr, vr) = (p.ToArray(), z.ToArray(), v.ToArray());
-            ScheduleFreeAdamWKernel.Reference(yr, g.Span, zr, vr, SfS);
-            var sfJob = new ScheduleFreeAdamWKernel.Job { Y = p, G = g, Z = z, V = v };
-            ScheduleFreeAdamWKernel.Run(KernelPath.Auto, p.Span, g.Span, z.Span, v.Span, SfS, sfJob);
+            ElementwiseKernel.Reference(SfS, yr, g.Span, zr, vr);
+            new ElementwiseJob<ScheduleFreeAdamWKernel>().Run(SfS, KernelPath.Auto, p, g, z, v);
             KernelTestData.AssertSame(yr, p.Span, "y");
             KernelTestData.AssertSame(zr, z.Span, "z");
         }

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
+using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Descent.Tests.Optimizers;
 
@@ -30,6 +33,67 @@ public static class OptimizerGoldenFile
         }
 
         return rows;
+    }
+
+    /// <summary>Replays case <paramref name="caseName"/> of golden file <paramref name="fileName"/> on
+    /// <paramref name="path"/>: parameters after every step and the final state within rtol 1e-5 / atol 1e-6.</summary>
+    public static void CheckTrajectory(string fileName, string caseName, KernelPath path, ITestOutputHelper output)
+    {
+        var c = OptimizerGoldenFile.Load(fileName).Single(x => x.Name == caseName);
+        var parameters = c.ParamsInit.Select((init, k) => new Parameter(Tensor.FromArray(init, c.Shapes[k]))).ToArray();
+        var optimizer = OptimizerRegistry.Create(c.Optimizer, parameters, c.Hyperparameters);
+        optimizer.KernelPath = path;
+        var tol = new Closeness(1e-5, 1e-6);
+
+        for (var s = 0; s < c.Grads.Length; s++)
+        {
+            for (var k = 0; k < parameters.Length; k++)
+            {
+                var g = c.Grads[s][k];
+                parameters[k].Grad = g is null ? null : Tensor.FromArray(g, c.Shapes[k]);
+            }
+
+            optimizer.Step();
+            for (var k = 0; k < parameters.Length; k++)
+            {
+                tol.Check(parameters[k].Span, c.Params[s][k], $"{caseName} step {s} param {k}");
+            }
+        }
+
+        if (c.StateFinal is not null)
+        {
+            for (var k = 0; k < parameters.Length; k++)
+            {
+                CheckState(optimizer.GetState(parameters[k]), c.StateFinal[k], tol, $"{caseName} state of param {k}");
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{caseName} [{path}]: max budget used {tol.MaxBudgetUsed:P1} at {tol.Worst}"));
+    }
+
+    private static void CheckState(ParameterState? state, IReadOnlyDictionary<string, double[]> expected, Closeness tol, string what)
+    {
+        if (state is null)
+        {
+            Assert.True(expected.Count == 0, $"{what}: no state, expected keys {string.Join(", ", expected.Keys)}");
+            return;
+        }
+
+        var tensors = state.Tensors.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var expectedTensorKeys = expected.Keys.Where(k => k != "step").Order(StringComparer.Ordinal);
+        Assert.Equal(expectedTensorKeys, tensors.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, values) in expected)
+        {
+            if (key == "step")
+            {
+                Assert.Equal(values[0], state.Step);
+            }
+            else
+            {
+                tol.Check(tensors[key].Span, values, $"{what} '{key}'");
+            }
+        }
     }
 
     private static IReadOnlyList<OptimizerGoldenCase> Parse(string path)

@@ -33,6 +33,12 @@ public sealed class OptimizerRegistryTests
         ("yogi", "initial_accumulator_value"), ("schedulefree_adamw", "beta1"),
     ];
 
+    /// <summary>Names whose valid range holds neither 0 nor 1: Rprop's etas (0 &lt; η₋ &lt; 1 &lt; η₊).</summary>
+    private static readonly Dictionary<(string, string), double> Inside = new()
+    {
+        [("rprop", "etas1")] = 0.5, [("rprop", "etas2")] = 1.2,
+    };
+
     [Theory]
     [MemberData(nameof(Names))]
     public void CreatesWithDefaultsAndWithEveryDeclaredName(string name)
@@ -41,8 +47,9 @@ public sealed class OptimizerRegistryTests
         Assert.NotNull(OptimizerRegistry.Create(name, [p]));
         var d = OptimizerRegistry.Get(name);
         // A value that is valid for every kind of hyperparameter (flags 0/1, rates, decays in [0, 1)); the few
-        // that must be strictly positive (Adafactor's sizes and rates, Yogi's accumulator, Schedule-Free's b1) get 1.
-        var all = d.HyperparameterNames.ToDictionary(h => h, h => StrictlyPositive.Contains((name, h)) ? 1.0 : 0.0);
+        // that must be strictly positive (Adafactor's sizes and rates, Yogi's accumulator, Schedule-Free's b1) get 1,
+        // the few whose range holds neither (Rprop's etas) a value inside it.
+        var all = d.HyperparameterNames.ToDictionary(h => h, h => Inside.TryGetValue((name, h), out var v) ? v : StrictlyPositive.Contains((name, h)) ? 1.0 : 0.0);
         Assert.NotNull(OptimizerRegistry.Create(name, [new Parameter(4)], all));
     }
 

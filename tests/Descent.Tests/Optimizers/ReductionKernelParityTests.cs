@@ -36,9 +36,9 @@ public sealed class ReductionKernelParityTests
     }
 
     [Theory]
-    [InlineData(KernelPolicy.ParallelThreshold + 1)]
-    [InlineData(KernelPolicy.ParallelThreshold + 37)]
-    [InlineData((3 * KernelPolicy.MinChunk) + 65)]
+    [InlineData(ElementwiseKernel.SplitThreshold + 1)]
+    [InlineData(ElementwiseKernel.SplitThreshold + 37)]
+    [InlineData((3 * ElementwiseKernel.MinChunk) + 65)]
     public void LambParallelSplit(int n)
     {
         var saved = ParallelRange.MaxWorkers;

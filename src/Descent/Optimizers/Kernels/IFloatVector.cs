@@ -31,6 +31,21 @@ internal interface IFloatVector<TV>
 
     static abstract TV Sqrt(TV a);
 
+    /// <summary>a·b + c with a single rounding (fused multiply-add), as PyTorch's vectorized kernels compute
+    /// <c>add(x, y, alpha)</c>, <c>addcmul</c> and <c>lerp</c>.</summary>
+    static abstract TV MulAdd(TV a, TV b, TV c);
+
+    /// <summary>IEEE 754:2019 maximum: NaN if either lane is NaN (like <see cref="MathF.Max(float, float)"/>).</summary>
+    static abstract TV Max(TV a, TV b);
+
+    /// <summary>IEEE 754:2019 minimum: NaN if either lane is NaN (like <see cref="MathF.Min(float, float)"/>).</summary>
+    static abstract TV Min(TV a, TV b);
+
+    static abstract TV Abs(TV a);
+
+    /// <summary>Flips the sign bit (exact negation, also of zeros and NaN).</summary>
+    static abstract TV operator -(TV a);
+
     /// <summary>Lane-wise a &gt; b as an all-ones / all-zeros mask.</summary>
     static abstract TV GreaterThan(TV a, TV b);
 

@@ -21,13 +21,9 @@ internal static class Lerp
     /// <summary>Vector form; <paramref name="small"/> = |w| &lt; 0.5, <paramref name="coefficient"/> =
     /// <see cref="Coefficient"/>(w).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Vector<TVec, TOps>(TVec start, TVec end, TVec coefficient, bool small)
-        where TVec : struct
-        where TOps : struct, IVectorOps<TVec>
-    {
-        var diff = TOps.Sub(end, start);
-        return TOps.MulAdd(coefficient, diff, small ? start : end);
-    }
+    public static TV Vector<TV>(TV start, TV end, TV coefficient, bool small)
+        where TV : struct, IFloatVector<TV> =>
+        TV.MulAdd(coefficient, end - start, small ? start : end);
 
     /// <summary>The multiplier of (end − start): w when |w| &lt; 0.5, else w − 1 (in float, as PyTorch).</summary>
     public static float Coefficient(float weight) => MathF.Abs(weight) < 0.5f ? weight : weight - 1f;

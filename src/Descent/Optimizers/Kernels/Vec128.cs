@@ -40,6 +40,21 @@ internal readonly struct Vec128 : IFloatVector<Vec128>
     public static Vec128 Sqrt(Vec128 a) => new(Vector128.Sqrt(a.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 MulAdd(Vec128 a, Vec128 b, Vec128 c) => new(Vector128.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Max(Vec128 a, Vec128 b) => new(Vector128.Max(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Min(Vec128 a, Vec128 b) => new(Vector128.Min(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 Abs(Vec128 a) => new(Vector128.Abs(a.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec128 operator -(Vec128 a) => new(Vector128.Xor(a.v, Vector128.Create(-0f)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec128 GreaterThan(Vec128 a, Vec128 b) => new(Vector128.GreaterThan(a.v, b.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -40,6 +40,21 @@ internal readonly struct Vec256 : IFloatVector<Vec256>
     public static Vec256 Sqrt(Vec256 a) => new(Vector256.Sqrt(a.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 MulAdd(Vec256 a, Vec256 b, Vec256 c) => new(Vector256.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 Max(Vec256 a, Vec256 b) => new(Vector256.Max(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 Min(Vec256 a, Vec256 b) => new(Vector256.Min(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 Abs(Vec256 a) => new(Vector256.Abs(a.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec256 operator -(Vec256 a) => new(Vector256.Xor(a.v, Vector256.Create(-0f)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec256 GreaterThan(Vec256 a, Vec256 b) => new(Vector256.GreaterThan(a.v, b.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

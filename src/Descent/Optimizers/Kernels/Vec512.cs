@@ -40,6 +40,21 @@ internal readonly struct Vec512 : IFloatVector<Vec512>
     public static Vec512 Sqrt(Vec512 a) => new(Vector512.Sqrt(a.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 MulAdd(Vec512 a, Vec512 b, Vec512 c) => new(Vector512.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Max(Vec512 a, Vec512 b) => new(Vector512.Max(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Min(Vec512 a, Vec512 b) => new(Vector512.Min(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 Abs(Vec512 a) => new(Vector512.Abs(a.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec512 operator -(Vec512 a) => new(Vector512.Xor(a.v, Vector512.Create(-0f)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec512 GreaterThan(Vec512 a, Vec512 b) => new(Vector512.GreaterThan(a.v, b.v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

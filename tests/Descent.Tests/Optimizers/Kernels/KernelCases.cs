@@ -1,3 +1,4 @@
+using Descent.Optimizers;
 using Descent.Optimizers.Kernels;
 
 namespace Descent.Tests.Optimizers.Kernels;
@@ -31,6 +32,8 @@ public static class KernelCases
         Adagrad("adagrad_decay_l2_maximize", AdagradStepScalars.Create(0.1, 0.01, 1e-10, 1e-3, true, 6)),
         Adadelta("adadelta", AdadeltaStepScalars.Create(1.0, 0.9, 1e-6, 0, false)),
         Adadelta("adadelta_l2_maximize", AdadeltaStepScalars.Create(0.5, 0.95, 1e-6, 0.01, true)),
+        Rprop("rprop", new RpropOptions()),
+        Rprop("rprop_clamped_maximize", new RpropOptions { EtaMinus = 0.3, EtaPlus = 1.5, StepSizeMin = 1e-3, StepSizeMax = 0.08, Maximize = true }),
     ];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
@@ -50,11 +53,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            SgdKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            SgdKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
@@ -62,11 +65,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            AdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
@@ -74,11 +77,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdamaxKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            AdamaxKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
@@ -91,11 +94,11 @@ public static class KernelCases
         {
             if (simd)
             {
-                NAdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+                ElementwiseKernel.Simd(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
             else
             {
-                NAdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+                ElementwiseKernel.Reference(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
         });
     }
@@ -104,11 +107,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            RAdamKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            RAdamKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
@@ -116,11 +119,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            RmsPropKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            RmsPropKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
@@ -128,11 +131,11 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdagradKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            AdagradKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
@@ -140,11 +143,24 @@ public static class KernelCases
     {
         if (simd)
         {
-            AdadeltaKernel.Simd(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Simd(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            AdadeltaKernel.Reference(p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), s);
+            ElementwiseKernel.Reference(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+        }
+    });
+
+    private static KernelCase Rprop(string name, RpropOptions options) => new(name, 2, (simd, p, g, st, o, n) =>
+    {
+        var k = new Descent.Optimizers.Rprop.Kernel(options);
+        if (simd)
+        {
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+        }
+        else
+        {
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 }

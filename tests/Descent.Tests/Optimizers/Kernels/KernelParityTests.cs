@@ -58,7 +58,7 @@ public sealed class KernelParityTests
     public static TheoryData<string, int> ThreadSplitRows()
     {
         var d = new TheoryData<string, int>();
-        var g = KernelDispatch.ParallelGrain;
+        var g = ElementwiseKernel.MinChunk;
         foreach (var name in OptimizerRegistry.Names.Where(n => AllFeatures.ContainsKey(n)))
         {
             foreach (var n in new[] { (2 * g) - 1, 2 * g, (2 * g) + 1, (3 * g) + 67 })
@@ -82,6 +82,7 @@ public sealed class KernelParityTests
         ["rmsprop"] = new() { ["centered"] = 1, ["momentum"] = 0.9, ["weight_decay"] = 1e-3 },
         ["adagrad"] = new() { ["lr_decay"] = 0.01, ["initial_accumulator_value"] = 0.1 },
         ["adadelta"] = new() { ["weight_decay"] = 0.01 },
+        ["rprop"] = new() { ["maximize"] = 1, ["etas1"] = 0.4, ["step_sizes2"] = 0.5 },
     };
 
     /// <summary>Around the lengths where a sweep is split across workers, the multi-threaded SIMD path (and

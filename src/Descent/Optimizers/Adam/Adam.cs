@@ -1,0 +1,63 @@
+using Descent.Nn;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Adam with bias correction, optional AMSGrad and coupled L2 weight decay; equivalent to
+/// <c>torch.optim.Adam</c> (with <c>decoupled_weight_decay=False</c>; the decoupled variant is <see cref="AdamW"/>).
+/// </summary>
+/// <remarks>
+/// <para>Update rule, per step t of each parameter:</para>
+/// <code>
+/// g = maximize ? −∇ : ∇;   if wd ≠ 0: g = g + wd·p
+/// m = β1·m + (1 − β1)·g          v = β2·v + (1 − β2)·g²
+/// amsgrad: v_max = max(v_max, v), used instead of v
+/// p = p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+/// </code>
+/// <para>ε placement follows <c>EpsilonConvention</c> (<see cref="AdamEpsilonConvention"/>): PyTorch's (default),
+/// Keras / scikit-learn's "epsilon hat", or Optax's eps_root inside the root.</para>
+/// <para>Defaults: lr 1e-3, β = (0.9, 0.999), ε 1e-8, weight decay 0 (see <see cref="AdamOptions"/>).
+/// Paper: Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; AMSGrad: Reddi et al.,
+/// "On the Convergence of Adam and Beyond", ICLR 2018. State: <c>exp_avg</c>, <c>exp_avg_sq</c>
+/// (8 bytes/parameter) and <c>max_exp_avg_sq</c> with AMSGrad.</para>
+/// </remarks>
+[Optimizer("adam", "Adam (Kingma & Ba 2015), coupled L2 decay; equivalent to torch.optim.Adam", DecoupledVariant = typeof(AdamW))]
+public sealed class Adam : Optimizer<AdamOptions, AdamState>
+{
+    private readonly ElementwiseJob<AdamKernel> job = new();
+
+    /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
+    public Adam(IEnumerable<Parameter> parameters, AdamOptions? options = null)
+        : base(parameters, options ?? new AdamOptions())
+    {
+    }
+
+    /// <summary>Creates the optimizer from parameter groups, each with its own options.</summary>
+    public Adam(IEnumerable<(IEnumerable<Parameter> Parameters, AdamOptions Options)> groups, AdamOptions? defaults = null)
+        : base(groups, defaults ?? new AdamOptions())
+    {
+    }
+
+    /// <inheritdoc />
+    protected override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
+    public override string Name => "Adam";
+
+    /// <inheritdoc />
+    public override AdamState CreateState(Parameter parameter, AdamOptions options) => new(parameter.Shape, options.Amsgrad);
+
+    /// <inheritdoc />
+    protected override void Update(Parameter parameter, Tensor grad, AdamState state, AdamOptions options)
+    {
+        if (options.Amsgrad)
+        {
+            state.MaxExpAvgSq ??= new Tensor(parameter.Shape);
+        }
+
+        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
+            options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
+        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// The fused Adam/AdamW update: one pass reads p, g, m, v (and v_max) and writes p, m, v (and v_max); buffers
+/// a = exp_avg, b = exp_avg_sq, c = max_exp_avg_sq (AMSGrad only). Per element, in PyTorch's float32 operation
+/// order (<c>_single_tensor_adam</c>): <see cref="AdamMoments"/>, then
+/// <code>
+/// amsgrad: v_max = max(v_max, v), used below instead of v
+/// p = p + (−lr/(1 − β1ᵗ))·m / (√v / √(1 − β2ᵗ) + ε)
+/// </code>
+/// </summary>
+internal readonly struct AdamKernel : IElementwiseUpdate
+{
+    private readonly AdamMoments moments;
+    private readonly bool amsgrad;
+    private readonly float epsInsideRoot, biasCorrection2Sqrt, epsilon, negStepSize;
+
+    /// <summary>The update with the step's scalars.</summary>
+    public AdamKernel(in AdamStepScalars s)
+    {
+        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
+        amsgrad = s.Amsgrad;
+        epsInsideRoot = s.EpsInsideRoot;
+        biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
+        epsilon = s.Epsilon;
+        negStepSize = s.NegStepSize;
+    }
+
+    /// <inheritdoc />
+    public void Scalar(ref float param, float grad, ref float expAvg, ref float expAvgSq, ref float maxExpAvgSq)
+    {
+        var p = param;
+        moments.Scalar(ref p, ref grad, ref expAvg, ref expAvgSq);
+        var v = expAvgSq;
+        if (amsgrad)
+        {
+            v = MathF.Max(maxExpAvgSq, v);
+            maxExpAvgSq = v;
+        }
+
+        var denom = (MathF.Sqrt(v + epsInsideRoot) / biasCorrection2Sqrt) + epsilon;
+        param = p + (negStepSize * expAvg / denom);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float vm, nuint i)
+        where TV : struct, IFloatVector<TV>
+    {
+        var pv = TV.Load(ref p, i);
+        var gv = TV.Load(ref g, i);
+        var mv = TV.Load(ref m, i);
+        var vv = TV.Load(ref v, i);
+        moments.Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
+        if (amsgrad)
+        {
+            vv = TV.Max(TV.Load(ref vm, i), vv);
+            TV.Store(vv, ref vm, i);
+        }
+
+        var denom = (TV.Sqrt(vv + TV.Create(epsInsideRoot)) / TV.Create(biasCorrection2Sqrt)) + TV.Create(epsilon);
+        TV.Store(pv + (TV.Create(negStepSize) * mv / denom), ref p, i);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Descent.Optimizers;
+
+/// <summary>
+/// Hyperparameters of <see cref="Lamb"/>. Defaults are Optax's (<c>optax.lamb</c>): b1 0.9, b2 0.999, eps 1e-6,
+/// eps_root 0, weight_decay 0; Optax has no default learning rate, Descent uses 1e-3.
+/// </summary>
+public sealed record LambOptions : OptimizerOptions
+{
+    /// <summary>Creates the default options.</summary>
+    public LambOptions() => LearningRate = 1e-3;
+
+    /// <summary>Decay of the gradient average (Optax <c>b1</c>); in [0, 1).</summary>
+    [Hyperparameter("beta1", Tuple = "betas")]
+    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
+
+    /// <summary>Decay of the squared-gradient average (Optax <c>b2</c>); in [0, 1).</summary>
+    [Hyperparameter("beta2", Tuple = "betas")]
+    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
+
+    /// <summary>Added to the denominator outside the square root (Optax <c>eps</c>); ≥ 0.</summary>
+    [Hyperparameter("eps")]
+    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-6;
+
+    /// <summary>Added inside the square root (Optax <c>eps_root</c>); ≥ 0.</summary>
+    [Hyperparameter("eps_root")]
+    public double EpsilonRoot { get; init => field = Require.NonNegative(value, nameof(EpsilonRoot)); } = 0;
+
+    /// <summary>Weight decay added to the Adam direction before the trust ratio (Optax <c>weight_decay</c>); ≥ 0.</summary>
+    [Hyperparameter("weight_decay")]
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); } = 0;
+}

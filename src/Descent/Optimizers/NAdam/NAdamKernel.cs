@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// The fused NAdam update (PyTorch's <c>_single_tensor_nadam</c> order, float32); buffers a = exp_avg,
+/// b = exp_avg_sq: <see cref="AdamMoments"/>, then
+/// <code>
+/// d = √(v / (1 − β2ᵗ)) + ε
+/// p = p + c_g·g / d;   p = p + c_m·m / d       (c_g, c_m: <see cref="NAdamStepScalars"/>)
+/// </code>
+/// </summary>
+internal readonly struct NAdamKernel : IElementwiseUpdate
+{
+    private readonly AdamMoments moments;
+    private readonly float biasCorrection2, epsilon, gradCoefficient, momentumCoefficient;
+
+    /// <summary>The update with the step's scalars.</summary>
+    public NAdamKernel(in NAdamStepScalars s)
+    {
+        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
+        biasCorrection2 = s.BiasCorrection2;
+        epsilon = s.Epsilon;
+        gradCoefficient = s.GradCoefficient;
+        momentumCoefficient = s.MomentumCoefficient;
+    }
+
+    /// <inheritdoc />
+    public void Scalar(ref float param, float grad, ref float expAvg, ref float expAvgSq, ref float unused)
+    {
+        var p = param;
+        moments.Scalar(ref p, ref grad, ref expAvg, ref expAvgSq);
+        var denom = MathF.Sqrt(expAvgSq / biasCorrection2) + epsilon;
+        p += gradCoefficient * grad / denom;
+        param = p + (momentumCoefficient * expAvg / denom);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unused, nuint i)
+        where TV : struct, IFloatVector<TV>
+    {
+        var pv = TV.Load(ref p, i);
+        var gv = TV.Load(ref g, i);
+        var mv = TV.Load(ref m, i);
+        var vv = TV.Load(ref v, i);
+        moments.Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
+        var denom = TV.Sqrt(vv / TV.Create(biasCorrection2)) + TV.Create(epsilon);
+        pv += TV.Create(gradCoefficient) * gv / denom;
+        TV.Store(pv + (TV.Create(momentumCoefficient) * mv / denom), ref p, i);
+    }
+}

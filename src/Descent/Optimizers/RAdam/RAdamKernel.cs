@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>
+/// The fused RAdam update (PyTorch's <c>_single_tensor_radam</c> order, float32); buffers a = exp_avg,
+/// b = exp_avg_sq: <see cref="AdamMoments"/>, then, with m̂ = m / (1 − β1ᵗ),
+/// <code>
+/// ρₜ &gt; 5:  p = p − m̂·lr·(√(1 − β2ᵗ)·(1/(√v + ε)))·r
+/// else:    p = p − m̂·lr
+/// </code>
+/// </summary>
+internal readonly struct RAdamKernel : IElementwiseUpdate
+{
+    private readonly AdamMoments moments;
+    private readonly bool rectified;
+    private readonly float biasCorrection1, learningRate, epsilon, biasCorrection2Sqrt, rectification;
+
+    /// <summary>The update with the step's scalars.</summary>
+    public RAdamKernel(in RAdamStepScalars s)
+    {
+        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
+        rectified = s.Rectified;
+        biasCorrection1 = s.BiasCorrection1;
+        learningRate = s.LearningRate;
+        epsilon = s.Epsilon;
+        biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
+        rectification = s.Rectification;
+    }
+
+    /// <inheritdoc />
+    public void Scalar(ref float param, float grad, ref float expAvg, ref float expAvgSq, ref float unused)
+    {
+        var p = param;
+        moments.Scalar(ref p, ref grad, ref expAvg, ref expAvgSq);
+        var update = expAvg / biasCorrection1 * learningRate;
+        if (rectified)
+        {
+            var adaptive = 1f / (MathF.Sqrt(expAvgSq) + epsilon) * biasCorrection2Sqrt;
+            update = update * adaptive * rectification;
+        }
+
+        param = p - update;
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unused, nuint i)
+        where TV : struct, IFloatVector<TV>
+    {
+        var pv = TV.Load(ref p, i);
+        var gv = TV.Load(ref g, i);
+        var mv = TV.Load(ref m, i);
+        var vv = TV.Load(ref v, i);
+        moments.Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
+        var update = mv / TV.Create(biasCorrection1) * TV.Create(learningRate);
+        if (rectified)
+        {
+            var adaptive = TV.Create(1f) / (TV.Sqrt(vv) + TV.Create(epsilon)) * TV.Create(biasCorrection2Sqrt);
+            update = update * adaptive * TV.Create(rectification);
+        }
+
+        TV.Store(pv - update, ref p, i);
+    }
+}
