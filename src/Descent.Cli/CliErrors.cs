@@ -43,7 +43,7 @@ public static class CliErrors
         ArgumentNullException.ThrowIfNull(parse);
         foreach (var error in parse.Errors)
         {
-            context.Error.WriteLine($"error: {Printable.EscapeKeepingLines(error.Message)}");
+            context.Error.WriteLine($"error: {Printable.EscapeKeepingLines(WithoutTypeNames(error.Message))}");
         }
 
         var names = new List<string>();
@@ -54,6 +54,21 @@ public static class CliErrors
 
         context.Error.WriteLine($"Run '{string.Join(' ', names)} --help' for usage.");
         return ExitCodes.Usage;
+    }
+
+    /// <summary>A System.CommandLine parse error without .NET type names: "Cannot parse argument 'x' for option
+    /// '--resume' as expected type 'System.Boolean'." becomes "… as expected: true or false."</summary>
+    public static string WithoutTypeNames(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '(System\.)?(Nullable`1\[)?(System\.)?(?<type>\w+)\]?'",
+            m => "as expected: " + m.Groups["type"].Value switch
+            {
+                "Boolean" => "true or false",
+                "Int32" or "Int64" or "UInt64" or "UInt32" => "a whole number",
+                "Double" or "Single" or "Decimal" => "a number",
+                _ => "a value of another kind",
+            });
     }
 
     /// <summary>The message of <paramref name="ex"/> and its inner exceptions as one printable sentence

@@ -2,12 +2,13 @@ using Descent.Autodiff.Ops;
 
 namespace Descent;
 
-/// <summary>Differentiable operations, each implemented (forward and backward) in one class under
-/// <c>Autodiff/Ops</c>.</summary>
+/// <summary>Differentiable operations, each implemented (forward and backward) in one file under
+/// <c>Autodiff/Ops</c>: a node class, or an operator struct run by a generic node (<c>UnaryOp</c>, <c>BinaryOp</c>,
+/// <c>RowOp</c>).</summary>
 public partial class Tensor
 {
     /// <summary>Element-wise hyperbolic tangent.</summary>
-    public Tensor Tanh() => TanhOp.Forward(this);
+    public Tensor Tanh() => UnaryOp<TanhOp>.Forward(this);
 
     // ---------------- shape ----------------
 
@@ -27,84 +28,84 @@ public partial class Tensor
     // ---------------- element-wise arithmetic (NumPy broadcasting) ----------------
 
     /// <summary>this + <paramref name="other"/>, broadcasting.</summary>
-    public Tensor Add(Tensor other) => AddOp.Forward(this, other);
+    public Tensor Add(Tensor other) => BinaryOp<AddOp>.Forward(this, other);
 
     /// <summary>this − <paramref name="other"/>, broadcasting.</summary>
-    public Tensor Sub(Tensor other) => SubOp.Forward(this, other);
+    public Tensor Sub(Tensor other) => BinaryOp<SubOp>.Forward(this, other);
 
     /// <summary>this · <paramref name="other"/> element-wise, broadcasting.</summary>
-    public Tensor Mul(Tensor other) => MulOp.Forward(this, other);
+    public Tensor Mul(Tensor other) => BinaryOp<MulOp>.Forward(this, other);
 
     /// <summary>this / <paramref name="other"/> element-wise, broadcasting.</summary>
-    public Tensor Div(Tensor other) => DivOp.Forward(this, other);
+    public Tensor Div(Tensor other) => BinaryOp<DivOp>.Forward(this, other);
 
     /// <summary>−this.</summary>
-    public Tensor Neg() => NegOp.Forward(this);
+    public Tensor Neg() => UnaryOp<NegOp>.Forward(this);
 
     /// <summary>Element-wise sum, broadcasting.</summary>
-    public static Tensor operator +(Tensor a, Tensor b) => AddOp.Forward(a, b);
+    public static Tensor operator +(Tensor a, Tensor b) => BinaryOp<AddOp>.Forward(a, b);
 
     /// <summary>Adds a constant to every element.</summary>
-    public static Tensor operator +(Tensor a, float b) => AddOp.Forward(a, Scalar(b));
+    public static Tensor operator +(Tensor a, float b) => BinaryOp<AddOp>.Forward(a, Scalar(b));
 
     /// <summary>Adds a constant to every element.</summary>
-    public static Tensor operator +(float a, Tensor b) => AddOp.Forward(Scalar(a), b);
+    public static Tensor operator +(float a, Tensor b) => BinaryOp<AddOp>.Forward(Scalar(a), b);
 
     /// <summary>Element-wise difference, broadcasting.</summary>
-    public static Tensor operator -(Tensor a, Tensor b) => SubOp.Forward(a, b);
+    public static Tensor operator -(Tensor a, Tensor b) => BinaryOp<SubOp>.Forward(a, b);
 
     /// <summary>Subtracts a constant from every element.</summary>
-    public static Tensor operator -(Tensor a, float b) => SubOp.Forward(a, Scalar(b));
+    public static Tensor operator -(Tensor a, float b) => BinaryOp<SubOp>.Forward(a, Scalar(b));
 
     /// <summary>A constant minus every element.</summary>
-    public static Tensor operator -(float a, Tensor b) => SubOp.Forward(Scalar(a), b);
+    public static Tensor operator -(float a, Tensor b) => BinaryOp<SubOp>.Forward(Scalar(a), b);
 
     /// <summary>Element-wise product, broadcasting.</summary>
-    public static Tensor operator *(Tensor a, Tensor b) => MulOp.Forward(a, b);
+    public static Tensor operator *(Tensor a, Tensor b) => BinaryOp<MulOp>.Forward(a, b);
 
     /// <summary>Multiplies every element by a constant.</summary>
-    public static Tensor operator *(Tensor a, float b) => MulOp.Forward(a, Scalar(b));
+    public static Tensor operator *(Tensor a, float b) => BinaryOp<MulOp>.Forward(a, Scalar(b));
 
     /// <summary>Multiplies every element by a constant.</summary>
-    public static Tensor operator *(float a, Tensor b) => MulOp.Forward(Scalar(a), b);
+    public static Tensor operator *(float a, Tensor b) => BinaryOp<MulOp>.Forward(Scalar(a), b);
 
     /// <summary>Element-wise quotient, broadcasting.</summary>
-    public static Tensor operator /(Tensor a, Tensor b) => DivOp.Forward(a, b);
+    public static Tensor operator /(Tensor a, Tensor b) => BinaryOp<DivOp>.Forward(a, b);
 
     /// <summary>Divides every element by a constant.</summary>
-    public static Tensor operator /(Tensor a, float b) => DivOp.Forward(a, Scalar(b));
+    public static Tensor operator /(Tensor a, float b) => BinaryOp<DivOp>.Forward(a, Scalar(b));
 
     /// <summary>A constant divided by every element.</summary>
-    public static Tensor operator /(float a, Tensor b) => DivOp.Forward(Scalar(a), b);
+    public static Tensor operator /(float a, Tensor b) => BinaryOp<DivOp>.Forward(Scalar(a), b);
 
     /// <summary>Element-wise negation.</summary>
-    public static Tensor operator -(Tensor a) => NegOp.Forward(a);
+    public static Tensor operator -(Tensor a) => UnaryOp<NegOp>.Forward(a);
 
     // ---------------- element-wise functions ----------------
 
     /// <summary>Element-wise square.</summary>
-    public Tensor Square() => SquareOp.Forward(this);
+    public Tensor Square() => UnaryOp<SquareOp>.Forward(this);
 
     /// <summary>Element-wise power with a constant exponent.</summary>
-    public Tensor Pow(float exponent) => PowOp.Forward(this, exponent);
+    public Tensor Pow(float exponent) => UnaryOp<PowOp>.Forward(this, new PowOp(exponent));
 
     /// <summary>Element-wise eˣ.</summary>
-    public Tensor Exp() => ExpOp.Forward(this);
+    public Tensor Exp() => UnaryOp<ExpOp>.Forward(this);
 
     /// <summary>Element-wise natural logarithm.</summary>
-    public Tensor Log() => LogOp.Forward(this);
+    public Tensor Log() => UnaryOp<LogOp>.Forward(this);
 
     /// <summary>Element-wise square root.</summary>
-    public Tensor Sqrt() => SqrtOp.Forward(this);
+    public Tensor Sqrt() => UnaryOp<SqrtOp>.Forward(this);
 
     /// <summary>Element-wise max(x, 0).</summary>
-    public Tensor Relu() => ReluOp.Forward(this);
+    public Tensor Relu() => UnaryOp<ReluOp>.Forward(this);
 
     /// <summary>Element-wise logistic sigmoid 1 / (1 + e⁻ˣ).</summary>
-    public Tensor Sigmoid() => SigmoidOp.Forward(this);
+    public Tensor Sigmoid() => UnaryOp<SigmoidOp>.Forward(this);
 
     /// <summary>Element-wise exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default, approximate='none').</summary>
-    public Tensor Gelu() => GeluOp.Forward(this);
+    public Tensor Gelu() => UnaryOp<GeluOp>.Forward(this);
 
     // ---------------- reductions ----------------
 
@@ -122,10 +123,10 @@ public partial class Tensor
     public Tensor Mean(int axis, bool keepDim = false) => SumOp.ForwardAxis(this, axis, keepDim, mean: true);
 
     /// <summary>Softmax along <paramref name="axis"/> (numerically stable).</summary>
-    public Tensor Softmax(int axis = -1) => SoftmaxOp.Forward(this, axis);
+    public Tensor Softmax(int axis = -1) => RowOp<SoftmaxOp>.Forward(this, axis);
 
     /// <summary>Log-softmax along <paramref name="axis"/> (numerically stable).</summary>
-    public Tensor LogSoftmax(int axis = -1) => LogSoftmaxOp.Forward(this, axis);
+    public Tensor LogSoftmax(int axis = -1) => RowOp<LogSoftmaxOp>.Forward(this, axis);
 
     // ---------------- linear algebra ----------------
 

@@ -71,7 +71,7 @@ public static class CompareCommand
             var spec = Parse(() => SpecParser.ParseFile(specPath, catalog));
             var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
             context.Output.WriteLine();
-            context.Output.WriteLine(summary.Verdict);
+            context.Output.WriteLine(Printable.Escape(summary.Verdict));
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
             return failed > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
         }
@@ -102,7 +102,7 @@ public static class CompareCommand
         context.Output.WriteLine();
         foreach (var (folder, s) in done)
         {
-            context.Output.WriteLine($"{folder}: {s.Verdict}");
+            context.Output.WriteLine(Printable.Escape($"{folder}: {s.Verdict}"));
         }
 
         context.Output.WriteLine($"report: {Path.GetFullPath(index)}");
@@ -132,7 +132,7 @@ public static class CompareCommand
     {
         var total = spec.Runs().Count;
         var prefix = count > 1 ? $"[{index}/{count}] " : "";
-        context.Output.WriteLine($"{prefix}{spec.Name}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel → {outDir}");
+        context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel → {outDir}");
         var progress = new ProgressPrinter(context.Output, prefix);
         try
         {

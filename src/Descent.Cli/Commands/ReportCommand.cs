@@ -38,7 +38,7 @@ public static class ReportCommand
         if (File.Exists(Path.Combine(directory, RunStore.FileName)))
         {
             var s = ExperimentPipeline.Render(directory, catalog);
-            context.Output.WriteLine(s.Verdict);
+            context.Output.WriteLine(Printable.Escape(s.Verdict));
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(directory, "report.html"))}");
             return ExitCodes.Success;
         }
@@ -57,7 +57,7 @@ public static class ReportCommand
         {
             var s = ExperimentPipeline.Render(d, catalog);
             done.Add((Path.GetFileName(d), s));
-            context.Output.WriteLine($"{Path.GetFileName(d)}: {s.Verdict}");
+            context.Output.WriteLine(Printable.Escape($"{Path.GetFileName(d)}: {s.Verdict}"));
         }
 
         // Keep the preset's order when the folder came from one.

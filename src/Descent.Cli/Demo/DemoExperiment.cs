@@ -5,6 +5,7 @@ using Descent.Cli.Runs;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
+using Descent.Training;
 
 namespace Descent.Cli.Demo;
 
@@ -115,18 +116,12 @@ public static class DemoExperiment
     /// <summary>The article's network: Linear(2,16) → Tanh → Linear(16,1), initialized from <paramref name="rng"/>.</summary>
     public static Sequential CreateMlp(Rng rng) => new(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
 
+    /// <summary>A full-batch run: each of the <see cref="GuardedRunner"/>'s steps is one batch of a <see cref="Learner"/>
+    /// (the loss before the update, then the update).</summary>
     private static TrainingRun Run(string name, Tensor x, Tensor y, Module model, Func<IEnumerable<Parameter>, Optimizer> optimizer, string hyperparameters)
     {
-        var opt = optimizer(model.Parameters());
-        var loss = new MseLoss();
-        return new TrainingRun(name, hyperparameters, _ =>
-        {
-            opt.ZeroGrad();
-            var l = loss.Forward(model.Forward(x), y);
-            l.Backward();
-            opt.Step();
-            return l.Item();
-        });
+        var learner = new Learner<Tensor, Tensor>(model, optimizer(model.Parameters()), model.Forward, new MseLoss().Forward);
+        return new TrainingRun(name, hyperparameters, _ => (float)learner.TrainBatch(x, y));
     }
 
     private static DemoSection RunSection(

@@ -83,7 +83,7 @@ public sealed class EngineCatalog : IOptimizerCatalog
     }
 
     /// <inheritdoc />
-    public ILearningRateSchedule CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps)
+    public LearningRateScheduler? CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -150,11 +150,6 @@ public sealed class EngineCatalog : IOptimizerCatalog
         }
 
         using var doc = JsonDocument.Parse(stream.ToArray());
-        return new Scheduled(SchedulerFactory.Create(optimizer, name, doc.RootElement));
-    }
-
-    private sealed class Scheduled(LearningRateScheduler scheduler) : ILearningRateSchedule
-    {
-        public void Step() => scheduler.Step();
+        return SchedulerFactory.Create(optimizer, name, doc.RootElement);
     }
 }

@@ -24,6 +24,7 @@ public interface IOptimizerCatalog
         IReadOnlyList<Parameter> parameters);
 
     /// <summary>Creates a schedule for <paramref name="optimizer"/> that runs <paramref name="totalSteps"/>
-    /// steps. Throws <see cref="ArgumentException"/> for an unknown schedule or argument.</summary>
-    ILearningRateSchedule CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps);
+    /// steps (stepped by the <see cref="Descent.Training.Learner"/> after every optimizer step), or null for one that
+    /// leaves the learning rate unchanged. Throws <see cref="ArgumentException"/> for an unknown schedule or argument.</summary>
+    Descent.Schedulers.LearningRateScheduler? CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps);
 }

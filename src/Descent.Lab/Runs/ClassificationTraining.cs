@@ -45,59 +45,66 @@ internal static class ClassificationTraining
         var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
         epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
         var optimizer = context.CreateOptimizer(model.Parameters().ToList());
-        var schedule = context.CreateSchedule(optimizer, totalSteps);
-        var ce = new CrossEntropyLoss();
         var rec = new RunRecorder();
         var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
-        var step = 0;
         rec.Epoch("train_loss", 0, 0, initialTrainLoss);
         var (vl0, va0) = evaluate();
         rec.Epoch("val_loss", 0, 0, vl0);
         rec.Epoch("val_accuracy", 0, 0, va0);
-        for (var epoch = 1; epoch <= epochs; epoch++)
+
+        // The penalty and its gradient need the DataLoader's batch (its sample count), not only (inputs, labels).
+        Batch? current = null;
+        var callbacks = new List<LearnerCallback>();
+        if (penalty is not null)
         {
-            model.Train();
-            var sum = 0.0;
-            var count = 0;
-            foreach (var b in loader.Batches(epoch - 1))
-            {
-                if (step == totalSteps)
-                {
-                    break;
-                }
-
-                context.Cancellation.ThrowIfCancellationRequested();
-
-                // default(Workspace.Scope) disposes to nothing.
-                using var scope = workspace is null ? default : workspace.Begin();
-                optimizer.ZeroGrad();
-                var loss = ce.Forward(model.Forward(b.Inputs), b.Labels);
-                var value = penalty is null ? loss.Item() : loss.Item() + penalty(b);
-                rec.Step("loss", step, value);
-                if (!double.IsFinite(value))
-                {
-                    return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged at step {step} (epoch {epoch}): loss = {value}"));
-                }
-
-                loss.Backward();
-                afterBackward?.Invoke(b);
-                optimizer.Step();
-                schedule?.Step();
-                step++;
-                sum += value;
-                count++;
-            }
-
-            var (vl, va) = evaluate();
-            rec.Epoch("train_loss", epoch, step, count == 0 ? double.NaN : sum / count);
-            rec.Epoch("val_loss", epoch, step, vl);
-            rec.Epoch("val_accuracy", epoch, step, va);
-            if (!double.IsFinite(vl))
-            {
-                return rec.Diverged(step, string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}"));
-            }
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => l.Loss += penalty(current!)));
         }
 
-        return rec.Completed(step);
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => rec.Step("loss", (int)l.Step, l.Loss)));
+        callbacks.Add(new DivergenceDetection());
+        if (afterBackward is not null)
+        {
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterBackward, _ => afterBackward(current!)));
+        }
+
+        string? divergedByEpoch = null;
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterEpoch, l =>
+        {
+            var epoch = l.Epoch + 1;
+            var vl = l.Metrics[Learner.ValidationLossMetric];
+            rec.Epoch("train_loss", epoch, (int)l.Step, l.Metrics[Learner.TrainLossMetric]);
+            rec.Epoch("val_loss", epoch, (int)l.Step, vl);
+            rec.Epoch("val_accuracy", epoch, (int)l.Step, l.Metrics["val_accuracy"]);
+            if (!double.IsFinite(vl))
+            {
+                divergedByEpoch = string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}");
+                l.Stop();
+            }
+        }));
+        var learner = new Learner<Batch, int[]>(model, optimizer, b => model.Forward(b.Inputs), new CrossEntropyLoss().Forward,
+            new LearnerOptions { MaxSteps = totalSteps })
+        {
+            Scheduler = context.CreateSchedule(optimizer, totalSteps),
+            Workspace = workspace,
+            Cancellation = context.Cancellation,
+            Evaluation = metrics =>
+            {
+                var (vl, va) = evaluate();
+                metrics[Learner.ValidationLossMetric] = vl;
+                metrics["val_accuracy"] = va;
+            },
+            Callbacks = callbacks,
+        };
+        try
+        {
+            learner.Fit(epochs.Value, epoch => loader.Batches(epoch).Select(b => (current = b, b.Labels)), loader.BatchCount);
+        }
+        catch (TrainingDivergedException d)
+        {
+            return rec.Diverged((int)d.Step, string.Create(CultureInfo.InvariantCulture,
+                $"{label} diverged at step {d.Step} (epoch {d.Epoch + 1}): loss = {d.Loss}"));
+        }
+
+        return divergedByEpoch is null ? rec.Completed((int)learner.Step) : rec.Diverged((int)learner.Step, divergedByEpoch);
     }
 }

@@ -96,8 +96,7 @@ public sealed class MiniLmSpamTask : LabTask
                 (parameters, totalSteps) =>
                 {
                     var optimizer = context.CreateOptimizer(parameters);
-                    var schedule = context.CreateSchedule(optimizer, totalSteps);
-                    return (optimizer, schedule is null ? null : schedule.Step);
+                    return (optimizer, context.CreateSchedule(optimizer, totalSteps));
                 });
         }
         catch (FineTuneDivergedException e)

@@ -2,6 +2,7 @@ using Descent.Autodiff;
 using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Nn.Losses;
+using Descent.Training;
 
 namespace Descent.Lab.Runs;
 
@@ -81,31 +82,40 @@ public sealed class RegressionTask : LabTask
         var model = Model(context.Seed);
         var parameters = model.Parameters().ToList();
         var optimizer = context.CreateOptimizer(parameters);
-        var schedule = context.CreateSchedule(optimizer, steps);
         var mse = new MseLoss();
         var rec = new RunRecorder();
-        var workspace = new Workspace(); // each step's intermediates are recycled by the next step
-        for (var step = 0; ; step++)
+        var learner = new Learner<Tensor, Tensor>(model, optimizer, model.Forward, mse.Forward, new LearnerOptions { MaxSteps = steps })
         {
-            using var scope = workspace.Begin();
-            optimizer.ZeroGrad();
-            var loss = mse.Forward(model.Forward(x), y);
-            var value = (double)loss.Item();
-            rec.Step("loss", step, value);
-            if (IsBad(value))
-            {
-                return rec.Diverged(step, $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description}) diverged at step {step}: loss = {value}");
-            }
-
-            if (step == steps)
-            {
-                return rec.Completed(step);
-            }
-
-            context.Cancellation.ThrowIfCancellationRequested();
-            loss.Backward();
-            optimizer.Step();
-            schedule?.Step();
+            Scheduler = context.CreateSchedule(optimizer, steps),
+            Workspace = new Workspace(), // each step's intermediates are recycled by the next step
+            Cancellation = context.Cancellation,
+            Callbacks =
+            [
+                new ActionCallback(LearnerEvent.AfterLoss, l => rec.Step("loss", (int)l.Step, l.Loss)),
+                new DivergenceDetection(),
+            ],
+        };
+        try
+        {
+            // Full batch: one endless epoch of the same batch, for the step budget.
+            learner.Fit(1, Enumerable.Repeat((x, y), int.MaxValue));
         }
+        catch (TrainingDivergedException d)
+        {
+            return Diverged(rec, context, steps: (int)d.Step, d.Loss);
+        }
+
+        // The loss after the last update, step = steps.
+        double final;
+        using (Tape.NoGrad())
+        {
+            final = mse.Forward(model.Forward(x), y).Item();
+        }
+
+        rec.Step("loss", steps, final);
+        return IsBad(final) ? Diverged(rec, context, steps, final) : rec.Completed(steps);
     }
+
+    private static RunResult Diverged(RunRecorder rec, RunContext context, int steps, double value) =>
+        rec.Diverged(steps, $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description}) diverged at step {steps}: loss = {value}");
 }

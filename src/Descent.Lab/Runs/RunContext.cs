@@ -38,6 +38,6 @@ public sealed class RunContext
         Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, parameters);
 
     /// <summary>Creates the configured schedule, or null when there is none.</summary>
-    public ILearningRateSchedule? CreateSchedule(Optimizer optimizer, int totalSteps) =>
+    public Descent.Schedulers.LearningRateScheduler? CreateSchedule(Optimizer optimizer, int totalSteps) =>
         Run.Configuration.Schedule is null ? null : Catalog.CreateSchedule(Run.Configuration.Schedule, optimizer, totalSteps);
 }

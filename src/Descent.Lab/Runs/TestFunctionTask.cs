@@ -1,5 +1,6 @@
 using Descent.Lab.Functions;
 using Descent.Nn;
+using Descent.Training;
 
 namespace Descent.Lab.Runs;
 
@@ -33,30 +34,27 @@ public sealed class TestFunctionTask : LabTask
         p[0] = (float)sx;
         p[1] = (float)sy;
         var optimizer = context.CreateOptimizer([p]);
-        var schedule = context.CreateSchedule(optimizer, budget);
         var rng = new Rng((ulong)context.Seed);
         var grad = new Tensor(2);
         var rec = new RunRecorder();
-        for (var step = 0; ; step++)
+        var f = 0.0;
+
+        // The loss of step s: f at the current point, recorded with the distance and the trajectory; NaN (a divergence)
+        // when the point itself is no longer finite.
+        double Measure(int step)
         {
             double x = p[0], y = p[1];
-            var f = Function.Value(x, y);
+            f = Function.Value(x, y);
             rec.Step("loss", step, f);
             rec.Step("distance", step, Function.DistanceToMinimum(x, y));
             rec.Step("x", step, x);
             rec.Step("y", step, y);
-            if (IsBad(f) || IsBad(x) || IsBad(y))
-            {
-                return rec.Diverged(step, $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description}) diverged at step {step}: f = {f}");
-            }
+            return IsBad(f) || IsBad(x) || IsBad(y) ? double.NaN : f;
+        }
 
-            if (step == budget)
-            {
-                return rec.Completed(step);
-            }
-
-            context.Cancellation.ThrowIfCancellationRequested();
-            var (dx, dy) = Function.Gradient(x, y);
+        void Gradient()
+        {
+            var (dx, dy) = Function.Gradient(p[0], p[1]);
             if (task.Noise > 0)
             {
                 dx += task.Noise * rng.NextNormal();
@@ -66,8 +64,27 @@ public sealed class TestFunctionTask : LabTask
             grad[0] = (float)dx;
             grad[1] = (float)dy;
             p.Grad = grad;
-            optimizer.Step();
-            schedule?.Step();
         }
+
+        var learner = new Learner<int, int>(optimizer, (step, _) => Measure(step), (_, _) => Gradient(),
+            new LearnerOptions { MaxSteps = budget })
+        {
+            Scheduler = context.CreateSchedule(optimizer, budget),
+            Cancellation = context.Cancellation,
+            Callbacks = [new DivergenceDetection()],
+        };
+        try
+        {
+            learner.Fit(1, Enumerable.Range(0, int.MaxValue).Select(step => (step, 0))); // input: the step
+        }
+        catch (TrainingDivergedException d)
+        {
+            return Diverged(rec, context, (int)d.Step, f);
+        }
+
+        return IsBad(Measure(budget)) ? Diverged(rec, context, budget, f) : rec.Completed(budget);
     }
+
+    private static RunResult Diverged(RunRecorder rec, RunContext context, int step, double f) =>
+        rec.Diverged(step, $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description}) diverged at step {step}: f = {f}");
 }

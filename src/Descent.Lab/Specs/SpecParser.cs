@@ -792,14 +792,22 @@ public sealed partial class SpecParser
     {
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var v))
         {
-            Error(path, $"must be an integer, not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
-            return null;
+            // A whole number too large for 64 bits is out of range, not "not an integer".
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d) && d == Math.Floor(d))
+            {
+                v = d > 0 ? long.MaxValue : long.MinValue;
+            }
+            else
+            {
+                Error(path, $"must be an integer, not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
+                return null;
+            }
         }
 
         if (v < min || v > max)
         {
             Error(path, max == int.MaxValue
-                ? $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}"
+                ? v > max ? $"must be at most {max.ToString(CultureInfo.InvariantCulture)}, got {e.GetRawText()}" : $"must be ≥ {min.ToString(CultureInfo.InvariantCulture)}"
                 : $"must be in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
             return null;
         }

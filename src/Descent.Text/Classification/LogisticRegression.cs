@@ -1,6 +1,7 @@
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
+using Descent.Training;
 
 namespace Descent.Text.Classification;
 
@@ -65,20 +66,20 @@ public sealed class LogisticRegression
         }
 
         var optimizer = CreateOptimizer();
-        var loss = new BceWithLogitsLoss();
         var rng = new Rng(Options.Seed);
         var order = Enumerable.Range(0, features.Count).ToArray();
         var batch = Math.Min(Options.BatchSize, features.Count);
         var dense = new float[batch * FeatureCount];
         var targets = new float[batch];
-        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+
+        // Mini-batches built densely from the sparse rows, reshuffled each epoch.
+        IEnumerable<(Tensor, Tensor)> Batches(int epoch)
         {
             if (Options.Shuffle)
             {
                 rng.Shuffle(order.AsSpan());
             }
 
-            var total = 0.0;
             for (var start = 0; start < order.Length; start += batch)
             {
                 var b = Math.Min(batch, order.Length - start);
@@ -90,18 +91,23 @@ public sealed class LogisticRegression
                     targets[r] = labels[row];
                 }
 
-                var x = new Tensor(dense, 0, [b, FeatureCount]);
-                var t = new Tensor(targets, 0, [b, 1]);
-                var value = loss.Forward(Layer.Forward(x), t);
-                optimizer.ZeroGrad();
-                value.Backward();
-                optimizer.Step();
-                total += value.Item() * (double)b;
+                yield return (new Tensor(dense, 0, [b, FeatureCount]), new Tensor(targets, 0, [b, 1]));
             }
-
-            epochLosses.Add(total / order.Length);
-            progress?.Report((epoch, epochLosses[^1]));
         }
+
+        var learner = new Learner<Tensor, Tensor>(Layer, optimizer, Layer.Forward, new BceWithLogitsLoss().Forward)
+        {
+            SampleCount = t => t.Shape[0],
+            Callbacks =
+            [
+                new ActionCallback(LearnerEvent.AfterEpoch, l =>
+                {
+                    epochLosses.Add(l.Metrics[Learner.TrainLossMetric]);
+                    progress?.Report((l.Epoch + 1, epochLosses[^1]));
+                }),
+            ],
+        };
+        learner.Fit(Options.Epochs, Batches, (order.Length + batch - 1) / batch);
     }
 
     /// <summary>The logit w·x + b of one row (accumulated in double).</summary>

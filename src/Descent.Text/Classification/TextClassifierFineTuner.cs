@@ -5,6 +5,7 @@ using Descent.Nn.Losses;
 using Descent.Text.Transformers;
 using Descent.Optimizers;
 using Descent.Schedulers;
+using Descent.Training;
 
 namespace Descent.Text.Classification;
 
@@ -50,12 +51,12 @@ public static class TextClassifierFineTuner
     /// already computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
     /// <param name="cancellation">Stops between steps.</param>
     /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
-    /// (in state_dict order) and the total number of steps, returns the optimizer and an action run after every
-    /// optimizer step (a schedule; null for none). Used by the lab, whose specs choose the optimizer.</param>
+    /// (in state_dict order) and the total number of steps, returns the optimizer and a schedule stepped after every
+    /// optimizer step (null for none). Used by the lab, whose specs choose the optimizer.</param>
     public static FineTuneResult Run(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory = null)
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(train);
@@ -147,7 +148,7 @@ public static class TextClassifierFineTuner
     private static FineTuneResult RunEncoder(
         Module model, BertModel bert, Func<BertInput, Tensor> forward, string headPrefix, TokenizedTexts train, TokenizedTexts test,
         TextFineTuneOptions options, Action<FineTuneProgress>? progress, CancellationToken cancellation,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         var config = bert.Config;
         var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
@@ -160,54 +161,88 @@ public static class TextClassifierFineTuner
 
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(model, name => name.StartsWith(headPrefix, StringComparison.Ordinal), options, totalSteps, optimizerFactory);
+        var (optimizer, scheduler) = Setup(model, name => name.StartsWith(headPrefix, StringComparison.Ordinal), options, totalSteps, optimizerFactory);
         ParameterArena.Flatten(optimizer.Groups.SelectMany(g => g.Parameters)); // gradients reused, fused updates
-        var ce = new CrossEntropyLoss();
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
         var epochs = new List<FineTuneEpoch>();
         var workspace = new BatchWorkspace();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var clock = new Stopwatch();
+        double flops = 0;
+        long tokens = 0, batchTokens = 0;
+        var done = 0;
+        BertInput? current = null;
+
+        IEnumerable<(BertInput, int[])> Batches(int epoch)
         {
             shuffle.Shuffle(order.AsSpan());
-            model.Train();
-            bert.Train(options.EffectiveEncoderDropout);
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0, flops = 0;
-            long tokens = 0;
             for (var step = 0; step < stepsPerEpoch; step++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
-                var input = train.Batch(indices, out var batchTokens);
-                float stepLoss;
-                using (workspace.Begin(input))
-                {
-                    var loss = ce.Forward(forward(input), train.LabelsOf(indices));
-                    stepLoss = TrainStep(loss, optimizer, scheduleStep, "fine-tuning", epoch, step, options);
-                }
-
-                lossSum += stepLoss;
-                tokens += batchTokens;
-                flops += EncoderFlops.TrainingStep(config, input.BatchSize, input.SequenceLength, trainable);
-                progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, tokens,
-                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
+                var (input, labels, count, batchTokensOf) = Batch(train, order, step, options.BatchSize);
+                batchTokens = batchTokensOf;
+                done = (step * options.BatchSize) + count;
+                current = input;
+                yield return (input, labels);
             }
-
-            var seconds = clock.Elapsed.TotalSeconds;
-            var evalClock = Stopwatch.StartNew();
-            var predictions = Predict(model, forward, test, options.EvalBatchSize, epoch, progress, cancellation, workspace);
-            epochs.Add(MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
-                train.Count, tokens, flops));
         }
 
+        var learner = new Learner<BertInput, int[]>(model, optimizer, forward, new CrossEntropyLoss().Forward,
+            new LearnerOptions { MaxGradNorm = options.MaxGradNorm })
+        {
+            Scheduler = scheduler,
+            BatchScope = workspace.Begin,
+            Cancellation = cancellation,
+            Callbacks =
+            [
+                new ActionCallback(LearnerEvent.BeforeEpoch, _ =>
+                {
+                    bert.Train(options.EffectiveEncoderDropout);
+                    clock.Restart();
+                    flops = 0;
+                    tokens = 0;
+                }),
+                Divergence("fine-tuning", options),
+                new ActionCallback(LearnerEvent.AfterBatch, l =>
+                {
+                    tokens += batchTokens;
+                    flops += EncoderFlops.TrainingStep(config, current!.BatchSize, current.SequenceLength, trainable);
+                    progress?.Invoke(new FineTuneProgress("train", l.Epoch + 1, done, train.Count, tokens, clock.Elapsed.TotalSeconds, l.EpochLoss, l.Loss));
+                }),
+                new ActionCallback(LearnerEvent.AfterEpoch, l =>
+                {
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    var evalClock = Stopwatch.StartNew();
+                    var predictions = Predict(model, forward, test, options.EvalBatchSize, l.Epoch + 1, progress, cancellation, workspace);
+                    epochs.Add(MakeEpoch(l.Epoch + 1, l.Metrics[Learner.TrainLossMetric], test, predictions, seconds,
+                        evalClock.Elapsed.TotalSeconds, train.Count, tokens, flops));
+                }),
+            ],
+        };
+        learner.Fit(options.Epochs, Batches, stepsPerEpoch);
         return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
     }
+
+    /// <summary>Batch <paramref name="step"/> of an epoch in <paramref name="order"/>: the padded input, its labels, its
+    /// size and its tokens.</summary>
+    private static (BertInput Input, int[] Labels, int Count, long Tokens) Batch(TokenizedTexts texts, int[] order, int step, int batchSize)
+    {
+        var indices = order.AsSpan(step * batchSize, Math.Min(batchSize, texts.Count - (step * batchSize)));
+        var input = texts.Batch(indices, out var tokens);
+        return (input, texts.LabelsOf(indices), indices.Length, tokens);
+    }
+
+    /// <summary>Stops the run at the first NaN or infinite training loss, before its update, with a
+    /// <see cref="FineTuneDivergedException"/> naming <paramref name="stage"/>, the 1-based epoch and step of the epoch.</summary>
+    private static DivergenceDetection Divergence(string stage, TextFineTuneOptions options) => new()
+    {
+        CreateException = d => new FineTuneDivergedException(stage, d.Epoch + 1, d.Batch + 1, (float)d.Loss,
+            options.EffectiveLearningRate, options.EffectiveHeadLearningRate),
+    };
 
     private static (FineTuneResult Result, Sequential Head, FeatureStandardizer? Standardizer) RunHead(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
-        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory, bool freeze = true)
+        Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory, bool freeze = true)
     {
         if (freeze)
         {
@@ -237,53 +272,65 @@ public static class TextClassifierFineTuner
         var head = CreateHead(width, options);
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
-        var (optimizer, scheduleStep) = Setup(head, _ => true, options, totalSteps, optimizerFactory);
-        var ce = new CrossEntropyLoss();
+        var (optimizer, scheduler) = Setup(head, _ => true, options, totalSteps, optimizerFactory);
         var shuffle = new Rng(options.Seed ^ 0x5AFF_1E00UL);
         var order = Enumerable.Range(0, train.Count).ToArray();
         var epochs = new List<FineTuneEpoch>();
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        var clock = new Stopwatch();
+        var done = 0;
+
+        IEnumerable<(Tensor, int[])> Batches(int epoch)
         {
             shuffle.Shuffle(order.AsSpan());
-            head.Train();
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0;
             for (var step = 0; step < stepsPerEpoch; step++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                var indices = order.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, train.Count - (step * options.BatchSize)));
-                var x = new Tensor(indices.Length, width);
-                for (var i = 0; i < indices.Length; i++)
+                var start = step * options.BatchSize;
+                var count = Math.Min(options.BatchSize, train.Count - start);
+                var x = new Tensor(count, width);
+                for (var i = 0; i < count; i++)
                 {
-                    trainFeatures.Span.Slice(indices[i] * width, width).CopyTo(x.Span.Slice(i * width, width));
+                    trainFeatures.Span.Slice(order[start + i] * width, width).CopyTo(x.Span.Slice(i * width, width));
                 }
 
-                var loss = ce.Forward(head.Forward(x), train.LabelsOf(indices));
-                var stepLoss = TrainStep(loss, optimizer, scheduleStep, "head training", epoch, step, options);
-                lossSum += stepLoss;
-                progress?.Invoke(new FineTuneProgress("train", epoch, (step * options.BatchSize) + indices.Length, train.Count, 0,
-                    clock.Elapsed.TotalSeconds, lossSum / (step + 1), stepLoss));
+                done = start + count;
+                yield return (x, train.LabelsOf(order.AsSpan(start, count)));
             }
-
-            var seconds = clock.Elapsed.TotalSeconds;
-            var evalClock = Stopwatch.StartNew();
-            head.Eval();
-            int[] predictions;
-            using (Tape.NoGrad())
-            {
-                predictions = ArgMax(head.Forward(testFeatures));
-            }
-
-            // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
-            var epochRecord = MakeEpoch(epoch, lossSum / stepsPerEpoch, test, predictions, seconds, evalClock.Elapsed.TotalSeconds,
-                train.Count, 0, 0);
-            epochs.Add(epochRecord with
-            {
-                TokensPerSecond = cache.Seconds > 0 ? (train.TokenCount + test.TokenCount) / cache.Seconds : 0,
-                GflopsPerSecond = cache.Seconds > 0 ? cache.Flops / cache.Seconds / 1e9 : 0,
-            });
         }
 
+        var learner = new Learner<Tensor, int[]>(head, optimizer, head.Forward, new CrossEntropyLoss().Forward,
+            new LearnerOptions { MaxGradNorm = options.MaxGradNorm })
+        {
+            Scheduler = scheduler,
+            Cancellation = cancellation,
+            Callbacks =
+            [
+                new ActionCallback(LearnerEvent.BeforeEpoch, _ => clock.Restart()),
+                Divergence("head training", options),
+                new ActionCallback(LearnerEvent.AfterBatch, l =>
+                    progress?.Invoke(new FineTuneProgress("train", l.Epoch + 1, done, train.Count, 0, clock.Elapsed.TotalSeconds, l.EpochLoss, l.Loss))),
+                new ActionCallback(LearnerEvent.AfterEpoch, l =>
+                {
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    var evalClock = Stopwatch.StartNew();
+                    head.Eval();
+                    int[] predictions;
+                    using (Tape.NoGrad())
+                    {
+                        predictions = ArgMax(head.Forward(testFeatures));
+                    }
+
+                    // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
+                    var epochRecord = MakeEpoch(l.Epoch + 1, l.Metrics[Learner.TrainLossMetric], test, predictions, seconds,
+                        evalClock.Elapsed.TotalSeconds, train.Count, 0, 0);
+                    epochs.Add(epochRecord with
+                    {
+                        TokensPerSecond = cache.Seconds > 0 ? (train.TokenCount + test.TokenCount) / cache.Seconds : 0,
+                        GflopsPerSecond = cache.Seconds > 0 ? cache.Flops / cache.Seconds / 1e9 : 0,
+                    });
+                }),
+            ],
+        };
+        learner.Fit(options.Epochs, Batches, stepsPerEpoch);
         head.Train();
         return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs), head, standardizer);
     }
@@ -302,29 +349,6 @@ public static class TextClassifierFineTuner
         CacheSeconds = cacheSeconds,
         Epochs = epochs,
     };
-
-    /// <summary>One optimizer step on <paramref name="loss"/>; returns the loss value. A NaN or infinite loss stops the run
-    /// before the update (<see cref="FineTuneDivergedException"/>, naming <paramref name="stage"/>, the 1-based epoch and
-    /// the 0-based <paramref name="step"/> + 1).</summary>
-    private static float TrainStep(Tensor loss, Optimizer optimizer, Action? scheduleStep, string stage, int epoch, int step, TextFineTuneOptions options)
-    {
-        var value = loss.Item();
-        if (!float.IsFinite(value))
-        {
-            throw new FineTuneDivergedException(stage, epoch, step + 1, value, options.EffectiveLearningRate, options.EffectiveHeadLearningRate);
-        }
-
-        optimizer.ZeroGrad();
-        loss.Backward();
-        if (options.MaxGradNorm is { } maxNorm)
-        {
-            GradientClipping.ClipGradNorm(optimizer.Groups.SelectMany(g => g.Parameters), maxNorm);
-        }
-
-        optimizer.Step();
-        scheduleStep?.Invoke();
-        return value;
-    }
 
     /// <summary>Class predictions (argmax of the logits) for every text, in order, in eval mode without gradients.</summary>
     public static int[] Predict(BertClassifier model, TokenizedTexts texts, int batchSize)
@@ -416,8 +440,8 @@ public static class TextClassifierFineTuner
         };
     }
 
-    private static (Optimizer Optimizer, Action? ScheduleStep) Setup(Module model, Func<string, bool> isHead, TextFineTuneOptions options,
-        int totalSteps, Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, Action? ScheduleStep)>? optimizerFactory)
+    private static (Optimizer Optimizer, LearningRateScheduler? Scheduler) Setup(Module model, Func<string, bool> isHead, TextFineTuneOptions options,
+        int totalSteps, Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         if (optimizerFactory is not null)
         {
@@ -425,7 +449,7 @@ public static class TextClassifierFineTuner
         }
 
         var optimizer = CreateOptimizer(model, isHead, options);
-        return (optimizer, CreateSchedule(optimizer, options, totalSteps).Step);
+        return (optimizer, CreateSchedule(optimizer, options, totalSteps));
     }
 
     /// <summary>The preset optimizer over <paramref name="model"/>'s trainable parameters; those named <paramref name="isHead"/>

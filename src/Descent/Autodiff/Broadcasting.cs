@@ -203,11 +203,9 @@ internal static class Broadcasting
             return;
         }
 
-        var buffer = ArrayPoolBuffer.Rent(input.Length);
-        var reduced = buffer.AsSpan(0, input.Length);
-        ReduceTo(gradient, outShape, reduced, input.Shape);
-        input.AccumulateGrad(reduced);
-        ArrayPoolBuffer.Return(buffer);
+        var reduced = GradientScratch.For(input);
+        ReduceTo(gradient, outShape, reduced.Span, input.Shape);
+        reduced.AccumulateInto(input);
     }
 
     private static int DimOf(ReadOnlySpan<int> shape, int i, int rank)

@@ -5,9 +5,12 @@ namespace Descent.Autodiff;
 /// the gradient of its output, adds the gradients of its inputs into them.
 /// </summary>
 /// <remarks>
-/// Each operation is one internal sealed class whose static <c>Forward</c> computes the result and records
-/// the node (via <see cref="Tape.ShouldRecord(Tensor)"/>), and whose <see cref="Backward"/> lives in the
-/// same file.
+/// Each operation lives in one file under <c>Autodiff/Ops</c> with its forward and backward together: either
+/// an internal sealed node class whose static <c>Forward</c> computes the result and records the node (via
+/// <see cref="Tape.ShouldRecord(Tensor)"/>), or, for the families that share their recording and gradient
+/// plumbing (element-wise unary, broadcasting binary, row-wise along an axis), an operator struct with the
+/// forward and backward kernels, run by the family's generic node (<c>UnaryOp</c>, <c>BinaryOp</c>,
+/// <c>RowOp</c>).
 /// </remarks>
 public abstract class Node
 {

@@ -33,47 +33,13 @@ public abstract partial class Module
     public Module Eval() => Train(false);
 
     /// <summary>Every parameter with its dotted name, in registration order, depth first.</summary>
-    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
-    {
-        foreach (var (name, p) in parameters)
-        {
-            if (p is not null)
-            {
-                yield return (name, p);
-            }
-        }
-
-        foreach (var (childName, child) in children)
-        {
-            foreach (var (name, p) in child.NamedParameters())
-            {
-                yield return ($"{childName}.{name}", p);
-            }
-        }
-    }
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters() => Named(static m => m.parameters);
 
     /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>.</summary>
     public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
 
     /// <summary>Every buffer with its dotted name.</summary>
-    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
-    {
-        foreach (var (name, b) in buffers)
-        {
-            if (b is not null)
-            {
-                yield return (name, b);
-            }
-        }
-
-        foreach (var (childName, child) in children)
-        {
-            foreach (var (name, b) in child.NamedBuffers())
-            {
-                yield return ($"{childName}.{name}", b);
-            }
-        }
-    }
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Named(static m => m.buffers);
 
     /// <summary>The direct children with their names.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => children.Select(c => (c.Key, c.Value));
@@ -182,6 +148,28 @@ public abstract partial class Module
         if (parameters.Any(p => p.Key == name) || buffers.Any(b => b.Key == name) || children.Any(c => c.Key == name))
         {
             throw new ArgumentException($"'{name}' is already registered in {GetType().Name}", nameof(name));
+        }
+    }
+
+    /// <summary>The registered (non-null) entries of one registry of this module, then those of every descendant
+    /// with their dotted names, in registration order, depth first.</summary>
+    private IEnumerable<(string Name, T Value)> Named<T>(Func<Module, List<KeyValuePair<string, T?>>> registry)
+        where T : class
+    {
+        foreach (var (name, value) in registry(this))
+        {
+            if (value is not null)
+            {
+                yield return (name, value);
+            }
+        }
+
+        foreach (var (childName, child) in children)
+        {
+            foreach (var (name, value) in child.Named(registry))
+            {
+                yield return ($"{childName}.{name}", value);
+            }
         }
     }
 }

@@ -96,33 +96,23 @@ internal sealed unsafe class GemmPacked : IWorkerJob
 
     private void Configure(GemmKernelKind kind)
     {
-        switch (kind)
+        kernel = kind switch
         {
-            case GemmKernelKind.Vector512:
-                kernel = &GemmKernels.Kernel512;
-                mr = GemmKernels.Mr512;
-                nr = GemmKernels.Nr512;
-                kcBlock = 512;
-                mcBlock = 16 * GemmKernels.Mr512;
-                ncBlock = 64 * GemmKernels.Nr512;
-                break;
-            case GemmKernelKind.Vector256:
-                kernel = &GemmKernels.Kernel256;
-                mr = GemmKernels.Mr256;
-                nr = GemmKernels.Nr256;
-                kcBlock = 256;
-                mcBlock = 24 * GemmKernels.Mr256;
-                ncBlock = 256 * GemmKernels.Nr256;
-                break;
-            default:
-                kernel = &GemmKernels.Kernel128;
-                mr = GemmKernels.Mr128;
-                nr = GemmKernels.Nr128;
-                kcBlock = 256;
-                mcBlock = 32 * GemmKernels.Mr128;
-                ncBlock = 512 * GemmKernels.Nr128;
-                break;
-        }
+            GemmKernelKind.Vector512 => &GemmKernels.Kernel512,
+            GemmKernelKind.Vector256 => &GemmKernels.Kernel256,
+            _ => &GemmKernels.Kernel128,
+        };
+
+        // Tile size, k-slice and the panels per block of A (rows) and B (columns).
+        int mcPanels, ncPanels;
+        (mr, nr, kcBlock, mcPanels, ncPanels) = kind switch
+        {
+            GemmKernelKind.Vector512 => (GemmKernels.Mr512, GemmKernels.Nr512, 512, 16, 64),
+            GemmKernelKind.Vector256 => (GemmKernels.Mr256, GemmKernels.Nr256, 256, 24, 256),
+            _ => (GemmKernels.Mr128, GemmKernels.Nr128, 256, 32, 512),
+        };
+        mcBlock = mcPanels * mr;
+        ncBlock = ncPanels * nr;
 
         var (kcO, mcO, ncO) = BlockOverride;
         kcBlock = kcO > 0 ? kcO : kcBlock;

@@ -8,9 +8,8 @@ namespace Descent.Schedulers;
 /// for 5 steps followed by <see cref="CosineAnnealingScheduler"/>: <c>new SequentialScheduler(opt, [warmup, cosine], [5])</c>.
 /// Equivalent to <c>torch.optim.lr_scheduler.SequentialLR</c>.
 /// </summary>
-public sealed class SequentialScheduler : LearningRateScheduler
+public sealed class SequentialScheduler : CompositeScheduler
 {
-    private readonly LearningRateScheduler[] schedulers;
     private readonly int[] milestones;
 
     /// <summary>Takes over already-constructed schedules of <paramref name="optimizer"/>, resets the learning
@@ -19,29 +18,15 @@ public sealed class SequentialScheduler : LearningRateScheduler
     /// <param name="schedulers">The schedules, at least one.</param>
     /// <param name="milestones">One fewer than the schedules: strictly increasing step indices ≥ 1.</param>
     public SequentialScheduler(Optimizer optimizer, IReadOnlyList<LearningRateScheduler> schedulers, IReadOnlyList<int> milestones)
-        : base(optimizer)
+        : base(optimizer, schedulers, "SequentialLR")
     {
-        ArgumentNullException.ThrowIfNull(schedulers);
         ArgumentNullException.ThrowIfNull(milestones);
-        if (schedulers.Count < 1)
+        for (var i = 1; i < schedulers.Count; i++)
         {
-            throw new ArgumentException("SequentialLR needs at least one schedule, got none", nameof(schedulers));
-        }
-
-        for (var i = 0; i < schedulers.Count; i++)
-        {
-            var s = schedulers[i] ?? throw new ArgumentNullException($"{nameof(schedulers)}[{i}]");
-            if (!ReferenceEquals(s.Optimizer, optimizer))
+            if (!schedulers[i].CanRestart)
             {
                 throw new ArgumentException(
-                    $"SequentialLR needs every schedule to belong to the same optimizer, but {nameof(schedulers)}[{i}] " +
-                    $"({s.GetType().Name}) belongs to another one", nameof(schedulers));
-            }
-
-            if (i > 0 && !s.CanRestart)
-            {
-                throw new ArgumentException(
-                    $"{nameof(schedulers)}[{i}] ({s.GetType().Name}) cannot be restarted at a milestone; " +
+                    $"{nameof(schedulers)}[{i}] ({schedulers[i].GetType().Name}) cannot be restarted at a milestone; " +
                     "only the first schedule of a SequentialLR may wrap other schedules", nameof(schedulers));
             }
         }
@@ -58,7 +43,6 @@ public sealed class SequentialScheduler : LearningRateScheduler
             Require.AtLeast(milestones[i], i == 0 ? 1 : milestones[i - 1] + 1, $"{nameof(milestones)}[{i}]");
         }
 
-        this.schedulers = [.. schedulers];
         this.milestones = [.. milestones];
         LastEpoch = 0;
         foreach (var g in optimizer.Groups)
@@ -67,21 +51,12 @@ public sealed class SequentialScheduler : LearningRateScheduler
         }
 
         UndoInitialStep();
-        this.schedulers[0].InitialStep();
+        Schedulers[0].InitialStep();
         RecordLastLearningRates();
     }
 
-    /// <summary>The wrapped schedules.</summary>
-    public IReadOnlyList<LearningRateScheduler> Schedulers => schedulers;
-
     /// <summary>The milestones.</summary>
     public IReadOnlyList<int> Milestones => milestones;
-
-    /// <inheritdoc />
-    private protected override IReadOnlyList<LearningRateScheduler> Children => schedulers;
-
-    /// <inheritdoc />
-    internal override bool CanRestart => false;
 
     /// <inheritdoc />
     public override void Step()
@@ -93,7 +68,7 @@ public sealed class SequentialScheduler : LearningRateScheduler
             idx++;
         }
 
-        var scheduler = schedulers[idx];
+        var scheduler = Schedulers[idx];
         if (idx > 0 && milestones[idx - 1] == LastEpoch)
         {
             scheduler.UpdateLearningRates(0);
@@ -105,21 +80,4 @@ public sealed class SequentialScheduler : LearningRateScheduler
 
         RecordLastLearningRates();
     }
-
-    /// <inheritdoc />
-    protected override double ComputeLearningRate(int group) =>
-        throw new NotSupportedException("SequentialLR delegates to its schedules");
-
-    /// <inheritdoc />
-    internal override void UndoInitialStep()
-    {
-        foreach (var s in schedulers)
-        {
-            s.UndoInitialStep();
-        }
-    }
-
-    /// <inheritdoc />
-    internal override void UpdateLearningRates(int? epoch) =>
-        throw new NotSupportedException("a SequentialLR cannot be restarted at a milestone");
 }

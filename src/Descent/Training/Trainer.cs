@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Descent.Autodiff;
-using Descent.Checkpoints;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
@@ -11,31 +11,27 @@ using Descent.Schedulers;
 namespace Descent.Training;
 
 /// <summary>
-/// Trains a classifier with cross-entropy: epochs of mini-batches from a <see cref="DataLoader"/>, loss and
-/// accuracy per epoch, evaluation on a validation set after each epoch, early stopping on the validation loss,
-/// <c>last.safetensors</c> and <c>best.safetensors</c> checkpoints written atomically, resume, progress reports,
-/// and a stop with a clear message when the loss or the parameters become NaN or infinite.
+/// Trains a classifier with cross-entropy — a configuration of the <see cref="Learner{TInput, TTarget}"/>: epochs of
+/// mini-batches from a <see cref="DataLoader"/>, loss and accuracy per epoch (<see cref="AccuracyMetric"/>), evaluation on a
+/// validation set after each epoch, early stopping on the validation loss (<see cref="EarlyStopping"/>),
+/// <c>last.safetensors</c> and <c>best.safetensors</c> checkpoints written atomically and resume
+/// (<see cref="Checkpointing"/>), progress reports (<see cref="ProgressReporter"/>), and a stop with a clear message when the
+/// loss or the parameters become NaN or infinite (<see cref="DivergenceDetection"/>).
 /// </summary>
 /// <remarks>
-/// <para>A checkpoint holds the model's state_dict (tensor names prefixed <c>model.</c>;
-/// <c>num_batches_tracked</c> as I64 as in PyTorch), the optimizer's state (see
-/// <see cref="OptimizerCheckpoint"/>) and the <see cref="Scheduler"/>'s, and in the metadata entry <see cref="TrainerMetadataKey"/> the completed
-/// epochs, the metrics history, the early-stopping counters and the state of every <see cref="Dropout"/>
-/// generator. It is written through a temporary file, flushed and renamed, so a crash at any moment leaves the
-/// previous checkpoint intact.</para>
-/// <para>Resuming restores all of that and continues with the next epoch; the loader's epoch order is a
-/// function of its seed and the epoch number, so a resumed run ends with exactly the weights of an
-/// uninterrupted one. A divergent epoch writes no checkpoint: the last one is the last good state.</para>
+/// <para>Checkpoints are <see cref="Checkpointing"/>'s; their training metadata also holds the metrics history
+/// (<c>history</c>) and the early-stopping counters (<c>early_stopping</c>). A divergent epoch writes no checkpoint: the
+/// last one is the last good state.</para>
+/// <para>Resuming restores all of that and continues with the next epoch; the loader's epoch order is a function of its
+/// seed and the epoch number, so a resumed run ends with exactly the weights of an uninterrupted one.</para>
 /// </remarks>
 public sealed class Trainer
 {
-    /// <summary>The metadata key of the trainer's JSON state.</summary>
-    public const string TrainerMetadataKey = "descent.trainer";
+    /// <summary>The metadata key of the trainer's JSON state (<see cref="Checkpointing.MetadataKey"/>).</summary>
+    public const string TrainerMetadataKey = Checkpointing.MetadataKey;
 
-    /// <summary>The prefix of the model's tensors in a checkpoint.</summary>
-    public const string ModelPrefix = "model.";
-
-    private readonly CrossEntropyLoss loss = new();
+    /// <summary>The prefix of the model's tensors in a checkpoint (<see cref="Checkpointing.ModelPrefix"/>).</summary>
+    public const string ModelPrefix = Checkpointing.ModelPrefix;
 
     /// <summary>Creates a trainer for <paramref name="model"/> updated by <paramref name="optimizer"/>.</summary>
     public Trainer(Module model, Optimizer optimizer, TrainerOptions? options = null)
@@ -64,150 +60,84 @@ public sealed class Trainer
     public Action<int>? OnEpochStart { get; init; }
 
     /// <summary>Path of the last checkpoint in a folder.</summary>
-    public static string LastPath(string directory) => Path.Combine(directory, "last.safetensors");
+    public static string LastPath(string directory) => Checkpointing.LastPathIn(directory);
 
     /// <summary>Path of the best checkpoint in a folder.</summary>
-    public static string BestPath(string directory) => Path.Combine(directory, "best.safetensors");
+    public static string BestPath(string directory) => Checkpointing.BestPathIn(directory);
 
     /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs (minus those already done when resuming).</summary>
     public TrainingResult Fit(DataLoader train, Dataset? validation = null, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var state = new SavedTrainer();
         var dir = Options.CheckpointDirectory;
-        if (dir is not null && Options.Resume && File.Exists(LastPath(dir)))
+        var history = new History();
+        var best = new EarlyStopping(Options.EarlyStoppingPatience);
+        var callbacks = new List<LearnerCallback>();
+        if (OnEpochStart is { } onEpochStart)
         {
-            state = LoadCheckpoint(LastPath(dir));
+            callbacks.Add(new ActionCallback(LearnerEvent.BeforeEpoch, l => onEpochStart(l.Epoch)));
         }
 
-        var resumedFrom = state.Epoch;
-        var history = state.History.ToList();
         long steps = 0;
-        string? divergence = null;
-        var stoppedEarly = false;
-        var totalBatches = (long)train.BatchCount * Options.Epochs;
-        var clock = Stopwatch.StartNew();
-        long batchesDone = 0;
-        for (var epoch = state.Epoch; epoch < Options.Epochs; epoch++)
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterStep, _ => steps++));
+        callbacks.Add(new DivergenceDetection { CheckParameters = true });
+        callbacks.Add(new AccuracyMetric());
+        if (progress is not null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            OnEpochStart?.Invoke(epoch);
-            Model.Train();
-            var epochClock = Stopwatch.StartNew();
-            double lossSum = 0;
-            long correct = 0;
-            long seen = 0;
-            var b = 0;
-            foreach (var batch in train.Batches(epoch))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Optimizer.ZeroGrad();
-                var logits = Model.Forward(batch.Inputs);
-                var l = loss.Forward(logits, batch.Labels);
-                var value = l.Item();
-                if (!float.IsFinite(value))
+            callbacks.Add(new ProgressReporter(progress));
+        }
+
+        callbacks.Add(history);
+        callbacks.Add(best);
+        Checkpointing? checkpointing = dir is null ? null : new Checkpointing(dir) { Resume = Options.Resume, Best = best };
+        if (checkpointing is not null)
+        {
+            callbacks.Add(checkpointing);
+        }
+
+        var learner = new Learner<Tensor, int[]>(Model, Optimizer, Model.Forward, new CrossEntropyLoss().Forward,
+            new LearnerOptions { ScheduleInterval = ScheduleInterval.Epoch })
+        {
+            Scheduler = Scheduler,
+            SampleCount = labels => labels.Length,
+            Evaluation = validation is not null && validation.Count > 0
+                ? metrics =>
                 {
-                    divergence = Diverged($"the loss became {Describe(value)}", epoch, b, dir);
-                    break;
+                    var (loss, accuracy) = Evaluate(Model, validation, Options.EvaluationBatchSize);
+                    metrics[Learner.ValidationLossMetric] = loss;
+                    metrics[ValidationAccuracyMetric] = accuracy;
                 }
+                : null,
+            Cancellation = cancellationToken,
+            Callbacks = callbacks,
+        };
 
-                l.Backward();
-                Optimizer.Step();
-                steps++;
-                if (FirstNonFinite() is { } bad)
-                {
-                    divergence = Diverged($"parameter '{bad}' became NaN or infinite after the update", epoch, b, dir);
-                    break;
-                }
-
-                lossSum += (double)value * batch.Count;
-                correct += CountCorrect(logits, batch.Labels);
-                seen += batch.Count;
-                b++;
-                batchesDone++;
-                if (progress is not null)
-                {
-                    var rate = seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
-                    var perBatch = clock.Elapsed.TotalSeconds / batchesDone;
-                    var remaining = (totalBatches - ((long)epoch * train.BatchCount) - b) * perBatch;
-                    progress.Report(new TrainingProgress(epoch + 1, Options.Epochs, b, train.BatchCount, lossSum / seen, rate,
-                        TimeSpan.FromSeconds(Math.Max(remaining, 0))));
-                }
-            }
-
-            if (divergence is not null)
-            {
-                break;
-            }
-
-            double? valLoss = null;
-            double? valAccuracy = null;
-            if (validation is not null && validation.Count > 0)
-            {
-                var (vl, va) = Evaluate(Model, validation, Options.EvaluationBatchSize);
-                valLoss = vl;
-                valAccuracy = va;
-            }
-
-            var metrics = new EpochMetrics(epoch + 1, seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen,
-                valLoss, valAccuracy, epochClock.Elapsed.TotalSeconds, seen / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9));
-            history.Add(metrics);
-            state.Epoch = epoch + 1;
-            state.History = history;
-            var improved = valLoss is { } v ? v < state.BestValidationLoss : true;
-            if (improved)
-            {
-                state.BestValidationLoss = valLoss ?? state.BestValidationLoss;
-                state.BestEpoch = epoch + 1;
-                state.EpochsWithoutImprovement = 0;
-            }
-            else
-            {
-                state.EpochsWithoutImprovement++;
-            }
-
-            switch (Scheduler)
-            {
-                case ReduceOnPlateauScheduler plateau:
-                    plateau.Step(valLoss ?? metrics.TrainLoss);
-                    break;
-                case LearningRateScheduler schedule:
-                    schedule.Step();
-                    break;
-            }
-
-            if (dir is not null)
-            {
-                // best before last: a crash between the two writes resumes from the previous epoch and redoes this
-                // one, so best.safetensors can never miss an improvement that last.safetensors already records.
-                if (improved)
-                {
-                    WriteCheckpoint(BestPath(dir), state);
-                }
-
-                WriteCheckpoint(LastPath(dir), state);
-            }
-
-            if (Options.EarlyStoppingPatience is { } patience && state.EpochsWithoutImprovement >= patience)
-            {
-                stoppedEarly = true;
-                break;
-            }
+        string? divergence = null;
+        try
+        {
+            learner.Fit(Options.Epochs, Learner.Batches(train), train.BatchCount);
+        }
+        catch (TrainingDivergedException e)
+        {
+            divergence = Diverged(e, dir);
         }
 
         return new TrainingResult
         {
-            History = history,
-            BestEpoch = state.BestEpoch,
-            StoppedEarly = stoppedEarly,
+            History = history.Epochs,
+            BestEpoch = best.BestEpoch,
+            StoppedEarly = best.Stopped,
             DivergenceMessage = divergence,
-            ResumedFromEpoch = resumedFrom,
+            ResumedFromEpoch = checkpointing?.ResumedFromEpoch ?? 0,
             Steps = steps,
             LastCheckpoint = dir is not null && File.Exists(LastPath(dir)) ? LastPath(dir) : null,
             BestCheckpoint = dir is not null && File.Exists(BestPath(dir)) ? BestPath(dir) : null,
         };
     }
+
+    /// <summary>The epoch metric of the validation accuracy.</summary>
+    private const string ValidationAccuracyMetric = "val_accuracy";
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in
     /// evaluation mode without recording (the model is left in evaluation mode).</summary>
@@ -225,7 +155,7 @@ public sealed class Trainer
             {
                 var logits = model.Forward(batch.Inputs);
                 sum += (double)ce.Forward(logits, batch.Labels).Item() * batch.Count;
-                correct += CountCorrect(logits, batch.Labels);
+                correct += AccuracyMetric.CountCorrect(logits, batch.Labels);
             }
         }
 
@@ -242,170 +172,58 @@ public sealed class Trainer
 
     /// <summary>The model state_dict in a checkpoint written by a trainer (tensors named <c>model.…</c>, the prefix
     /// removed) or in a plain state_dict file.</summary>
-    public static Dictionary<string, Tensor> ReadWeights(string path)
-    {
-        var file = SafetensorsFile.Read(path);
-        var prefixed = file.Tensors.Any(t => t.Name.StartsWith(ModelPrefix, StringComparison.Ordinal));
-        return file.Tensors
-            .Where(t => !prefixed || t.Name.StartsWith(ModelPrefix, StringComparison.Ordinal))
-            .ToDictionary(t => prefixed ? t.Name[ModelPrefix.Length..] : t.Name, t => t.ToTensor(), StringComparer.Ordinal);
-    }
+    public static Dictionary<string, Tensor> ReadWeights(string path) => Checkpointing.ReadWeights(path);
 
-    private static int CountCorrect(Tensor logits, int[] labels)
-    {
-        var c = logits.Shape[^1];
-        var s = logits.Span;
-        var correct = 0;
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var row = s.Slice(i * c, c);
-            var best = 0;
-            for (var j = 1; j < c; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-
-            correct += best == labels[i] ? 1 : 0;
-        }
-
-        return correct;
-    }
-
-    private static string Describe(float v) => float.IsNaN(v) ? "NaN" : v > 0 ? "+∞" : "−∞";
-
-    private string Diverged(string what, int epoch, int batch, string? dir)
+    private string Diverged(TrainingDivergedException e, string? dir)
     {
         var lr = Optimizer.Groups.Count > 0 ? Optimizer.Groups[0].LearningRate.ToString("G4", CultureInfo.InvariantCulture) : "?";
         var last = dir is not null && File.Exists(LastPath(dir))
             ? $"the last good checkpoint is {LastPath(dir)} (kept unchanged)"
             : "no checkpoint had been written yet";
-        return $"training stopped: {what} at epoch {epoch + 1}, batch {batch + 1} ({Optimizer.Name}, learning rate {lr}); {last}. " +
+        return $"training stopped: {e.Reason} at epoch {e.Epoch + 1}, batch {e.Batch + 1} ({Optimizer.Name}, learning rate {lr}); {last}. " +
                "Try a smaller learning rate.";
     }
 
-    private string? FirstNonFinite()
+    /// <summary>The <see cref="EpochMetrics"/> of every epoch (restored on resume), with wall time and throughput.</summary>
+    private sealed class History : LearnerCallback, ICheckpointState
     {
-        foreach (var (name, p) in Model.NamedParameters())
-        {
-            foreach (var v in p.Span)
-            {
-                if (!float.IsFinite(v))
-                {
-                    return name;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private void WriteCheckpoint(string path, SavedTrainer state)
-    {
-        var tensors = new List<SafetensorsTensor>();
-        foreach (var (name, p) in Model.NamedParameters())
-        {
-            tensors.Add(SafetensorsTensor.FromTensor(ModelPrefix + name, p));
-        }
-
-        foreach (var (name, b) in Model.NamedBuffers())
-        {
-            tensors.Add(name.EndsWith("num_batches_tracked", StringComparison.Ordinal)
-                ? SafetensorsTensor.FromInt64(ModelPrefix + name, b.Span.ToArray().Select(v => (long)v).ToArray(), [.. b.Shape])
-                : SafetensorsTensor.FromTensor(ModelPrefix + name, b));
-        }
-
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        OptimizerCheckpoint.AddTo(tensors, metadata, Optimizer, Model.NamedParameters(), Scheduler);
-        state.Generators = Model.NamedModules().Where(m => m.Module is Dropout)
-            .ToDictionary(m => m.Name, m => SavedRng.From(((Dropout)m.Module).Rng.GetState()));
-        state.Trainable = FineTuning.TrainableNames(Model).ToList();
-        metadata[TrainerMetadataKey] = JsonSerializer.Serialize(state, SavedTrainer.Json);
-        SafetensorsFile.Write(path, tensors, metadata);
-    }
-
-    private SavedTrainer LoadCheckpoint(string path)
-    {
-        var file = SafetensorsFile.Read(path);
-        if (!file.Metadata.TryGetValue(TrainerMetadataKey, out var json))
-        {
-            throw new CheckpointException($"{path}: not a training checkpoint (no '{TrainerMetadataKey}' metadata)");
-        }
-
-        var state = JsonSerializer.Deserialize<SavedTrainer>(json, SavedTrainer.Json)
-            ?? throw new CheckpointException($"{path}: empty '{TrainerMetadataKey}' metadata");
-        LoadWeights(Model, path, strict: true);
-        OptimizerCheckpoint.LoadFrom(file, Optimizer, Model.NamedParameters(), Scheduler);
-        foreach (var (name, module) in Model.NamedModules())
-        {
-            if (module is Dropout d && state.Generators.TryGetValue(name, out var rng))
-            {
-                d.Rng.SetState(rng.ToState());
-            }
-        }
-
-        if (state.Trainable is { } trainable)
-        {
-            var set = new HashSet<string>(trainable, StringComparer.Ordinal);
-            foreach (var (name, p) in Model.NamedParameters())
-            {
-                p.RequiresGrad = set.Contains(name);
-            }
-        }
-
-        return state;
-    }
-
-    private sealed class SavedTrainer
-    {
-        public static readonly JsonSerializerOptions Json = new()
+        private static readonly JsonSerializerOptions Json = new()
         {
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         };
 
-        public int Epoch { get; set; }
+        private readonly Stopwatch clock = new();
 
-        public int BestEpoch { get; set; }
+        public List<EpochMetrics> Epochs { get; private set; } = [];
 
-        public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+        public string StateKey => "history";
 
-        public int EpochsWithoutImprovement { get; set; }
-
-        public IReadOnlyList<EpochMetrics> History { get; set; } = [];
-
-        public Dictionary<string, SavedRng> Generators { get; set; } = [];
-
-        public List<string>? Trainable { get; set; }
-    }
-
-    private sealed class SavedRng
-    {
-        public string Seed { get; set; } = "0";
-
-        public string[] S { get; set; } = [];
-
-        public bool HasCachedNormal { get; set; }
-
-        public double CachedNormal { get; set; }
-
-        public static SavedRng From(RngState s) => new()
+        public override void On(LearnerEvent e, Learner learner)
         {
-            Seed = s.Seed.ToString(CultureInfo.InvariantCulture),
-            S = [.. new[] { s.S0, s.S1, s.S2, s.S3 }.Select(v => v.ToString(CultureInfo.InvariantCulture))],
-            HasCachedNormal = s.HasCachedNormal,
-            CachedNormal = s.CachedNormal,
-        };
+            switch (e)
+            {
+                case LearnerEvent.BeforeEpoch:
+                    clock.Restart();
+                    break;
+                case LearnerEvent.AfterEpoch:
+                    var m = learner.Metrics;
+                    var seen = learner.EpochSamples;
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    Epochs.Add(new EpochMetrics(learner.Epoch + 1, m[Learner.TrainLossMetric],
+                        m.TryGetValue("train_accuracy", out var a) ? a : double.NaN,
+                        m.TryGetValue(Learner.ValidationLossMetric, out var vl) ? vl : null,
+                        m.TryGetValue(ValidationAccuracyMetric, out var va) ? va : null,
+                        seconds, seen / Math.Max(seconds, 1e-9)));
+                    break;
+            }
+        }
 
-        public RngState ToState() => new(
-            ulong.Parse(Seed, CultureInfo.InvariantCulture),
-            ulong.Parse(S[0], CultureInfo.InvariantCulture),
-            ulong.Parse(S[1], CultureInfo.InvariantCulture),
-            ulong.Parse(S[2], CultureInfo.InvariantCulture),
-            ulong.Parse(S[3], CultureInfo.InvariantCulture),
-            HasCachedNormal,
-            CachedNormal);
+        public JsonNode SaveState() => JsonSerializer.SerializeToNode(Epochs, Json)!;
+
+        public void LoadState(JsonNode state)
+        {
+            Epochs = state.Deserialize<List<EpochMetrics>>(Json) ?? [];
+        }
     }
 }

@@ -10,7 +10,7 @@ public class WorkspaceTests
     /// <summary>What a steady-state step of the 2-16-1 MLP (4 operations) may still allocate inside a
     /// workspace: the graph's small objects (per operation its output tensor and shape, node and input list,
     /// and each intermediate gradient's tensor object, ≈ 280 bytes); every buffer is reused.</summary>
-    private const long SmallMlpStepBound = 1536;
+    internal const long SmallMlpStepBound = 1536;
 
     [Fact]
     public void SteadyStateSmallMlpStepReusesEveryBufferAndAllocatesOnlyGraphObjects()
@@ -313,7 +313,7 @@ public class WorkspaceTests
         }
     }
 
-    private static (Sequential Model, Adam Optimizer, Tensor X, Tensor Y) SmallMlp(int seed)
+    internal static (Sequential Model, Adam Optimizer, Tensor X, Tensor Y) SmallMlp(int seed)
     {
         var rng = new Rng((ulong)seed);
         var model = new Sequential(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));

@@ -70,6 +70,7 @@ public sealed class ErrorHandlingTests : IDisposable
         { "demo --seed 2147483648", ExitCodes.Usage },
         { "demo --lr \u001b[31mred", ExitCodes.Usage },
         { "demo --bogus", ExitCodes.Usage },
+        { "pretrain --resume maybe", ExitCodes.Usage },
         { "frobnicate", ExitCodes.Usage },
         { "data --spam", ExitCodes.Usage },
         { "data subset --out {dir}/s --train-per-class -1", ExitCodes.Usage },
@@ -182,6 +183,23 @@ public sealed class ErrorHandlingTests : IDisposable
         Assert.Contains("found '\\e[2J\\e]0;pwned\\x07'", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ControlCharactersInASpecAreNotEchoedRaw()
+    {
+        var spec = Write("name.json", """
+            {"name":"x\u001b]0;pwned\u0007\u001b[2J","task":{"kind":"rosenbrock"},"budget":{"steps":5},"seeds":[0],
+             "optimizers":[{"name":"sgd","lr":0.001},{"name":"adam","lr":0.01}]}
+            """);
+        var (code, text, error) = CliHarness.Run("compare", spec, "--out", dir.Sub("o"), "--jobs", "1");
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\u0007', text);
+        Assert.Contains("x\\e]0;pwned\\x07\\e[2J: 2 configurations", text, StringComparison.Ordinal);
+        (code, text, error) = CliHarness.Run("report", dir.Sub("o"));
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.DoesNotContain('\u001b', text);
+    }
+
     [Theory]
     [InlineData("--steps", "2147483647", "--steps must be at most 10000000, got 2147483647.")]
     [InlineData("--steps", "99999999999", "--steps must be at most 10000000, got 99999999999.")]
@@ -195,6 +213,16 @@ public sealed class ErrorHandlingTests : IDisposable
         var (code, _, error) = CliHarness.Run("finetune", option, value);
         AssertCleanError(code, error, ExitCodes.Usage, option);
         Assert.Contains($"error: {message}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseErrorsNameNoDotNetType()
+    {
+        // System.CommandLine words a value it cannot convert with the .NET type; the CLI's options parse their own
+        // values, and the parse-error printer rewrites any such message that remains.
+        Assert.Equal("Cannot parse 'x' as expected: a whole number.", CliErrors.WithoutTypeNames("Cannot parse 'x' as expected type 'System.Int32'."));
+        Assert.Equal("Cannot parse argument 'maybe' for option '--resume' as expected: true or false.",
+            CliErrors.WithoutTypeNames("Cannot parse argument 'maybe' for option '--resume' as expected type 'System.Boolean'."));
     }
 
     [Fact]

@@ -41,14 +41,7 @@ internal sealed class FakeCatalog : IOptimizerCatalog
         return new TestSgd(parameters, new TestSgdOptions { LearningRate = lr, Momentum = momentum });
     }
 
-    public ILearningRateSchedule CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps) => new NoSchedule();
-
-    private sealed class NoSchedule : ILearningRateSchedule
-    {
-        public void Step()
-        {
-        }
-    }
+    public Descent.Schedulers.LearningRateScheduler? CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps) => null;
 }
 
 internal sealed record TestSgdOptions : OptimizerOptions

@@ -42,6 +42,19 @@ public sealed class InputErrorTests
         Assert.Contains("$.name: duplicate key", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SpecIntegersTooLargeAreRangeErrors()
+    {
+        // Before: a seed of 99999999999 was reported as "must be ≥ 0", and one beyond 64 bits as "must be an integer".
+        var e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse("""
+            {"name":"big","task":{"kind":"rosenbrock"},"budget":{"steps":99999999999999999999},"seeds":[99999999999, 1e30, 1.5],"optimizers":[{"name":"sgd","lr":0.1}]}
+            """, new FakeCatalog()));
+        Assert.Equal(
+            ["$.budget.steps: must be in [1, 10000000]", "$.seeds[0]: must be at most 2147483647, got 99999999999",
+             "$.seeds[1]: must be at most 2147483647, got 1e30", "$.seeds[2]: must be an integer, not 1.5"],
+            e.Errors.Select(x => x.ToString()));
+    }
+
     private static ExperimentSpec Spec(string name, string optimizers = """{ "name": "sgd", "lr": 0.01 }""") => SpecParser.Parse(
         $$"""{ "name": "{{name}}", "task": { "kind": "rosenbrock" }, "budget": { "steps": 3 }, "seeds": [0, 1], "optimizers": [ {{optimizers}} ] }""",
         new FakeCatalog());

@@ -1,37 +1,30 @@
+using System.Numerics.Tensors;
+
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = a + b with broadcasting; da = reduce(g), db = reduce(g), each summed back to its operand's shape.</summary>
-internal sealed class AddOp : Node
+internal readonly struct AddOp : IBinaryOperator
 {
-    private AddOp(Tensor a, Tensor b)
-        : base(a, b)
-    {
-    }
+    public static string Name => "Add";
 
-    public override string Name => "AddBackward";
+    public static float Apply(float x, float y) => x + y;
 
-    public static Tensor Forward(Tensor a, Tensor b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var shape = Broadcasting.Shape(a.Shape, b.Shape, "Add");
-        var y = Tensor.Output(shape);
-        Broadcasting.Binary<AddKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
-        return Tape.ShouldRecord(a, b) ? Tape.Record(y, new AddOp(a, b)) : y;
-    }
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Add(x, y, destination);
 
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> destination) => TensorPrimitives.Add(x, y, destination);
+
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Add(y, x, destination);
+
+    public static void Backward(Tensor a, Tensor b, Tensor output, ReadOnlySpan<float> g)
     {
-        var a = Inputs[0];
-        var b = Inputs[1];
         if (a.RequiresGrad)
         {
-            Broadcasting.AccumulateReduced(a, gradOutput, output.Shape);
+            Broadcasting.AccumulateReduced(a, g, output.Shape);
         }
 
         if (b.RequiresGrad)
         {
-            Broadcasting.AccumulateReduced(b, gradOutput, output.Shape);
+            Broadcasting.AccumulateReduced(b, g, output.Shape);
         }
     }
 }

@@ -12,22 +12,14 @@ namespace Descent.Autodiff.Ops;
 /// dx = γ/√(σ² + ε) · (g − mean(g) − x̂ · mean(g·x̂)); dγ = Σ g·x̂; dβ = Σ g. With running statistics the
 /// normalization is an affine map: dx = g · γ/√(σ² + ε). Statistics are accumulated in double precision.
 /// </remarks>
-internal sealed class BatchNormOp : Node
+internal sealed class BatchNormOp : NormalizationOp
 {
-    private readonly float[] mean;
-    private readonly float[] invStd;
     private readonly bool batchStats;
-    private readonly bool hasWeight;
-    private readonly bool hasBias;
 
-    private BatchNormOp(Tensor[] inputs, float[] mean, float[] invStd, bool batchStats, bool hasWeight, bool hasBias)
-        : base(inputs)
+    private BatchNormOp(Tensor x, Tensor? weight, Tensor? bias, float[] mean, float[] invStd, bool batchStats)
+        : base(x, weight, bias, mean, invStd)
     {
-        this.mean = mean;
-        this.invStd = invStd;
         this.batchStats = batchStats;
-        this.hasWeight = hasWeight;
-        this.hasBias = hasBias;
     }
 
     public override string Name => "NativeBatchNormBackward";
@@ -130,35 +122,22 @@ internal sealed class BatchNormOp : Node
             }
         }
 
-        var inputs = new List<Tensor> { x };
-        if (weight is not null)
-        {
-            inputs.Add(weight);
-        }
-
-        if (bias is not null)
-        {
-            inputs.Add(bias);
-        }
-
-        var arr = inputs.ToArray();
-        return Tape.ShouldRecord(arr)
-            ? Tape.Record(y, new BatchNormOp(arr, mu, inv, batch, weight is not null, bias is not null))
-            : y;
+        return ShouldRecord(x, weight, bias) ? Tape.Record(y, new BatchNormOp(x, weight, bias, mu, inv, batch)) : y;
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var x = Inputs[0];
-        var weight = hasWeight ? Inputs[1] : null;
-        var bias = hasBias ? Inputs[hasWeight ? 2 : 1] : null;
+        var weight = Weight;
+        var mean = Mean;
+        var invStd = InvStd;
         var n = x.Shape[0];
         var c = x.Shape[1];
         var s = x.Length / Math.Max(n * c, 1);
         var m = (double)n * s;
         var xs = x.Span;
-        var dw = new float[c];
-        var db = new float[c];
+        var dw = new double[c];
+        var db = new double[c];
         var dxBuf = x.RequiresGrad ? ArrayPoolBuffer.Rent(x.Length) : null;
         for (var ch = 0; ch < c; ch++)
         {
@@ -175,8 +154,8 @@ internal sealed class BatchNormOp : Node
                 }
             }
 
-            dw[ch] = (float)sumGx;
-            db[ch] = (float)sumG;
+            dw[ch] = sumGx;
+            db[ch] = sumG;
             if (dxBuf is null)
             {
                 continue;
@@ -204,20 +183,6 @@ internal sealed class BatchNormOp : Node
             }
         }
 
-        if (dxBuf is not null)
-        {
-            x.AccumulateGrad(dxBuf.AsSpan(0, x.Length));
-            ArrayPoolBuffer.Return(dxBuf);
-        }
-
-        if (weight is not null && weight.RequiresGrad)
-        {
-            weight.AccumulateGrad(dw);
-        }
-
-        if (bias is not null && bias.RequiresGrad)
-        {
-            bias.AccumulateGrad(db);
-        }
+        AccumulateGradients(dxBuf, dw, db);
     }
 }

@@ -77,8 +77,8 @@ internal sealed class CrossEntropyOp : Node
 
         int n = logits.Shape[0], c = logits.Shape[1];
         var scale = gradOutput[0] / n;
-        var buffer = ArrayPoolBuffer.Rent(n * c);
-        var gx = buffer.AsSpan(0, n * c);
+        var scratch = GradientScratch.For(logits);
+        var gx = scratch.Span;
         TensorPrimitives.Exp(logProbabilities, gx);
         for (var i = 0; i < n; i++)
         {
@@ -86,7 +86,6 @@ internal sealed class CrossEntropyOp : Node
         }
 
         TensorPrimitives.Multiply(gx, scale, gx);
-        logits.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        scratch.AccumulateInto(logits);
     }
 }

@@ -3,33 +3,24 @@ using System.Numerics.Tensors;
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = a / b with broadcasting; da = reduce(g / b), db = reduce(−(g / b) · y).</summary>
-internal sealed class DivOp : Node
+internal readonly struct DivOp : IBinaryOperator
 {
-    private DivOp(Tensor a, Tensor b)
-        : base(a, b)
-    {
-    }
+    public static string Name => "Div";
 
-    public override string Name => "DivBackward";
+    public static float Apply(float x, float y) => x / y;
 
-    public static Tensor Forward(Tensor a, Tensor b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var shape = Broadcasting.Shape(a.Shape, b.Shape, "Div");
-        var y = Tensor.Output(shape);
-        Broadcasting.Binary<DivideKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
-        return Tape.ShouldRecord(a, b) ? Tape.Record(y, new DivOp(a, b)) : y;
-    }
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Divide(x, y, destination);
 
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> destination) => TensorPrimitives.Divide(x, y, destination);
+
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Divide(x, y, destination);
+
+    public static void Backward(Tensor a, Tensor b, Tensor output, ReadOnlySpan<float> g)
     {
-        var a = Inputs[0];
-        var b = Inputs[1];
         var shape = output.Shape;
-        var buffer = ArrayPoolBuffer.Rent(gradOutput.Length);
-        var t = buffer.AsSpan(0, gradOutput.Length);
-        Broadcasting.Binary<DivideKernel>(gradOutput, shape, b.Span, b.Shape, t, shape);
+        var buffer = ArrayPoolBuffer.Rent(g.Length);
+        var t = buffer.AsSpan(0, g.Length);
+        Broadcasting.Binary<DivOp>(g, shape, b.Span, b.Shape, t, shape);
         if (a.RequiresGrad)
         {
             Broadcasting.AccumulateReduced(a, t, shape);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Descent.Autodiff.Ops;
 
 /// <summary>
@@ -6,17 +8,16 @@ namespace Descent.Autodiff.Ops;
 /// given <see cref="Rng"/> (one <see cref="Rng.NextDouble"/> per element, kept when ≥ p); the gradient is
 /// the same mask times 1/(1 − p).
 /// </summary>
-internal sealed class DropoutOp : Node
+internal readonly struct DropoutOp : IUnaryOperator
 {
     private readonly float[] mask;
 
-    private DropoutOp(Tensor x, float[] mask)
-        : base(x)
+    private DropoutOp(float[] mask)
     {
         this.mask = mask;
     }
 
-    public override string Name => "NativeDropoutBackward";
+    public static string Name => "NativeDropout";
 
     public static Tensor Forward(Tensor x, double p, Rng rng)
     {
@@ -35,39 +36,17 @@ internal sealed class DropoutOp : Node
             mask[i] = rng.NextDouble() >= p ? scale : 0f;
         }
 
-        var y = Tensor.Output(x.Shape);
-        var xs = x.Span;
-        var ys = y.Span;
-        for (var i = 0; i < ys.Length; i++)
-        {
-            ys[i] = xs[i] * mask[i];
-        }
-
+        var y = UnaryOp<DropoutOp>.Forward(x, new DropoutOp(mask));
         if (!record)
         {
             ArrayPoolBuffer.Return(mask);
-            return y;
         }
 
-        return Tape.Record(y, new DropoutOp(x, mask));
+        return y;
     }
 
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
-    {
-        var x = Inputs[0];
-        if (!x.RequiresGrad)
-        {
-            return;
-        }
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Multiply(x, mask.AsSpan(0, x.Length), y);
 
-        var buf = ArrayPoolBuffer.Rent(x.Length);
-        var dx = buf.AsSpan(0, x.Length);
-        for (var i = 0; i < dx.Length; i++)
-        {
-            dx[i] = gradOutput[i] * mask[i];
-        }
-
-        x.AccumulateGrad(dx);
-        ArrayPoolBuffer.Return(buf);
-    }
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+        TensorPrimitives.Multiply(g, mask.AsSpan(0, g.Length), gx);
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Descent.Autodiff.Ops;
 
 /// <summary>
@@ -69,9 +71,8 @@ internal sealed class EmbeddingOp : Node
         }
 
         var d = w.Shape[1];
-        var buf = ArrayPoolBuffer.Rent(w.Length);
-        var dw = buf.AsSpan(0, w.Length);
-        dw.Clear();
+        var dw = GradientScratch.For(w);
+        dw.Span.Clear();
         for (var i = 0; i < indices.Length; i++)
         {
             if (indices[i] == paddingIndex)
@@ -79,15 +80,10 @@ internal sealed class EmbeddingOp : Node
                 continue;
             }
 
-            var row = dw.Slice(indices[i] * d, d);
-            var g = gradOutput.Slice(i * d, d);
-            for (var j = 0; j < d; j++)
-            {
-                row[j] += g[j];
-            }
+            var row = dw.Span.Slice(indices[i] * d, d);
+            TensorPrimitives.Add(row, gradOutput.Slice(i * d, d), row);
         }
 
-        w.AccumulateGrad(dw);
-        ArrayPoolBuffer.Return(buf);
+        dw.AccumulateInto(w);
     }
 }

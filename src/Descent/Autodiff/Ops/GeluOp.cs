@@ -13,7 +13,7 @@ namespace Descent.Autodiff.Ops;
 /// (|error| ≤ 1.5e-7, the formula of PyTorch's vectorized CPU erf) sharing exp(−x²/2) between Φ and φ; it agrees with
 /// the reference within 1e-6 absolute + 1e-6 relative (parity tests), and NaN/±Inf/±0 give what the reference gives.
 /// </remarks>
-internal sealed class GeluOp : Node
+internal readonly struct GeluOp : IUnaryOperator
 {
     private const double InvSqrt2 = 0.70710678118654752440;
     private const double InvSqrt2Pi = 0.39894228040143267794;
@@ -22,26 +22,17 @@ internal sealed class GeluOp : Node
     [ThreadStatic]
     private static Job? job;
 
-    private GeluOp(Tensor x)
-        : base(x)
-    {
-    }
-
-    public override string Name => "GeluBackward";
+    public static string Name => "Gelu";
 
     /// <summary>Whether the fast kernel runs (Vector512 accelerated).</summary>
     internal static bool SimdAvailable => Vector512.IsHardwareAccelerated;
 
-    public static Tensor Forward(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Output(x.Shape);
-        Run(x.Span, default, y.Span, backward: false);
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new GeluOp(x)) : y;
-    }
+    /// <summary>y = GELU(x), element-wise with the fastest kernel available.</summary>
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => Run(x, default, y, backward: false);
 
-    /// <summary>y = GELU(x), element-wise with the fastest kernel available (also used by tests).</summary>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> y) => Run(x, default, y, backward: false);
+    /// <summary>gx = g · GELU′(x), element-wise with the fastest kernel available.</summary>
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+        Run(x, g, gx, backward: true);
 
     /// <summary>The reference forward kernel: erf in double, rounded once.</summary>
     internal static void ForwardReference(ReadOnlySpan<float> x, Span<float> y)
@@ -118,21 +109,6 @@ internal sealed class GeluOp : Node
         var erfAbs = Vector512<float>.One - (poly * e);
         var erf = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -erfAbs, erfAbs);
         return (0.5f * (Vector512<float>.One + erf), e * (float)InvSqrt2Pi);
-    }
-
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
-    {
-        var input = Inputs[0];
-        if (!input.RequiresGrad)
-        {
-            return;
-        }
-
-        var buffer = ArrayPoolBuffer.Rent(input.Length);
-        var gx = buffer.AsSpan(0, input.Length);
-        Run(input.Span, gradOutput, gx, backward: true);
-        input.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
     }
 
     private static unsafe void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> y, bool backward)

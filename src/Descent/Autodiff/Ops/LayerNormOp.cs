@@ -8,20 +8,11 @@ namespace Descent.Autodiff.Ops;
 /// <remarks>Backward per row, x̂ the normalized row and h = g·γ:
 /// dx = (h − mean(h) − x̂ · mean(h·x̂)) / √(σ² + ε); dγ = Σ_rows g·x̂; dβ = Σ_rows g.
 /// Statistics are accumulated in double precision.</remarks>
-internal sealed class LayerNormOp : Node
+internal sealed class LayerNormOp : NormalizationOp
 {
-    private readonly float[] mean;
-    private readonly float[] invStd;
-    private readonly bool hasWeight;
-    private readonly bool hasBias;
-
-    private LayerNormOp(Tensor[] inputs, float[] mean, float[] invStd, bool hasWeight, bool hasBias)
-        : base(inputs)
+    private LayerNormOp(Tensor x, Tensor? weight, Tensor? bias, float[] mean, float[] invStd)
+        : base(x, weight, bias, mean, invStd)
     {
-        this.mean = mean;
-        this.invStd = invStd;
-        this.hasWeight = hasWeight;
-        this.hasBias = hasBias;
     }
 
     public override string Name => "NativeLayerNormBackward";
@@ -87,26 +78,15 @@ internal sealed class LayerNormOp : Node
             }
         }
 
-        var inputs = new List<Tensor> { x };
-        if (weight is not null)
-        {
-            inputs.Add(weight);
-        }
-
-        if (bias is not null)
-        {
-            inputs.Add(bias);
-        }
-
-        var arr = inputs.ToArray();
-        return Tape.ShouldRecord(arr) ? Tape.Record(y, new LayerNormOp(arr, mu, inv, weight is not null, bias is not null)) : y;
+        return ShouldRecord(x, weight, bias) ? Tape.Record(y, new LayerNormOp(x, weight, bias, mu, inv)) : y;
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var x = Inputs[0];
-        var weight = hasWeight ? Inputs[1] : null;
-        var bias = hasBias ? Inputs[hasWeight ? 2 : 1] : null;
+        var weight = Weight;
+        var mean = Mean;
+        var invStd = InvStd;
         var rows = mean.Length;
         var d = rows == 0 ? 0 : x.Length / rows;
         var xs = x.Span;
@@ -143,34 +123,6 @@ internal sealed class LayerNormOp : Node
             }
         }
 
-        if (dxBuf is not null)
-        {
-            x.AccumulateGrad(dxBuf.AsSpan(0, x.Length));
-            ArrayPoolBuffer.Return(dxBuf);
-        }
-
-        if (weight is not null && weight.RequiresGrad)
-        {
-            AccumulateRounded(weight, dw);
-        }
-
-        if (bias is not null && bias.RequiresGrad)
-        {
-            AccumulateRounded(bias, db);
-        }
-    }
-
-    /// <summary>Adds the double-precision gradient <paramref name="g"/>, rounded to float, into <paramref name="t"/>'s gradient.</summary>
-    private static void AccumulateRounded(Tensor t, double[] g)
-    {
-        var buffer = ArrayPoolBuffer.Rent(g.Length);
-        var rounded = buffer.AsSpan(0, g.Length);
-        for (var j = 0; j < g.Length; j++)
-        {
-            rounded[j] = (float)g[j];
-        }
-
-        t.AccumulateGrad(rounded);
-        ArrayPoolBuffer.Return(buffer);
+        AccumulateGradients(dxBuf, dw, db);
     }
 }

@@ -85,20 +85,16 @@ internal sealed class LinearOp : Node
         var rows = ShapeUtil.Count(x.Shape[..^1]);
         if (x.RequiresGrad)
         {
-            var buffer = ArrayPoolBuffer.Rent(x.Length);
-            var gx = buffer.AsSpan(0, x.Length);
-            Gemm.Multiply(false, false, rows, inF, outF, 1f, gradOutput, outF, w.Span, inF, 0f, gx, inF);
-            x.AccumulateGrad(gx);
-            ArrayPoolBuffer.Return(buffer);
+            var gx = GradientScratch.For(x);
+            Gemm.Multiply(false, false, rows, inF, outF, 1f, gradOutput, outF, w.Span, inF, 0f, gx.Span, inF);
+            gx.AccumulateInto(x);
         }
 
         if (w.RequiresGrad)
         {
-            var buffer = ArrayPoolBuffer.Rent(w.Length);
-            var gw = buffer.AsSpan(0, w.Length);
-            Gemm.Multiply(true, false, outF, inF, rows, 1f, gradOutput, outF, x.Span, inF, 0f, gw, inF);
-            w.AccumulateGrad(gw);
-            ArrayPoolBuffer.Return(buffer);
+            var gw = GradientScratch.For(w);
+            Gemm.Multiply(true, false, outF, inF, rows, 1f, gradOutput, outF, x.Span, inF, 0f, gw.Span, inF);
+            gw.AccumulateInto(w);
         }
 
         if (Inputs.Count > 2 && Inputs[2].RequiresGrad)

@@ -81,34 +81,30 @@ internal sealed class MatMulOp : Node
 
         if (a.RequiresGrad)
         {
-            var buffer = ArrayPoolBuffer.Rent(a.Length);
-            var ga = buffer.AsSpan(0, a.Length);
+            var ga = GradientScratch.For(a);
             var sb = b.Span;
             for (var i = 0; i < batch; i++)
             {
                 // dA = dC · Bᵀ : [m,n]·[n,k]
                 Gemm.Multiply(false, true, m, k, n, 1f, gradOutput.Slice(i * m * n, m * n), n,
-                    batchedB ? sb.Slice(i * k * n, k * n) : sb, n, 0f, ga.Slice(i * m * k, m * k), k);
+                    batchedB ? sb.Slice(i * k * n, k * n) : sb, n, 0f, ga.Span.Slice(i * m * k, m * k), k);
             }
 
-            a.AccumulateGrad(ga);
-            ArrayPoolBuffer.Return(buffer);
+            ga.AccumulateInto(a);
         }
 
         if (b.RequiresGrad)
         {
-            var buffer = ArrayPoolBuffer.Rent(b.Length);
-            var gb = buffer.AsSpan(0, b.Length);
+            var gb = GradientScratch.For(b);
             var sa = a.Span;
             for (var i = 0; i < batch; i++)
             {
                 // dB = Aᵀ · dC : [k,m]·[m,n]
                 Gemm.Multiply(true, false, k, n, m, 1f, sa.Slice(i * m * k, m * k), k,
-                    gradOutput.Slice(i * m * n, m * n), n, 0f, gb.Slice(i * k * n, k * n), n);
+                    gradOutput.Slice(i * m * n, m * n), n, 0f, gb.Span.Slice(i * k * n, k * n), n);
             }
 
-            b.AccumulateGrad(gb);
-            ArrayPoolBuffer.Return(buffer);
+            gb.AccumulateInto(b);
         }
     }
 }

@@ -102,15 +102,13 @@ internal sealed class MaxPool2dOp : Node
             return;
         }
 
-        var buf = ArrayPoolBuffer.Rent(x.Length);
-        var dx = buf.AsSpan(0, x.Length);
-        dx.Clear();
+        var dx = GradientScratch.For(x);
+        dx.Span.Clear();
         for (var i = 0; i < argmax.Length; i++)
         {
-            dx[argmax[i]] += gradOutput[i];
+            dx.Span[argmax[i]] += gradOutput[i];
         }
 
-        x.AccumulateGrad(dx);
-        ArrayPoolBuffer.Return(buf);
+        dx.AccumulateInto(x);
     }
 }

@@ -1,41 +1,34 @@
+using System.Numerics.Tensors;
+
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = a · b with broadcasting; da = reduce(g · b), db = reduce(g · a).</summary>
-internal sealed class MulOp : Node
+internal readonly struct MulOp : IBinaryOperator
 {
-    private MulOp(Tensor a, Tensor b)
-        : base(a, b)
-    {
-    }
+    public static string Name => "Mul";
 
-    public override string Name => "MulBackward";
+    public static float Apply(float x, float y) => x * y;
 
-    public static Tensor Forward(Tensor a, Tensor b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var shape = Broadcasting.Shape(a.Shape, b.Shape, "Mul");
-        var y = Tensor.Output(shape);
-        Broadcasting.Binary<MultiplyKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
-        return Tape.ShouldRecord(a, b) ? Tape.Record(y, new MulOp(a, b)) : y;
-    }
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Multiply(x, y, destination);
 
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> destination) => TensorPrimitives.Multiply(x, y, destination);
+
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Multiply(y, x, destination);
+
+    public static void Backward(Tensor a, Tensor b, Tensor output, ReadOnlySpan<float> g)
     {
-        var a = Inputs[0];
-        var b = Inputs[1];
         var shape = output.Shape;
-        var buffer = ArrayPoolBuffer.Rent(gradOutput.Length);
-        var t = buffer.AsSpan(0, gradOutput.Length);
+        var buffer = ArrayPoolBuffer.Rent(g.Length);
+        var t = buffer.AsSpan(0, g.Length);
         if (a.RequiresGrad)
         {
-            Broadcasting.Binary<MultiplyKernel>(gradOutput, shape, b.Span, b.Shape, t, shape);
+            Broadcasting.Binary<MulOp>(g, shape, b.Span, b.Shape, t, shape);
             Broadcasting.AccumulateReduced(a, t, shape);
         }
 
         if (b.RequiresGrad)
         {
-            Broadcasting.Binary<MultiplyKernel>(gradOutput, shape, a.Span, a.Shape, t, shape);
+            Broadcasting.Binary<MulOp>(g, shape, a.Span, a.Shape, t, shape);
             Broadcasting.AccumulateReduced(b, t, shape);
         }
 

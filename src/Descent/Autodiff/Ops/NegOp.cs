@@ -3,35 +3,12 @@ using System.Numerics.Tensors;
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = −x; dx = −g.</summary>
-internal sealed class NegOp : Node
+internal readonly struct NegOp : IUnaryOperator
 {
-    private NegOp(Tensor x)
-        : base(x)
-    {
-    }
+    public static string Name => "Neg";
 
-    public override string Name => "NegBackward";
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Negate(x, y);
 
-    public static Tensor Forward(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Output(x.Shape);
-        TensorPrimitives.Negate(x.Span, y.Span);
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new NegOp(x)) : y;
-    }
-
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
-    {
-        var input = Inputs[0];
-        if (!input.RequiresGrad)
-        {
-            return;
-        }
-
-        var buffer = ArrayPoolBuffer.Rent(input.Length);
-        var gx = buffer.AsSpan(0, input.Length);
-        TensorPrimitives.Negate(gradOutput, gx);
-        input.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
-    }
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx) =>
+        TensorPrimitives.Negate(g, gx);
 }

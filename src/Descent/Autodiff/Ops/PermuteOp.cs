@@ -124,10 +124,8 @@ internal sealed class PermuteOp : Node
             inverse[axes[i]] = i;
         }
 
-        var buffer = ArrayPoolBuffer.Rent(x.Length);
-        var gx = buffer.AsSpan(0, x.Length);
-        Permute(gradOutput, output.Shape, inverse, gx);
-        x.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        var gx = GradientScratch.For(x);
+        Permute(gradOutput, output.Shape, inverse, gx.Span);
+        gx.AccumulateInto(x);
     }
 }

@@ -3,38 +3,16 @@ using System.Numerics.Tensors;
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = 1 / (1 + e⁻ˣ); dx = g · y · (1 − y).</summary>
-internal sealed class SigmoidOp : Node
+internal readonly struct SigmoidOp : IUnaryOperator
 {
-    private SigmoidOp(Tensor x)
-        : base(x)
+    public static string Name => "Sigmoid";
+
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
     {
-    }
-
-    public override string Name => "SigmoidBackward";
-
-    public static Tensor Forward(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Output(x.Shape);
-        TensorPrimitives.Sigmoid(x.Span, y.Span);
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new SigmoidOp(x)) : y;
-    }
-
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
-    {
-        var input = Inputs[0];
-        if (!input.RequiresGrad)
-        {
-            return;
-        }
-
-        var y = output.Span;
-        var buffer = ArrayPoolBuffer.Rent(y.Length);
-        var gx = buffer.AsSpan(0, y.Length);
         TensorPrimitives.Subtract(1f, y, gx);
         TensorPrimitives.Multiply(gx, y, gx);
-        TensorPrimitives.Multiply(gx, gradOutput, gx);
-        input.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        TensorPrimitives.Multiply(gx, g, gx);
     }
 }

@@ -3,37 +3,15 @@ using System.Numerics.Tensors;
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = √x; dx = g / (2y).</summary>
-internal sealed class SqrtOp : Node
+internal readonly struct SqrtOp : IUnaryOperator
 {
-    private SqrtOp(Tensor x)
-        : base(x)
+    public static string Name => "Sqrt";
+
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sqrt(x, y);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
     {
-    }
-
-    public override string Name => "SqrtBackward";
-
-    public static Tensor Forward(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Output(x.Shape);
-        TensorPrimitives.Sqrt(x.Span, y.Span);
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new SqrtOp(x)) : y;
-    }
-
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
-    {
-        var input = Inputs[0];
-        if (!input.RequiresGrad)
-        {
-            return;
-        }
-
-        var y = output.Span;
-        var buffer = ArrayPoolBuffer.Rent(y.Length);
-        var gx = buffer.AsSpan(0, y.Length);
-        TensorPrimitives.Divide(gradOutput, y, gx);
+        TensorPrimitives.Divide(g, y, gx);
         TensorPrimitives.Multiply(gx, 0.5f, gx);
-        input.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
     }
 }

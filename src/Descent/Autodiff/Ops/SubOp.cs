@@ -3,39 +3,30 @@ using System.Numerics.Tensors;
 namespace Descent.Autodiff.Ops;
 
 /// <summary>y = a − b with broadcasting; da = reduce(g), db = −reduce(g).</summary>
-internal sealed class SubOp : Node
+internal readonly struct SubOp : IBinaryOperator
 {
-    private SubOp(Tensor a, Tensor b)
-        : base(a, b)
-    {
-    }
+    public static string Name => "Sub";
 
-    public override string Name => "SubBackward";
+    public static float Apply(float x, float y) => x - y;
 
-    public static Tensor Forward(Tensor a, Tensor b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        var shape = Broadcasting.Shape(a.Shape, b.Shape, "Sub");
-        var y = Tensor.Output(shape);
-        Broadcasting.Binary<SubtractKernel>(a.Span, a.Shape, b.Span, b.Shape, y.Span, shape);
-        return Tape.ShouldRecord(a, b) ? Tape.Record(y, new SubOp(a, b)) : y;
-    }
+    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Subtract(x, y, destination);
 
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> destination) => TensorPrimitives.Subtract(x, y, destination);
+
+    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> destination) => TensorPrimitives.Subtract(x, y, destination);
+
+    public static void Backward(Tensor a, Tensor b, Tensor output, ReadOnlySpan<float> g)
     {
-        var a = Inputs[0];
-        var b = Inputs[1];
         if (a.RequiresGrad)
         {
-            Broadcasting.AccumulateReduced(a, gradOutput, output.Shape);
+            Broadcasting.AccumulateReduced(a, g, output.Shape);
         }
 
         if (b.RequiresGrad)
         {
-            var buffer = ArrayPoolBuffer.Rent(gradOutput.Length);
-            var negated = buffer.AsSpan(0, gradOutput.Length);
-            TensorPrimitives.Negate(gradOutput, negated);
+            var buffer = ArrayPoolBuffer.Rent(g.Length);
+            var negated = buffer.AsSpan(0, g.Length);
+            TensorPrimitives.Negate(g, negated);
             Broadcasting.AccumulateReduced(b, negated, output.Shape);
             ArrayPoolBuffer.Return(buffer);
         }

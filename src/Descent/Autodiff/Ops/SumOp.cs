@@ -109,12 +109,11 @@ internal sealed class SumOp : Node
             return;
         }
 
-        var buffer = ArrayPoolBuffer.Rent(x.Length);
-        var gx = buffer.AsSpan(0, x.Length);
+        var gx = GradientScratch.For(x);
         if (output.Rank == 0 && axis < 0)
         {
             var g = gradOutput[0];
-            gx.Fill(mean ? g / x.Length : g);
+            gx.Span.Fill(mean ? g / x.Length : g);
         }
         else
         {
@@ -122,7 +121,7 @@ internal sealed class SumOp : Node
             for (var o = 0; o < outer; o++)
             {
                 var go = gradOutput.Slice(o * inner, inner);
-                var row = gx.Slice(o * len * inner, len * inner);
+                var row = gx.Span.Slice(o * len * inner, len * inner);
                 if (inner == 1)
                 {
                     row.Fill(mean ? go[0] / len : go[0]);
@@ -145,7 +144,6 @@ internal sealed class SumOp : Node
             }
         }
 
-        x.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(buffer);
+        gx.AccumulateInto(x);
     }
 }

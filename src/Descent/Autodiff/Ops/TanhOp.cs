@@ -11,7 +11,7 @@ namespace Descent.Autodiff.Ops;
 /// tanh(1e-4) 3.3e-4 low), while it is within ~2 ulp for |x| ≥ 0.625. So for |x| &lt; 0.625 the result is
 /// replaced, lane-wise, by Cephes' tanhf odd polynomial x + x³·P(x²) (measured below 0.8 ulp on that range).
 /// </remarks>
-internal sealed class TanhOp : Node
+internal readonly struct TanhOp : IUnaryOperator
 {
     private const float SmallLimit = 0.625f;
     private const float P4 = -5.70498872745E-3f;
@@ -20,24 +20,11 @@ internal sealed class TanhOp : Node
     private const float P1 = 1.33314422036E-1f;
     private const float P0 = -3.33332819422E-1f;
 
-    private TanhOp(Tensor x)
-        : base(x)
-    {
-    }
-
-    public override string Name => "TanhBackward";
-
-    public static Tensor Forward(Tensor x)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Output(x.Shape);
-        Forward(x.Span, y.Span);
-        return Tape.ShouldRecord(x) ? Tape.Record(y, new TanhOp(x)) : y;
-    }
+    public static string Name => "Tanh";
 
     /// <summary>y = tanh(x), element-wise, accurate to a few ulp everywhere (the forward kernel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> x, Span<float> y)
+    public void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         TensorPrimitives.Tanh(x, y);
         var i = 0;
@@ -72,17 +59,8 @@ internal sealed class TanhOp : Node
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
     {
-        var x = Inputs[0];
-        if (!x.RequiresGrad)
-        {
-            return;
-        }
-
-        var y = output.Span;
-        var g = ArrayPoolBuffer.Rent(y.Length);
-        var gx = g.AsSpan(0, y.Length);
         // gx = (1 − y·y)·g in one pass, rounding each step as the three-pass form would.
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -91,16 +69,13 @@ internal sealed class TanhOp : Node
             for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var v = new Vector<float>(y[i..]);
-                ((one - (v * v)) * new Vector<float>(gradOutput[i..])).CopyTo(gx[i..]);
+                ((one - (v * v)) * new Vector<float>(g[i..])).CopyTo(gx[i..]);
             }
         }
 
         for (; i < y.Length; i++)
         {
-            gx[i] = (1f - (y[i] * y[i])) * gradOutput[i];
+            gx[i] = (1f - (y[i] * y[i])) * g[i];
         }
-
-        x.AccumulateGrad(gx);
-        ArrayPoolBuffer.Return(g);
     }
 }
