@@ -5,6 +5,7 @@ using Descent;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
+using Descent.Training;
 
 // 256 points in 2-D with targets y = sin(2·x₁) + ½·x₂², all from one seeded generator.
 var rng = new Rng(seed: 0);
@@ -15,19 +16,17 @@ for (var i = 0; i < 256; i++)
     y[i] = MathF.Sin(2f * x[i, 0]) + (0.5f * x[i, 1] * x[i, 1]);
 }
 
-// Linear(2,16) → Tanh → Linear(16,1), PyTorch's default initialization, trained full-batch with Adam.
+// Linear(2,16) → Tanh → Linear(16,1), PyTorch's default initialization, trained full-batch with Adam
+// through the Learner (the one training loop: zero_grad, forward, loss, backward, step).
 var model = new Sequential(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
 var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = 0.01 });
-var mse = new MseLoss();
-for (var step = 0; step <= 500; step++)
+var learner = new Learner<Tensor, Tensor>(model, optimizer, model.Forward, new MseLoss().Forward);
+learner.Callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l =>
 {
-    optimizer.ZeroGrad();
-    var loss = mse.Forward(model.Forward(x), y);
-    loss.Backward();
-    optimizer.Step();
-    if (step % 100 == 0)
+    if (l.Step % 100 == 0)
     {
-        Console.WriteLine($"step {step,3}: loss {loss.Item():F4}");
+        Console.WriteLine($"step {l.Step,3}: loss {l.Loss:F4}");
     }
-}
+}));
+learner.Fit(epochs: 501, [(x, y)]);
 // </quickstart>

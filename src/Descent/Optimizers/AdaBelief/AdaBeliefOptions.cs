@@ -4,22 +4,14 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="AdaBelief"/>. Defaults are Optax's (<c>optax.adabelief</c>): b1 0.9, b2 0.999,
 /// eps 1e-16, eps_root 1e-16; Optax has no default learning rate, Descent uses 1e-3.
 /// </summary>
-public sealed record AdaBeliefOptions : OptimizerOptions
+public sealed record AdaBeliefOptions : MomentOptions
 {
     /// <summary>Creates the default options.</summary>
-    public AdaBeliefOptions() => LearningRate = 1e-3;
-
-    /// <summary>Decay of the gradient average (Optax <c>b1</c>); in [0, 1).</summary>
-    [Hyperparameter("beta1", Tuple = "betas")]
-    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
-
-    /// <summary>Decay of the prediction-error variance (Optax <c>b2</c>); in [0, 1).</summary>
-    [Hyperparameter("beta2", Tuple = "betas")]
-    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
-
-    /// <summary>Added to the denominator outside the square root (Optax <c>eps</c>); ≥ 0.</summary>
-    [Hyperparameter("eps")]
-    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-16;
+    public AdaBeliefOptions()
+    {
+        LearningRate = 1e-3;
+        Epsilon = 1e-16;
+    }
 
     /// <summary>Added to the stored variance every step, before bias correction (Optax <c>eps_root</c>); ≥ 0.</summary>
     [Hyperparameter("eps_root")]

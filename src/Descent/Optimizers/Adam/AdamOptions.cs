@@ -4,28 +4,16 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="Adam"/>, with PyTorch's defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-8,
 /// weight decay 0 (coupled L2), AMSGrad off, maximize off.
 /// </summary>
-public sealed record AdamOptions : OptimizerOptions
+public sealed record AdamOptions : MomentOptions
 {
     /// <summary>Creates the options with PyTorch's defaults.</summary>
     public AdamOptions() => LearningRate = 1e-3;
-
-    /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    [Hyperparameter("beta1", Tuple = "betas")]
-    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
-
-    /// <summary>Decay of the second-moment average (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    [Hyperparameter("beta2", Tuple = "betas")]
-    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
-
-    /// <summary>Added to the denominator outside the square root (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    [Hyperparameter("eps")]
-    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
     [Hyperparameter("weight_decay")]
     public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); }
 
-    /// <summary>Where <see cref="Epsilon"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
+    /// <summary>Where <see cref="MomentOptions.Epsilon"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
     /// scikit-learn's "epsilon hat" on the uncorrected √v, or Optax's eps_root inside the root (see
     /// <see cref="AdamEpsilonConvention"/>).</summary>
     [Hyperparameter("eps_convention")]

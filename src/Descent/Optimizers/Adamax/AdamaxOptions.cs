@@ -2,22 +2,10 @@ namespace Descent.Optimizers;
 
 /// <summary>Hyperparameters of <see cref="Adamax"/>, with PyTorch's defaults: lr 2e-3, β1 0.9, β2 0.999, ε 1e-8,
 /// weight decay 0, maximize off.</summary>
-public sealed record AdamaxOptions : OptimizerOptions
+public sealed record AdamaxOptions : MomentOptions
 {
     /// <summary>Creates the options with PyTorch's defaults.</summary>
     public AdamaxOptions() => LearningRate = 2e-3;
-
-    /// <summary>Decay of the first-moment average (PyTorch: <c>betas[0]</c>); in [0, 1).</summary>
-    [Hyperparameter("beta1", Tuple = "betas")]
-    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
-
-    /// <summary>Decay of the infinity norm (PyTorch: <c>betas[1]</c>); in [0, 1).</summary>
-    [Hyperparameter("beta2", Tuple = "betas")]
-    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
-
-    /// <summary>Added to |g| before the maximum (PyTorch: <c>eps</c>); finite, ≥ 0.</summary>
-    [Hyperparameter("eps")]
-    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-8;
 
     /// <summary>L2 penalty added to the gradient (PyTorch: <c>weight_decay</c>); finite, ≥ 0.</summary>
     [Hyperparameter("weight_decay")]

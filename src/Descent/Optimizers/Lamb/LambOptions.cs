@@ -4,22 +4,14 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="Lamb"/>. Defaults are Optax's (<c>optax.lamb</c>): b1 0.9, b2 0.999, eps 1e-6,
 /// eps_root 0, weight_decay 0; Optax has no default learning rate, Descent uses 1e-3.
 /// </summary>
-public sealed record LambOptions : OptimizerOptions
+public sealed record LambOptions : MomentOptions
 {
     /// <summary>Creates the default options.</summary>
-    public LambOptions() => LearningRate = 1e-3;
-
-    /// <summary>Decay of the gradient average (Optax <c>b1</c>); in [0, 1).</summary>
-    [Hyperparameter("beta1", Tuple = "betas")]
-    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
-
-    /// <summary>Decay of the squared-gradient average (Optax <c>b2</c>); in [0, 1).</summary>
-    [Hyperparameter("beta2", Tuple = "betas")]
-    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
-
-    /// <summary>Added to the denominator outside the square root (Optax <c>eps</c>); ≥ 0.</summary>
-    [Hyperparameter("eps")]
-    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-6;
+    public LambOptions()
+    {
+        LearningRate = 1e-3;
+        Epsilon = 1e-6;
+    }
 
     /// <summary>Added inside the square root (Optax <c>eps_root</c>); ≥ 0.</summary>
     [Hyperparameter("eps_root")]

@@ -5,22 +5,14 @@ namespace Descent.Optimizers;
 /// b1 0.9, b2 0.999, eps 1e-3, eps_root 0, initial_accumulator_value 1e-6; Optax has no default learning rate,
 /// Descent uses 1e-2 (the paper's).
 /// </summary>
-public sealed record YogiOptions : OptimizerOptions
+public sealed record YogiOptions : MomentOptions
 {
     /// <summary>Creates the default options.</summary>
-    public YogiOptions() => LearningRate = 1e-2;
-
-    /// <summary>Decay of the gradient average (Optax <c>b1</c>); in [0, 1).</summary>
-    [Hyperparameter("beta1", Tuple = "betas")]
-    public double Beta1 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta1)); } = 0.9;
-
-    /// <summary>Rate of the additive second-moment update (Optax <c>b2</c>); in [0, 1).</summary>
-    [Hyperparameter("beta2", Tuple = "betas")]
-    public double Beta2 { get; init => field = Require.UnitHalfOpen(value, nameof(Beta2)); } = 0.999;
-
-    /// <summary>Added to the denominator outside the square root (Optax <c>eps</c>); ≥ 0.</summary>
-    [Hyperparameter("eps")]
-    public double Epsilon { get; init => field = Require.NonNegative(value, nameof(Epsilon)); } = 1e-3;
+    public YogiOptions()
+    {
+        LearningRate = 1e-2;
+        Epsilon = 1e-3;
+    }
 
     /// <summary>Added inside the square root (Optax <c>eps_root</c>); ≥ 0.</summary>
     [Hyperparameter("eps_root")]
