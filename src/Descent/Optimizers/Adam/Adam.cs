@@ -56,8 +56,8 @@ public sealed class Adam : Optimizer<AdamOptions, AdamState>
             state.MaxExpAvgSq ??= new Tensor(parameter.Shape);
         }
 
-        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
+        var kernel = new AdamKernel(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
-        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
+        job.Run(kernel, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
     }
 }

@@ -33,6 +33,17 @@ internal readonly struct AdamMoments
         this.maximize = maximize;
     }
 
+    /// <summary>The constants from the hyperparameters (coupled L2 decay, or decoupled 1 − lr·wd with
+    /// <paramref name="decoupled"/>), rounded to float32.</summary>
+    public static AdamMoments Create(double learningRate, double beta1, double beta2, double weightDecay, bool decoupled, bool maximize) => new(
+        (float)(1 - beta1),
+        (float)beta2,
+        (float)(1 - beta2),
+        decoupled ? 0f : (float)weightDecay,
+        decoupled ? (float)(1 - (learningRate * weightDecay)) : 1f,
+        decoupled && weightDecay != 0,
+        maximize);
+
     /// <summary>Scalar form: updates the parameter value <paramref name="p"/> and gradient value
     /// <paramref name="g"/> (locals) and the moments <paramref name="m"/>, <paramref name="v"/> (state).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
