@@ -68,13 +68,7 @@ internal readonly struct AdamKernel : IElementwiseUpdate
     public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float vm, nuint i)
         where TV : struct, IFloatVector<TV>
     {
-        var pv = TV.Load(ref p, i);
-        var gv = TV.Load(ref g, i);
-        var mv = TV.Load(ref m, i);
-        var vv = TV.Load(ref v, i);
-        moments.Vector(ref pv, ref gv, ref mv, ref vv);
-        TV.Store(mv, ref m, i);
-        TV.Store(vv, ref v, i);
+        moments.Vector(ref p, ref g, ref m, ref v, i, out TV pv, out TV _, out TV mv, out TV vv);
         if (amsgrad)
         {
             vv = TV.Max(TV.Load(ref vm, i), vv);

@@ -67,6 +67,21 @@ internal readonly struct AdamMoments
         v = MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, v * beta2);
     }
 
+    /// <summary>Loads p, g, m, v at element <paramref name="i"/>, applies <see cref="Vector{TV}(ref TV, ref TV, ref TV, ref TV)"/>,
+    /// stores the moments and returns the four updated values (the caller stores the parameter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, nuint i, out TV pv, out TV gv, out TV mv, out TV vv)
+        where TV : struct, IFloatVector<TV>
+    {
+        pv = TV.Load(ref p, i);
+        gv = TV.Load(ref g, i);
+        mv = TV.Load(ref m, i);
+        vv = TV.Load(ref v, i);
+        Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
+    }
+
     /// <summary>Vector form of <see cref="Scalar"/> (all four are values; the caller loads and stores).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Vector<TV>(ref TV p, ref TV g, ref TV m, ref TV v)

@@ -49,13 +49,7 @@ internal readonly struct NAdamKernel : IElementwiseUpdate
     public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unused, nuint i)
         where TV : struct, IFloatVector<TV>
     {
-        var pv = TV.Load(ref p, i);
-        var gv = TV.Load(ref g, i);
-        var mv = TV.Load(ref m, i);
-        var vv = TV.Load(ref v, i);
-        moments.Vector(ref pv, ref gv, ref mv, ref vv);
-        TV.Store(mv, ref m, i);
-        TV.Store(vv, ref v, i);
+        moments.Vector(ref p, ref g, ref m, ref v, i, out TV pv, out TV gv, out TV mv, out TV vv);
         var denom = TV.Sqrt(vv / TV.Create(biasCorrection2)) + TV.Create(epsilon);
         pv += TV.Create(gradCoefficient) * gv / denom;
         TV.Store(pv + (TV.Create(momentumCoefficient) * mv / denom), ref p, i);
