@@ -107,37 +107,16 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
     /// <inheritdoc />
     public override ParameterState? GetState(Parameter parameter)
     {
-        foreach (var g in groups)
-        {
-            for (var i = 0; i < g.Parameters.Count; i++)
-            {
-                if (ReferenceEquals(g.Parameters[i], parameter))
-                {
-                    return g.States[i];
-                }
-            }
-        }
-
-        return null;
+        var (g, i) = Locate(parameter);
+        return g?.States[i];
     }
 
     /// <summary>Sets the state of a parameter (used when loading a saved optimizer state).</summary>
     public void SetState(Parameter parameter, TState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        foreach (var g in groups)
-        {
-            for (var i = 0; i < g.Parameters.Count; i++)
-            {
-                if (ReferenceEquals(g.Parameters[i], parameter))
-                {
-                    g.States[i] = state;
-                    return;
-                }
-            }
-        }
-
-        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
+        var (g, i) = Owner(parameter);
+        g.States[i] = state;
     }
 
     /// <inheritdoc />
@@ -146,21 +125,7 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
             $"{Name} needs {typeof(TOptions).Name}, got {options?.GetType().Name ?? "null"}", nameof(options)), name);
 
     /// <inheritdoc />
-    public override ParameterState CreateInitialState(Parameter parameter)
-    {
-        foreach (var g in groups)
-        {
-            for (var i = 0; i < g.Parameters.Count; i++)
-            {
-                if (ReferenceEquals(g.Parameters[i], parameter))
-                {
-                    return CreateState(parameter, g.Options);
-                }
-            }
-        }
-
-        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
-    }
+    public override ParameterState CreateInitialState(Parameter parameter) => CreateState(parameter, Owner(parameter).Group.Options);
 
     /// <inheritdoc />
     public override void SetParameterState(Parameter parameter, ParameterState? state)
@@ -171,19 +136,32 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
                 $"{Name} needs a {typeof(TState).Name}, got a {state.GetType().Name}", nameof(state));
         }
 
+        var (g, i) = Owner(parameter);
+        g.States[i] = state;
+    }
+
+    /// <summary>The group holding <paramref name="parameter"/> and its index there; (null, −1) when none does.</summary>
+    private (ParameterGroup<TOptions>? Group, int Index) Locate(Parameter parameter)
+    {
         foreach (var g in groups)
         {
             for (var i = 0; i < g.Parameters.Count; i++)
             {
                 if (ReferenceEquals(g.Parameters[i], parameter))
                 {
-                    g.States[i] = state;
-                    return;
+                    return (g, i);
                 }
             }
         }
 
-        throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter));
+        return (null, -1);
+    }
+
+    /// <summary>As <see cref="Locate"/>, throwing when the parameter does not belong to this optimizer.</summary>
+    private (ParameterGroup<TOptions> Group, int Index) Owner(Parameter parameter)
+    {
+        var (g, i) = Locate(parameter);
+        return g is null ? throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter)) : (g, i);
     }
 
     /// <summary>

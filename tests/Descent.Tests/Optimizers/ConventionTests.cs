@@ -129,7 +129,7 @@ public sealed class ConventionTests
         Assert.Equal(AdamEpsilonConvention.PyTorch, new AdamOptions().EpsilonConvention);
         Assert.Equal(AdamEpsilonConvention.PyTorch, new AdamWOptions().EpsilonConvention);
         Assert.Equal(SgdMomentumConvention.PyTorch, new SgdOptions().MomentumConvention);
-        var s = AdamStepScalars.Create(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 3);
+        var s = new AdamKernel(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 3);
         Assert.Equal(0f, s.EpsInsideRoot);
         Assert.Equal(1e-8f, s.Epsilon);
     }

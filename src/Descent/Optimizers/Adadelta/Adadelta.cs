@@ -45,7 +45,7 @@ public sealed class Adadelta : Optimizer<AdadeltaOptions, AdadeltaState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdadeltaState state, AdadeltaOptions options)
     {
-        var s = AdadeltaStepScalars.Create(options.LearningRate, options.Rho, options.Epsilon, options.WeightDecay, options.Maximize);
-        job.Run(new AdadeltaKernel(s), KernelPath, parameter, grad, state.SquareAvg, state.AccDelta);
+        var kernel = new AdadeltaKernel(options.LearningRate, options.Rho, options.Epsilon, options.WeightDecay, options.Maximize);
+        job.Run(kernel, KernelPath, parameter, grad, state.SquareAvg, state.AccDelta);
     }
 }

@@ -19,14 +19,14 @@ internal readonly struct AdadeltaKernel : IElementwiseUpdate
     private readonly L2Gradient gradient;
     private readonly float rho, oneMinusRho, epsilon, negLearningRate;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public AdadeltaKernel(in AdadeltaStepScalars s)
+    /// <summary>The update with the hyperparameters rounded to float32 as PyTorch passes them.</summary>
+    public AdadeltaKernel(double learningRate, double rho, double eps, double weightDecay, bool maximize)
     {
-        gradient = new(s.WeightDecay, s.Maximize);
-        rho = s.Rho;
-        oneMinusRho = s.OneMinusRho;
-        epsilon = s.Epsilon;
-        negLearningRate = s.NegLearningRate;
+        gradient = new((float)weightDecay, maximize);
+        this.rho = (float)rho;
+        oneMinusRho = (float)(1 - rho);
+        epsilon = (float)eps;
+        negLearningRate = (float)-learningRate;
     }
 
     /// <inheritdoc />

@@ -45,8 +45,8 @@ public sealed class Adagrad : Optimizer<AdagradOptions, AdagradState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdagradState state, AdagradOptions options)
     {
-        var s = AdagradStepScalars.Create(options.LearningRate, options.LearningRateDecay, options.Epsilon,
+        var kernel = new AdagradKernel(options.LearningRate, options.LearningRateDecay, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
-        job.Run(new AdagradKernel(s), KernelPath, parameter, grad, state.Sum);
+        job.Run(kernel, KernelPath, parameter, grad, state.Sum);
     }
 }

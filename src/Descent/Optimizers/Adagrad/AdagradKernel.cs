@@ -17,12 +17,12 @@ internal readonly struct AdagradKernel : IElementwiseUpdate
     private readonly L2Gradient gradient;
     private readonly float negStepSize, epsilon;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public AdagradKernel(in AdagradStepScalars s)
+    /// <summary>The update for step <paramref name="step"/> (1-based), its constants rounded to float32 as PyTorch passes them.</summary>
+    public AdagradKernel(double learningRate, double learningRateDecay, double eps, double weightDecay, bool maximize, long step)
     {
-        gradient = new(s.WeightDecay, s.Maximize);
-        negStepSize = s.NegStepSize;
-        epsilon = s.Epsilon;
+        gradient = new((float)weightDecay, maximize);
+        negStepSize = (float)-(learningRate / (1 + ((step - 1) * learningRateDecay)));
+        epsilon = (float)eps;
     }
 
     /// <inheritdoc />

@@ -1,5 +1,4 @@
 using Descent.Nn;
-using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
@@ -23,41 +22,20 @@ namespace Descent.Optimizers;
 /// (8 bytes/parameter) and <c>max_exp_avg_sq</c> with AMSGrad.</para>
 /// </remarks>
 [Optimizer("adam", "Adam (Kingma & Ba 2015), coupled L2 decay; equivalent to torch.optim.Adam", DecoupledVariant = typeof(AdamW))]
-public sealed class Adam : Optimizer<AdamOptions, AdamState>
+public sealed class Adam : AdamFamily<AdamOptions>
 {
-    private readonly ElementwiseJob<AdamKernel> job = new();
-
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public Adam(IEnumerable<Parameter> parameters, AdamOptions? options = null)
-        : base(parameters, options ?? new AdamOptions())
+        : base(parameters, options ?? new AdamOptions(), decoupled: false)
     {
     }
 
     /// <summary>Creates the optimizer from parameter groups, each with its own options.</summary>
     public Adam(IEnumerable<(IEnumerable<Parameter> Parameters, AdamOptions Options)> groups, AdamOptions? defaults = null)
-        : base(groups, defaults ?? new AdamOptions())
+        : base(groups, defaults ?? new AdamOptions(), decoupled: false)
     {
     }
-
-    /// <inheritdoc />
-    protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc />
     public override string Name => "Adam";
-
-    /// <inheritdoc />
-    public override AdamState CreateState(Parameter parameter, AdamOptions options) => new(parameter.Shape, options.Amsgrad);
-
-    /// <inheritdoc />
-    protected override void Update(Parameter parameter, Tensor grad, AdamState state, AdamOptions options)
-    {
-        if (options.Amsgrad)
-        {
-            state.MaxExpAvgSq ??= new Tensor(parameter.Shape);
-        }
-
-        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
-            options.WeightDecay, decoupled: false, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
-        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
-    }
 }

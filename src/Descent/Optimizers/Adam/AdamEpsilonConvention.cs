@@ -1,7 +1,7 @@
 namespace Descent.Optimizers;
 
 /// <summary>
-/// Where Adam's ε enters the denominator; frameworks disagree (see <see cref="AdamOptions.EpsilonConvention"/>).
+/// Where Adam's ε enters the denominator; frameworks disagree (see <see cref="AdamFamilyOptions.EpsilonConvention"/>).
 /// With m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ):
 /// </summary>
 public enum AdamEpsilonConvention

@@ -18,16 +18,34 @@ internal readonly struct AdamKernel : IElementwiseUpdate
     private readonly bool amsgrad;
     private readonly float epsInsideRoot, biasCorrection2Sqrt, epsilon, negStepSize;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public AdamKernel(in AdamStepScalars s)
+    /// <summary>The update for one step: the per-step constants computed once (in double, as PyTorch does in Python)
+    /// and rounded to float32 the way PyTorch passes scalars to its float32 kernels.</summary>
+    public AdamKernel(
+        double learningRate, double beta1, double beta2, double eps, double weightDecay,
+        bool decoupled, bool amsgrad, bool maximize, long step,
+        AdamEpsilonConvention epsilonConvention = AdamEpsilonConvention.PyTorch)
     {
-        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
-        amsgrad = s.Amsgrad;
-        epsInsideRoot = s.EpsInsideRoot;
-        biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
-        epsilon = s.Epsilon;
-        negStepSize = s.NegStepSize;
+        var bc1 = 1 - Math.Pow(beta1, step);
+        var bc2 = 1 - Math.Pow(beta2, step);
+        moments = AdamMoments.Create(learningRate, beta1, beta2, weightDecay, decoupled, maximize);
+        this.amsgrad = amsgrad;
+        epsInsideRoot = epsilonConvention == AdamEpsilonConvention.InsideRoot ? (float)(eps * bc2) : 0f;
+        biasCorrection2Sqrt = (float)Math.Sqrt(bc2);
+        epsilon = epsilonConvention switch
+        {
+            AdamEpsilonConvention.EpsilonHat => (float)(eps / Math.Sqrt(bc2)),
+            AdamEpsilonConvention.InsideRoot => 0f,
+            _ => (float)eps,
+        };
+        negStepSize = (float)-(learningRate / bc1);
     }
+
+    /// <summary>ε, added outside the square root (per step for <see cref="AdamEpsilonConvention.EpsilonHat"/>).</summary>
+    internal float Epsilon => epsilon;
+
+    /// <summary>Added to v inside the square root: ε·(1 − β₂ᵗ) for <see cref="AdamEpsilonConvention.InsideRoot"/>
+    /// (√(v + ε·bc₂)/√bc₂ = √(v̂ + ε)); 0 otherwise, which leaves every value bit-identical.</summary>
+    internal float EpsInsideRoot => epsInsideRoot;
 
     /// <inheritdoc />
     public void Scalar(ref float param, float grad, ref float expAvg, ref float expAvgSq, ref float maxExpAvgSq)
@@ -50,13 +68,7 @@ internal readonly struct AdamKernel : IElementwiseUpdate
     public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float vm, nuint i)
         where TV : struct, IFloatVector<TV>
     {
-        var pv = TV.Load(ref p, i);
-        var gv = TV.Load(ref g, i);
-        var mv = TV.Load(ref m, i);
-        var vv = TV.Load(ref v, i);
-        moments.Vector(ref pv, ref gv, ref mv, ref vv);
-        TV.Store(mv, ref m, i);
-        TV.Store(vv, ref v, i);
+        moments.Vector(ref p, ref g, ref m, ref v, i, out TV pv, out TV _, out TV mv, out TV vv);
         if (amsgrad)
         {
             vv = TV.Max(TV.Load(ref vm, i), vv);

@@ -1,5 +1,4 @@
 using Descent.Nn;
-using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
@@ -22,41 +21,20 @@ namespace Descent.Optimizers;
 /// by the learning rate, as in PyTorch and Optax. State as <see cref="Adam"/>.</para>
 /// </remarks>
 [Optimizer("adamw", "AdamW (Loshchilov & Hutter 2019), decoupled decay; equivalent to torch.optim.AdamW")]
-public sealed class AdamW : Optimizer<AdamWOptions, AdamState>
+public sealed class AdamW : AdamFamily<AdamWOptions>
 {
-    private readonly ElementwiseJob<AdamKernel> job = new();
-
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (one group).</summary>
     public AdamW(IEnumerable<Parameter> parameters, AdamWOptions? options = null)
-        : base(parameters, options ?? new AdamWOptions())
+        : base(parameters, options ?? new AdamWOptions(), decoupled: true)
     {
     }
 
     /// <summary>Creates the optimizer from parameter groups, each with its own options.</summary>
     public AdamW(IEnumerable<(IEnumerable<Parameter> Parameters, AdamWOptions Options)> groups, AdamWOptions? defaults = null)
-        : base(groups, defaults ?? new AdamWOptions())
+        : base(groups, defaults ?? new AdamWOptions(), decoupled: true)
     {
     }
-
-    /// <inheritdoc />
-    protected override bool UpdatesElementwise => true;
 
     /// <inheritdoc />
     public override string Name => "AdamW";
-
-    /// <inheritdoc />
-    public override AdamState CreateState(Parameter parameter, AdamWOptions options) => new(parameter.Shape, options.Amsgrad);
-
-    /// <inheritdoc />
-    protected override void Update(Parameter parameter, Tensor grad, AdamState state, AdamWOptions options)
-    {
-        if (options.Amsgrad)
-        {
-            state.MaxExpAvgSq ??= new Tensor(parameter.Shape);
-        }
-
-        var s = AdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
-            options.WeightDecay, decoupled: true, options.Amsgrad, options.Maximize, state.Step, options.EpsilonConvention);
-        job.Run(new AdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, state.MaxExpAvgSq);
-    }
 }

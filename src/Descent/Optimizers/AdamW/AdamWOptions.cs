@@ -4,32 +4,12 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="AdamW"/>, with PyTorch's defaults: lr 1e-3, β1 0.9, β2 0.999, ε 1e-8,
 /// weight decay 1e-2 (decoupled), AMSGrad off, maximize off.
 /// </summary>
-public sealed record AdamWOptions : MomentOptions
+public sealed record AdamWOptions : AdamFamilyOptions
 {
     /// <summary>Creates the options with PyTorch's defaults.</summary>
-    public AdamWOptions() => LearningRate = 1e-3;
-
-    /// <summary>Decoupled weight decay: the parameter is multiplied by 1 − lr·wd before the Adam step (PyTorch:
-    /// <c>weight_decay</c>); finite, ≥ 0.</summary>
-    [Hyperparameter("weight_decay")]
-    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay)); } = 1e-2;
-
-    /// <summary>Where <see cref="MomentOptions.Epsilon"/> enters the denominator: PyTorch's outside √v̂ (default), Keras /
-    /// scikit-learn's "epsilon hat" on the uncorrected √v, or Optax's eps_root inside the root (see
-    /// <see cref="AdamEpsilonConvention"/>).</summary>
-    [Hyperparameter("eps_convention")]
-    public AdamEpsilonConvention EpsilonConvention
+    public AdamWOptions()
     {
-        get;
-        init => field = Enum.IsDefined(value) ? value
-            : throw new ArgumentOutOfRangeException(nameof(EpsilonConvention), value, $"{nameof(EpsilonConvention)} must be one of {string.Join(", ", Enum.GetNames<AdamEpsilonConvention>())}, got {value}");
+        LearningRate = 1e-3;
+        WeightDecay = 1e-2;
     }
-
-    /// <summary>Use the running maximum of the second moment (PyTorch: <c>amsgrad</c>).</summary>
-    [Hyperparameter("amsgrad")]
-    public bool Amsgrad { get; init; }
-
-    /// <summary>Maximize the objective (PyTorch: <c>maximize</c>).</summary>
-    [Hyperparameter("maximize")]
-    public bool Maximize { get; init; }
 }

@@ -44,8 +44,8 @@ public sealed class Adamax : Optimizer<AdamaxOptions, AdamaxState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdamaxState state, AdamaxOptions options)
     {
-        var s = AdamaxStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
+        var kernel = new AdamaxKernel(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.Maximize, state.Step);
-        job.Run(new AdamaxKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpInf);
+        job.Run(kernel, KernelPath, parameter, grad, state.ExpAvg, state.ExpInf);
     }
 }

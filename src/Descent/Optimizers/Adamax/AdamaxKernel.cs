@@ -19,16 +19,17 @@ internal readonly struct AdamaxKernel : IElementwiseUpdate
     private readonly bool small;
     private readonly float beta1Weight, w1, beta2, epsilon, negStepSize;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public AdamaxKernel(in AdamaxStepScalars s)
+    /// <summary>The update for one step: the per-step constants computed once (in double, as PyTorch does in Python)
+    /// and rounded to float32 the way PyTorch passes scalars to its float32 kernels.</summary>
+    public AdamaxKernel(double learningRate, double beta1, double beta2, double eps, double weightDecay, bool maximize, long step)
     {
-        gradient = new(s.WeightDecay, s.Maximize);
-        beta1Weight = s.Beta1Weight;
-        w1 = Lerp.Coefficient(s.Beta1Weight);
-        small = MathF.Abs(s.Beta1Weight) < 0.5f;
-        beta2 = s.Beta2;
-        epsilon = s.Epsilon;
-        negStepSize = s.NegStepSize;
+        gradient = new((float)weightDecay, maximize);
+        beta1Weight = (float)(1 - beta1);
+        w1 = Lerp.Coefficient(beta1Weight);
+        small = MathF.Abs(beta1Weight) < 0.5f;
+        this.beta2 = (float)beta2;
+        epsilon = (float)eps;
+        negStepSize = (float)-(learningRate / (1 - Math.Pow(beta1, step)));
     }
 
     /// <inheritdoc />

@@ -1,28 +1,17 @@
 namespace Descent.Optimizers;
 
 /// <summary>Adamax's state of one parameter: the first moment and the exponentially weighted infinity norm.</summary>
-public sealed class AdamaxState : ParameterState
+public sealed class AdamaxState : BufferState
 {
     /// <summary>Creates zero state for a parameter of the given shape.</summary>
     public AdamaxState(ReadOnlySpan<int> shape)
+        : base(("exp_avg", new Tensor(shape)), ("exp_inf", new Tensor(shape)))
     {
-        ExpAvg = new Tensor(shape);
-        ExpInf = new Tensor(shape);
     }
 
     /// <summary>First moment m (PyTorch: <c>exp_avg</c>).</summary>
-    public Tensor ExpAvg { get; }
+    public Tensor ExpAvg => Buffer(0);
 
     /// <summary>Infinity norm u (PyTorch: <c>exp_inf</c>).</summary>
-    public Tensor ExpInf { get; }
-
-    /// <inheritdoc />
-    public override IEnumerable<KeyValuePair<string, Tensor>> Tensors
-    {
-        get
-        {
-            yield return new("exp_avg", ExpAvg);
-            yield return new("exp_inf", ExpInf);
-        }
-    }
+    public Tensor ExpInf => Buffer(1);
 }

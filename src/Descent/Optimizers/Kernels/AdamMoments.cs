@@ -33,6 +33,17 @@ internal readonly struct AdamMoments
         this.maximize = maximize;
     }
 
+    /// <summary>The constants from the hyperparameters (coupled L2 decay, or decoupled 1 − lr·wd with
+    /// <paramref name="decoupled"/>), rounded to float32.</summary>
+    public static AdamMoments Create(double learningRate, double beta1, double beta2, double weightDecay, bool decoupled, bool maximize) => new(
+        (float)(1 - beta1),
+        (float)beta2,
+        (float)(1 - beta2),
+        decoupled ? 0f : (float)weightDecay,
+        decoupled ? (float)(1 - (learningRate * weightDecay)) : 1f,
+        decoupled && weightDecay != 0,
+        maximize);
+
     /// <summary>Scalar form: updates the parameter value <paramref name="p"/> and gradient value
     /// <paramref name="g"/> (locals) and the moments <paramref name="m"/>, <paramref name="v"/> (state).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,6 +65,21 @@ internal readonly struct AdamMoments
 
         m = Lerp.Scalar(m, g, beta1Weight);
         v = MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, v * beta2);
+    }
+
+    /// <summary>Loads p, g, m, v at element <paramref name="i"/>, applies <see cref="Vector{TV}(ref TV, ref TV, ref TV, ref TV)"/>,
+    /// stores the moments and returns the four updated values (the caller stores the parameter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, nuint i, out TV pv, out TV gv, out TV mv, out TV vv)
+        where TV : struct, IFloatVector<TV>
+    {
+        pv = TV.Load(ref p, i);
+        gv = TV.Load(ref g, i);
+        mv = TV.Load(ref m, i);
+        vv = TV.Load(ref v, i);
+        Vector(ref pv, ref gv, ref mv, ref vv);
+        TV.Store(mv, ref m, i);
+        TV.Store(vv, ref v, i);
     }
 
     /// <summary>Vector form of <see cref="Scalar"/> (all four are values; the caller loads and stores).</summary>

@@ -4,7 +4,7 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="Lamb"/>. Defaults are Optax's (<c>optax.lamb</c>): b1 0.9, b2 0.999, eps 1e-6,
 /// eps_root 0, weight_decay 0; Optax has no default learning rate, Descent uses 1e-3.
 /// </summary>
-public sealed record LambOptions : MomentOptions
+public sealed record LambOptions : OptaxMomentOptions
 {
     /// <summary>Creates the default options.</summary>
     public LambOptions()
@@ -12,10 +12,6 @@ public sealed record LambOptions : MomentOptions
         LearningRate = 1e-3;
         Epsilon = 1e-6;
     }
-
-    /// <summary>Added inside the square root (Optax <c>eps_root</c>); ≥ 0.</summary>
-    [Hyperparameter("eps_root")]
-    public double EpsilonRoot { get; init => field = Require.NonNegative(value, nameof(EpsilonRoot)); } = 0;
 
     /// <summary>Weight decay added to the Adam direction before the trust ratio (Optax <c>weight_decay</c>); ≥ 0.</summary>
     [Hyperparameter("weight_decay")]

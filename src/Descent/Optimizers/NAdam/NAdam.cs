@@ -46,9 +46,9 @@ public sealed class NAdam : Optimizer<NAdamOptions, NAdamState>
     protected override void Update(Parameter parameter, Tensor grad, NAdamState state, NAdamOptions options)
     {
         var muProduct = state.MuProduct.Span;
-        var s = NAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
+        var kernel = new NAdamKernel(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.MomentumDecay, options.DecoupledWeightDecay, options.Maximize, state.Step,
             ref muProduct[0]);
-        job.Run(new NAdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
+        job.Run(kernel, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
     }
 }

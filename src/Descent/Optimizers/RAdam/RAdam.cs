@@ -46,8 +46,8 @@ public sealed class RAdam : Optimizer<RAdamOptions, AdamState>
     /// <inheritdoc />
     protected override void Update(Parameter parameter, Tensor grad, AdamState state, RAdamOptions options)
     {
-        var s = RAdamStepScalars.Create(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
+        var kernel = new RAdamKernel(options.LearningRate, options.Beta1, options.Beta2, options.Epsilon,
             options.WeightDecay, options.DecoupledWeightDecay, options.Maximize, state.Step);
-        job.Run(new RAdamKernel(s), KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
+        job.Run(kernel, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq);
     }
 }

@@ -17,16 +17,25 @@ internal readonly struct RAdamKernel : IElementwiseUpdate
     private readonly bool rectified;
     private readonly float biasCorrection1, learningRate, epsilon, biasCorrection2Sqrt, rectification;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public RAdamKernel(in RAdamStepScalars s)
+    /// <summary>The update for one step: the per-step constants computed once (in double, as PyTorch does in Python)
+    /// and rounded to float32 the way PyTorch passes scalars to its float32 kernels.</summary>
+    public RAdamKernel(
+        double learningRate, double beta1, double beta2, double eps, double weightDecay,
+        bool decoupled, bool maximize, long step)
     {
-        moments = new(s.Beta1Weight, s.Beta2, s.OneMinusBeta2, s.WeightDecay, s.DecayFactor, s.Decoupled, s.Maximize);
-        rectified = s.Rectified;
-        biasCorrection1 = s.BiasCorrection1;
-        learningRate = s.LearningRate;
-        epsilon = s.Epsilon;
-        biasCorrection2Sqrt = s.BiasCorrection2Sqrt;
-        rectification = s.Rectification;
+        var bc1 = 1 - Math.Pow(beta1, step);
+        var bc2 = 1 - Math.Pow(beta2, step);
+        var rhoInf = (2 / (1 - beta2)) - 1;
+        var rhoT = rhoInf - (2 * step * Math.Pow(beta2, step) / bc2);
+        moments = AdamMoments.Create(learningRate, beta1, beta2, weightDecay, decoupled, maximize);
+        rectified = rhoT > 5.0;
+        biasCorrection1 = (float)bc1;
+        this.learningRate = (float)learningRate;
+        epsilon = (float)eps;
+        biasCorrection2Sqrt = (float)Math.Sqrt(bc2);
+        rectification = rectified
+            ? (float)Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+            : 1f;
     }
 
     /// <inheritdoc />
@@ -49,13 +58,7 @@ internal readonly struct RAdamKernel : IElementwiseUpdate
     public void Vector<TV>(ref float p, ref float g, ref float m, ref float v, ref float unused, nuint i)
         where TV : struct, IFloatVector<TV>
     {
-        var pv = TV.Load(ref p, i);
-        var gv = TV.Load(ref g, i);
-        var mv = TV.Load(ref m, i);
-        var vv = TV.Load(ref v, i);
-        moments.Vector(ref pv, ref gv, ref mv, ref vv);
-        TV.Store(mv, ref m, i);
-        TV.Store(vv, ref v, i);
+        moments.Vector(ref p, ref g, ref m, ref v, i, out TV pv, out TV _, out TV mv, out TV vv);
         var update = mv / TV.Create(biasCorrection1) * TV.Create(learningRate);
         if (rectified)
         {

@@ -57,8 +57,8 @@ public sealed class RmsProp : Optimizer<RmsPropOptions, RmsPropState>
             state.GradAvg ??= new Tensor(parameter.Shape);
         }
 
-        var s = RmsPropStepScalars.Create(options.LearningRate, options.Alpha, options.Epsilon, options.WeightDecay,
+        var kernel = new RmsPropKernel(options.LearningRate, options.Alpha, options.Epsilon, options.WeightDecay,
             options.Momentum, options.Centered, options.Maximize);
-        job.Run(new RmsPropKernel(s), KernelPath, parameter, grad, state.SquareAvg, state.GradAvg, state.MomentumBuffer);
+        job.Run(kernel, KernelPath, parameter, grad, state.SquareAvg, state.GradAvg, state.MomentumBuffer);
     }
 }

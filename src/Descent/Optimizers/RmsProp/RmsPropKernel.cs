@@ -19,19 +19,20 @@ internal readonly struct RmsPropKernel : IElementwiseUpdate
     private readonly bool centered, momentum, small;
     private readonly float alpha, oneMinusAlpha, w, epsilon, negLearningRate, mu;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public RmsPropKernel(in RmsPropStepScalars s)
+    /// <summary>The update with the hyperparameters rounded to float32 as PyTorch passes them.</summary>
+    public RmsPropKernel(
+        double learningRate, double alpha, double eps, double weightDecay, double momentum, bool centered, bool maximize)
     {
-        gradient = new(s.WeightDecay, s.Maximize);
-        centered = s.Centered;
-        momentum = s.Momentum > 0;
-        small = MathF.Abs(s.OneMinusAlpha) < 0.5f;
-        alpha = s.Alpha;
-        oneMinusAlpha = s.OneMinusAlpha;
-        w = Lerp.Coefficient(s.OneMinusAlpha);
-        epsilon = s.Epsilon;
-        negLearningRate = s.NegLearningRate;
-        mu = s.Momentum;
+        gradient = new((float)weightDecay, maximize);
+        this.centered = centered;
+        mu = (float)momentum;
+        this.momentum = mu > 0;
+        this.alpha = (float)alpha;
+        oneMinusAlpha = (float)(1 - alpha);
+        small = MathF.Abs(oneMinusAlpha) < 0.5f;
+        w = Lerp.Coefficient(oneMinusAlpha);
+        epsilon = (float)eps;
+        negLearningRate = (float)-learningRate;
     }
 
     /// <inheritdoc />

@@ -66,8 +66,8 @@ public sealed class Sgd : Optimizer<SgdOptions, SgdState>
             first = true;
         }
 
-        var s = SgdStepScalars.Create(options.LearningRate, options.Momentum, options.Dampening, options.WeightDecay,
+        var kernel = new SgdKernel(options.LearningRate, options.Momentum, options.Dampening, options.WeightDecay,
             options.Nesterov, options.Maximize, first);
-        job.Run(new SgdKernel(s), KernelPath, parameter, grad, state.MomentumBuffer);
+        job.Run(kernel, KernelPath, parameter, grad, state.MomentumBuffer);
     }
 }

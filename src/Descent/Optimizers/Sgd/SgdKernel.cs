@@ -20,16 +20,19 @@ internal readonly struct SgdKernel : IElementwiseUpdate
     private readonly bool momentum, first, nesterov;
     private readonly float mu, dampeningComplement, negLearningRate;
 
-    /// <summary>The update with the step's scalars.</summary>
-    public SgdKernel(in SgdStepScalars s)
+    /// <summary>The update with the hyperparameters rounded to float32 as PyTorch passes them;
+    /// <paramref name="initializeBuffer"/>: the buffer's first use (set to the gradient: no decay, no dampening).</summary>
+    public SgdKernel(
+        double learningRate, double momentum, double dampening, double weightDecay,
+        bool nesterov, bool maximize, bool initializeBuffer)
     {
-        gradient = new(s.WeightDecay, s.Maximize);
-        momentum = s.Momentum != 0;
-        first = s.InitializeBuffer;
-        nesterov = s.Nesterov;
-        mu = s.Momentum;
-        dampeningComplement = s.DampeningComplement;
-        negLearningRate = s.NegLearningRate;
+        gradient = new((float)weightDecay, maximize);
+        mu = (float)momentum;
+        this.momentum = mu != 0;
+        first = initializeBuffer;
+        this.nesterov = nesterov;
+        dampeningComplement = (float)(1 - dampening);
+        negLearningRate = (float)-learningRate;
     }
 
     /// <inheritdoc />

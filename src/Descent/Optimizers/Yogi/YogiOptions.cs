@@ -5,7 +5,7 @@ namespace Descent.Optimizers;
 /// b1 0.9, b2 0.999, eps 1e-3, eps_root 0, initial_accumulator_value 1e-6; Optax has no default learning rate,
 /// Descent uses 1e-2 (the paper's).
 /// </summary>
-public sealed record YogiOptions : MomentOptions
+public sealed record YogiOptions : OptaxMomentOptions
 {
     /// <summary>Creates the default options.</summary>
     public YogiOptions()
@@ -13,10 +13,6 @@ public sealed record YogiOptions : MomentOptions
         LearningRate = 1e-2;
         Epsilon = 1e-3;
     }
-
-    /// <summary>Added inside the square root (Optax <c>eps_root</c>); ≥ 0.</summary>
-    [Hyperparameter("eps_root")]
-    public double EpsilonRoot { get; init => field = Require.NonNegative(value, nameof(EpsilonRoot)); } = 0;
 
     /// <summary>Starting value of both moments m and v (Optax <c>initial_accumulator_value</c>); finite and &gt; 0.</summary>
     [Hyperparameter("initial_accumulator_value")]

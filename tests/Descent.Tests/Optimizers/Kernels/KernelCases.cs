@@ -9,29 +9,29 @@ public static class KernelCases
 {
     public static IReadOnlyList<KernelCase> All { get; } =
     [
-        Sgd("sgd_plain", SgdStepScalars.Create(0.1, 0, 0, 0, false, false, false)),
-        Sgd("sgd_momentum_first_step", SgdStepScalars.Create(0.05, 0.9, 0.1, 0.01, false, false, true)),
-        Sgd("sgd_momentum_dampening_decay", SgdStepScalars.Create(0.05, 0.9, 0.1, 0.01, false, false, false)),
-        Sgd("sgd_nesterov_maximize", SgdStepScalars.Create(0.05, 0.9, 0, 0, true, true, false)),
-        Adam("adam", AdamStepScalars.Create(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 3)),
-        Adam("adam_amsgrad_l2_maximize", AdamStepScalars.Create(1e-2, 0.9, 0.99, 1e-6, 0.1, false, true, true, 7)),
-        Adam("adamw_amsgrad", AdamStepScalars.Create(1e-2, 0.9, 0.999, 1e-8, 0.1, true, true, false, 1)),
-        Adam("adam_large_lerp_weight", AdamStepScalars.Create(1e-2, 0.3, 0.5, 1e-8, 0, false, false, false, 2)),
-        Adamax("adamax", AdamaxStepScalars.Create(2e-3, 0.9, 0.999, 1e-8, 0, false, 4)),
-        Adamax("adamax_l2_maximize", AdamaxStepScalars.Create(2e-3, 0.8, 0.99, 1e-6, 0.05, true, 1)),
+        Sgd("sgd_plain", new SgdKernel(0.1, 0, 0, 0, false, false, false)),
+        Sgd("sgd_momentum_first_step", new SgdKernel(0.05, 0.9, 0.1, 0.01, false, false, true)),
+        Sgd("sgd_momentum_dampening_decay", new SgdKernel(0.05, 0.9, 0.1, 0.01, false, false, false)),
+        Sgd("sgd_nesterov_maximize", new SgdKernel(0.05, 0.9, 0, 0, true, true, false)),
+        Adam("adam", new AdamKernel(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false, 3)),
+        Adam("adam_amsgrad_l2_maximize", new AdamKernel(1e-2, 0.9, 0.99, 1e-6, 0.1, false, true, true, 7)),
+        Adam("adamw_amsgrad", new AdamKernel(1e-2, 0.9, 0.999, 1e-8, 0.1, true, true, false, 1)),
+        Adam("adam_large_lerp_weight", new AdamKernel(1e-2, 0.3, 0.5, 1e-8, 0, false, false, false, 2)),
+        Adamax("adamax", new AdamaxKernel(2e-3, 0.9, 0.999, 1e-8, 0, false, 4)),
+        Adamax("adamax_l2_maximize", new AdamaxKernel(2e-3, 0.8, 0.99, 1e-6, 0.05, true, 1)),
         NAdam("nadam", 0.002, 0.9, 0.999, 1e-8, 0, 4e-3, false, false, 5),
         NAdam("nadam_decoupled_maximize", 0.01, 0.9, 0.999, 1e-8, 0.05, 4e-3, true, true, 2),
         NAdam("nadam_l2", 0.01, 0.9, 0.999, 1e-8, 0.05, 4e-3, false, false, 9),
-        RAdam("radam_rectified", RAdamStepScalars.Create(1e-2, 0.9, 0.999, 1e-8, 0, false, false, 12)),
-        RAdam("radam_unrectified_l2", RAdamStepScalars.Create(1e-2, 0.9, 0.999, 1e-8, 0.05, false, false, 2)),
-        RAdam("radam_decoupled_maximize", RAdamStepScalars.Create(1e-2, 0.9, 0.999, 1e-8, 0.05, true, true, 30)),
-        RmsProp("rmsprop", RmsPropStepScalars.Create(1e-2, 0.99, 1e-8, 0, 0, false, false)),
-        RmsProp("rmsprop_centered_momentum_l2", RmsPropStepScalars.Create(1e-3, 0.9, 1e-8, 1e-3, 0.9, true, false)),
-        RmsProp("rmsprop_momentum_maximize", RmsPropStepScalars.Create(1e-3, 0.3, 1e-8, 0, 0.5, false, true)),
-        Adagrad("adagrad", AdagradStepScalars.Create(1e-2, 0, 1e-10, 0, false, 1)),
-        Adagrad("adagrad_decay_l2_maximize", AdagradStepScalars.Create(0.1, 0.01, 1e-10, 1e-3, true, 6)),
-        Adadelta("adadelta", AdadeltaStepScalars.Create(1.0, 0.9, 1e-6, 0, false)),
-        Adadelta("adadelta_l2_maximize", AdadeltaStepScalars.Create(0.5, 0.95, 1e-6, 0.01, true)),
+        RAdam("radam_rectified", new RAdamKernel(1e-2, 0.9, 0.999, 1e-8, 0, false, false, 12)),
+        RAdam("radam_unrectified_l2", new RAdamKernel(1e-2, 0.9, 0.999, 1e-8, 0.05, false, false, 2)),
+        RAdam("radam_decoupled_maximize", new RAdamKernel(1e-2, 0.9, 0.999, 1e-8, 0.05, true, true, 30)),
+        RmsProp("rmsprop", new RmsPropKernel(1e-2, 0.99, 1e-8, 0, 0, false, false)),
+        RmsProp("rmsprop_centered_momentum_l2", new RmsPropKernel(1e-3, 0.9, 1e-8, 1e-3, 0.9, true, false)),
+        RmsProp("rmsprop_momentum_maximize", new RmsPropKernel(1e-3, 0.3, 1e-8, 0, 0.5, false, true)),
+        Adagrad("adagrad", new AdagradKernel(1e-2, 0, 1e-10, 0, false, 1)),
+        Adagrad("adagrad_decay_l2_maximize", new AdagradKernel(0.1, 0.01, 1e-10, 1e-3, true, 6)),
+        Adadelta("adadelta", new AdadeltaKernel(1.0, 0.9, 1e-6, 0, false)),
+        Adadelta("adadelta_l2_maximize", new AdadeltaKernel(0.5, 0.95, 1e-6, 0.01, true)),
         Rprop("rprop", new RpropOptions()),
         Rprop("rprop_clamped_maximize", new RpropOptions { EtaMinus = 0.3, EtaPlus = 1.5, StepSizeMin = 1e-3, StepSizeMax = 0.08, Maximize = true }),
     ];
@@ -49,39 +49,39 @@ public static class KernelCases
         return d;
     }
 
-    private static KernelCase Sgd(string name, SgdStepScalars s) => new(name, 1, (simd, p, g, st, o, n) =>
+    private static KernelCase Sgd(string name, SgdKernel k) => new(name, 1, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new SgdKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
-    private static KernelCase Adam(string name, AdamStepScalars s) => new(name, 3, (simd, p, g, st, o, n) =>
+    private static KernelCase Adam(string name, AdamKernel k) => new(name, 3, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new AdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
-    private static KernelCase Adamax(string name, AdamaxStepScalars s) => new(name, 2, (simd, p, g, st, o, n) =>
+    private static KernelCase Adamax(string name, AdamaxKernel k) => new(name, 2, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new AdamaxKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
@@ -89,65 +89,65 @@ public static class KernelCases
         string name, double lr, double b1, double b2, double eps, double wd, double psi, bool decoupled, bool maximize, long step)
     {
         var mu = 0.93f;
-        var s = NAdamStepScalars.Create(lr, b1, b2, eps, wd, psi, decoupled, maximize, step, ref mu);
+        var k = new NAdamKernel(lr, b1, b2, eps, wd, psi, decoupled, maximize, step, ref mu);
         return new(name, 2, (simd, p, g, st, o, n) =>
         {
             if (simd)
             {
-                ElementwiseKernel.Simd(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+                ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
             else
             {
-                ElementwiseKernel.Reference(new NAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+                ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
             }
         });
     }
 
-    private static KernelCase RAdam(string name, RAdamStepScalars s) => new(name, 2, (simd, p, g, st, o, n) =>
+    private static KernelCase RAdam(string name, RAdamKernel k) => new(name, 2, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new RAdamKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
-    private static KernelCase RmsProp(string name, RmsPropStepScalars s) => new(name, 3, (simd, p, g, st, o, n) =>
+    private static KernelCase RmsProp(string name, RmsPropKernel k) => new(name, 3, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new RmsPropKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n), st[2].AsSpan(o, n));
         }
     });
 
-    private static KernelCase Adagrad(string name, AdagradStepScalars s) => new(name, 1, (simd, p, g, st, o, n) =>
+    private static KernelCase Adagrad(string name, AdagradKernel k) => new(name, 1, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new AdagradKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n));
         }
     });
 
-    private static KernelCase Adadelta(string name, AdadeltaStepScalars s) => new(name, 2, (simd, p, g, st, o, n) =>
+    private static KernelCase Adadelta(string name, AdadeltaKernel k) => new(name, 2, (simd, p, g, st, o, n) =>
     {
         if (simd)
         {
-            ElementwiseKernel.Simd(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
         else
         {
-            ElementwiseKernel.Reference(new AdadeltaKernel(s), p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), st[0].AsSpan(o, n), st[1].AsSpan(o, n));
         }
     });
 
