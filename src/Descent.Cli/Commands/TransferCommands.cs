@@ -4,6 +4,7 @@ using System.Text;
 using Descent.Lab.Reports;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
+using Descent.Experiments.Spam;
 using Descent.Experiments.Transfer;
 using Spectre.Console;
 

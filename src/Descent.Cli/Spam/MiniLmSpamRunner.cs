@@ -7,6 +7,7 @@ using System.Text.Json;
 using Descent.Text.Transformers;
 using Descent.Text;
 using Descent.Text.Classification;
+using Descent.Experiments.Spam;
 using Spectre.Console;
 
 namespace Descent.Cli.Spam;
@@ -84,27 +85,6 @@ public static class MiniLmSpamRunner
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/> (its head and
-    /// features apply to the head rows; top-k and full use the sentence embedding and a linear head).
-    /// </summary>
-    public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
-    {
-        ArgumentNullException.ThrowIfNull(template);
-        return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
-                   from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
-                   select template with
-                   {
-                       Optimizer = optimizer,
-                       Mode = mode,
-                       LearningRate = null,
-                       HeadLearningRate = null,
-                       HeadInit = HeadInit.Random,
-                       Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
-                       Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
-                   }];
     }
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)
