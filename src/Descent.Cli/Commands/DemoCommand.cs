@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Descent.Cli.Demo;
+using Descent.Experiments.Article;
 using Spectre.Console;
 
 namespace Descent.Cli.Commands;
@@ -17,7 +18,7 @@ public static class DemoCommand
             "Learning rate for every run, replacing the defaults (linear regression: 0.1 for both; MLP: SGD 0.05, "
             + "SGD+momentum 0.05, Adam 0.01). A run whose loss becomes NaN or infinite (try --lr 1e6) is stopped "
             + "and marked diverged; the others still run.");
-        var output = CommonOptions.Out(DemoSettings.DefaultOutputDirectory, "Folder for the loss charts (PNG, SVG) and losses.csv; created if missing.");
+        var output = CommonOptions.Out(DemoOutput.DefaultDirectory, "Folder for the loss charts (PNG, SVG) and losses.csv; created if missing.");
 
         var command = new Command(
             "demo",
@@ -31,23 +32,27 @@ public static class DemoCommand
 
         command.SetAction(parse =>
         {
-            var settings = new DemoSettings(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(output)!);
-            return Execute(context, settings);
+            var settings = new DemoSettings(parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(lr));
+            return Execute(context, settings, parse.GetValue(output)!);
         });
         return command;
     }
 
-    /// <summary>Runs the demo and reports to <paramref name="context"/>.</summary>
-    public static int Execute(CliContext context, DemoSettings settings)
+    /// <summary>Runs the demo, writes its charts and loss table into <paramref name="outputDirectory"/> (created if
+    /// missing) and reports to <paramref name="context"/>.</summary>
+    public static int Execute(CliContext context, DemoSettings settings, string outputDirectory)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
         console.MarkupLine($"[bold]Descent demo[/]: seed {settings.Seed}, {settings.Steps} steps per run, full batch of {DemoExperiment.Samples} samples.");
+        var outDir = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(outDir);
         var result = DemoExperiment.Run(settings, message => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}"));
+        var files = DemoOutput.Write(result, outDir);
         console.Write(DemoTable.Build(result));
-        console.MarkupLine($"Output folder: [link]{Markup.Escape(result.OutputDirectory)}[/]");
-        foreach (var file in result.Sections.SelectMany(s => s.ChartFiles).Append(result.LossTablePath))
+        console.MarkupLine($"Output folder: [link]{Markup.Escape(outDir)}[/]");
+        foreach (var file in files)
         {
             console.MarkupLine($"  {Markup.Escape(file)}");
         }

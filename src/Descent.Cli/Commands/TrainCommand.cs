@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Progress;
-using Descent.Data;
-using Descent.Experiments.Transfer;
-using Descent.Optimizers;
-using Descent.Schedulers;
+using Descent.Experiments.Digits;
 using Descent.Training;
 using Spectre.Console;
 
@@ -12,7 +9,7 @@ namespace Descent.Cli.Commands;
 
 /// <summary>
 /// <c>descent train --out DIR [--epochs N] [--seed N] [--lr RATE] [--batch-size N] [--per-class N] [--resume]</c>
-/// (hidden, internal): a small, fast, deterministic training job — the small CNN (BatchNorm, dropout) on the
+/// (hidden, internal): a small, fast, deterministic training job (<see cref="DigitsCheckpointRun"/>) — the small CNN (BatchNorm, dropout) on the
 /// built-in 8×8 digits with AdamW, a cosine schedule and seeded shuffling — checkpointing
 /// <c>last.safetensors</c> and <c>best.safetensors</c> into <c>--out</c> after every epoch. The crash-and-resume
 /// tests kill it mid-run and resume it with <c>--resume</c>. It prints <c>epoch E/N start</c> before each epoch
@@ -45,20 +42,14 @@ public static class TrainCommand
     public static int Execute(CliContext context, string outDir, int epochs, int seed, double learningRate, int batchSize, int perClass, bool resume)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var s = (ulong)seed;
-        var (train, validation) = Datasets.Digits().Reshape(1, 8, 8).TakePerClass(perClass, s).Split(0.2, s + 1);
-        var model = SmallCnn.Create(10, new Rng(s + 2), imageSize: 8, dropout: 0.2, dropoutSeed: s + 3);
-        var optimizer = new AdamW(model.Parameters(), new AdamWOptions { LearningRate = learningRate, WeightDecay = 0.01 });
-        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = outDir, Resume = resume })
+        void OnEpochStart(int e)
         {
-            Scheduler = new CosineAnnealingScheduler(optimizer, epochs),
-            OnEpochStart = e =>
-            {
-                context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));
-                context.Output.Flush();
-            },
-        };
-        var result = TrainingProgressDisplay.Run(context, d => trainer.Fit(new DataLoader(train, batchSize, shuffle: true, seed: s + 4), validation, d.Start("train")));
+            context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));
+            context.Output.Flush();
+        }
+
+        var result = TrainingProgressDisplay.Run(context, d =>
+            DigitsCheckpointRun.Run(outDir, epochs, seed, learningRate, batchSize, perClass, resume, OnEpochStart, d.Start("train")));
         if (result.DivergenceMessage is not null)
         {
             throw new CliException(result.DivergenceMessage);

@@ -4,7 +4,7 @@ using System.Text;
 using Descent.Lab.Reports;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
-using Descent.Cli.Transfer;
+using Descent.Experiments.Spam;
 using Descent.Experiments.Transfer;
 using Spectre.Console;
 
@@ -120,12 +120,7 @@ public static class TransferCommands
     }
 
     /// <summary>The <c>--transfer</c> value of <paramref name="layers"/>: <c>conv</c> or <c>body</c>.</summary>
-    public static string TransferName(TransferredLayers layers) => layers switch
-    {
-        TransferredLayers.Convolutional => "conv",
-        TransferredLayers.Body => "body",
-        _ => throw new ArgumentOutOfRangeException(nameof(layers), layers, "unknown TransferredLayers value"),
-    };
+    public static string TransferName(TransferredLayers layers) => TransferExperiment.TransferName(layers);
 
     /// <summary>Runs the flagship and reports it.</summary>
     public static int Execute(CliContext context, TransferSettings s)

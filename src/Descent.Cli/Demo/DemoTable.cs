@@ -1,5 +1,6 @@
 using System.Globalization;
-using Descent.Cli.Runs;
+using Descent.Experiments.Article;
+using Descent.Experiments.Runs;
 using Spectre.Console;
 
 namespace Descent.Cli.Demo;

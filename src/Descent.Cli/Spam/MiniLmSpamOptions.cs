@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Experiments.Spam;
 using Descent.Text.Classification;
 
 namespace Descent.Cli.Spam;

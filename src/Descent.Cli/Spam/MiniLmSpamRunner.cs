@@ -7,13 +7,14 @@ using System.Text.Json;
 using Descent.Text.Transformers;
 using Descent.Text;
 using Descent.Text.Classification;
+using Descent.Experiments.Spam;
 using Spectre.Console;
 
 namespace Descent.Cli.Spam;
 
 /// <summary>
-/// Fine-tunes all-MiniLM-L6-v2 on the SpamAssassin corpus (<see cref="TextClassifierFineTuner"/>) with a live progress
-/// bar (plain lines when the output is not interactive), prints a results table and writes results.json and
+/// Runs the MiniLM spam experiment (<see cref="MiniLmSpamExperiment"/>: all-MiniLM-L6-v2 fine-tuned on the SpamAssassin
+/// corpus) with a live progress bar (plain lines when the output is not interactive), prints a results table and writes results.json and
 /// results.csv to the output folder.
 /// </summary>
 public static class MiniLmSpamRunner
@@ -29,53 +30,14 @@ public static class MiniLmSpamRunner
 
         console.MarkupLineInterpolated($"data: {description}; training on {train.Count:N0} emails ({train.Count(e => e.Label == 1):N0} spam), evaluating on {test.Count:N0} ({test.Count(e => e.Label == 1):N0} spam)");
         var clock = Stopwatch.StartNew();
-        var onnx = MiniLm.ReadOnnx();
-        var tokenizer = MiniLm.CreateTokenizer(settings.FineTune.MaxLength);
-        var trainTexts = TokenizedTexts.Create(tokenizer, train.Select(e => e.Text).ToList(), train.Select(e => e.Label).ToList());
-        var testTexts = TokenizedTexts.Create(tokenizer, test.Select(e => e.Text).ToList(), test.Select(e => e.Label).ToList());
+        var experiment = MiniLmSpamExperiment.Prepare(settings, train, test);
+        var (trainTexts, testTexts) = (experiment.Train, experiment.Test);
         console.MarkupLineInterpolated(
             $"all-MiniLM-L6-v2 read and texts tokenized (max length {settings.FineTune.MaxLength}) in {clock.Elapsed.TotalSeconds:F1} s: {trainTexts.TokenCount:N0} training tokens ({trainTexts.TokenCount / (double)trainTexts.Count:F0} per email), {testTexts.TokenCount:N0} held-out tokens");
 
-        var plans = settings.Plans();
-        var results = new List<FineTuneResult>();
-        PooledEmbeddings? cache = null;
-        List<string> files = [];
-        foreach (var options in plans)
-        {
-            var encoder = MiniLm.LoadModel(onnx, options.Seed);
-            var usesCache = options.UsesPooledCache;
-            if (usesCache && cache is null)
-            {
-                cache = WithProgress(context, $"{options.Label} embedding cache", p =>
-                    PooledEmbeddings.Compute(encoder, trainTexts, testTexts, options.EvalBatchSize, p, cancellation));
-            }
-
-            FineTuneResult result;
-            try
-            {
-                result = WithProgress(context, options.Label, p =>
-                    TextClassifierFineTuner.Run(encoder, trainTexts, testTexts, options, p, usesCache ? cache : null, cancellation));
-            }
-            catch (FineTuneDivergedException e)
-            {
-                // As in the demo: the diverged run is named with its step and left out; the other runs still run.
-                console.MarkupLineInterpolated($"[red]{options.Label}: diverged[/] — {e.Message}");
-                continue;
-            }
-
-            if (result.Probe is { } probe)
-            {
-                console.MarkupLineInterpolated(
-                    $"[green]{options.Label}[/] probe (head mode, {probe.Epochs.Count} epochs, the start of fine-tuning): accuracy {probe.Final.Accuracy:P2}, F1 {probe.Final.F1:F4}");
-            }
-
-            results.Add(result);
-            Directory.CreateDirectory(settings.OutputDirectory);
-            files = Write(settings, results, description); // after every run, so a long sweep leaves its finished rows
-            console.MarkupLineInterpolated(
-                $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
-        }
-
+        var observer = new Observer(context, settings, description);
+        var results = experiment.Run(observer, cancellation);
+        var files = observer.Files;
         console.Write(ResultsTable(results));
         console.MarkupLineInterpolated($"Output folder: {Path.GetFullPath(settings.OutputDirectory)}");
         foreach (var f in files)
@@ -86,25 +48,32 @@ public static class MiniLmSpamRunner
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/> (its head and
-    /// features apply to the head rows; top-k and full use the sentence embedding and a linear head).
-    /// </summary>
-    public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
+    /// <summary>Shows each phase's progress, and after every finished run its line and the results files (so a long sweep
+    /// leaves its finished rows).</summary>
+    private sealed class Observer(CliContext context, MiniLmSpamSettings settings, string description) : IMiniLmSpamObserver
     {
-        ArgumentNullException.ThrowIfNull(template);
-        return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
-                   from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
-                   select template with
-                   {
-                       Optimizer = optimizer,
-                       Mode = mode,
-                       LearningRate = null,
-                       HeadLearningRate = null,
-                       HeadInit = HeadInit.Random,
-                       Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
-                       Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
-                   }];
+        public List<string> Files { get; private set; } = [];
+
+        public T Phase<T>(string label, Func<Action<FineTuneProgress>, T> run) => WithProgress(context, label, run);
+
+        public void Diverged(TextFineTuneOptions options, FineTuneDivergedException exception) =>
+            // As in the demo: the diverged run is named with its step and left out; the other runs still run.
+            context.Console.MarkupLineInterpolated($"[red]{options.Label}: diverged[/] — {exception.Message}");
+
+        public void Finished(TextFineTuneOptions options, FineTuneResult result, IReadOnlyList<FineTuneResult> results)
+        {
+            var console = context.Console;
+            if (result.Probe is { } probe)
+            {
+                console.MarkupLineInterpolated(
+                    $"[green]{options.Label}[/] probe (head mode, {probe.Epochs.Count} epochs, the start of fine-tuning): accuracy {probe.Final.Accuracy:P2}, F1 {probe.Final.F1:F4}");
+            }
+
+            Directory.CreateDirectory(settings.OutputDirectory);
+            Files = Write(settings, results, description);
+            console.MarkupLineInterpolated(
+                $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
+        }
     }
 
     private static T WithProgress<T>(CliContext context, string label, Func<Action<FineTuneProgress>, T> run)

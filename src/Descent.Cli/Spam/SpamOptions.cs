@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Experiments.Spam;
 
 namespace Descent.Cli.Spam;
 

@@ -8,7 +8,8 @@ using Descent.Training;
 namespace Descent.Experiments.Article;
 
 /// <summary>
-/// The article's two regression problems, trained full-batch with the mean squared error:
+/// The article's two regression problems (<see cref="ArticleRegression"/>, lab configuration), trained full-batch with
+/// the mean squared error:
 /// <list type="bullet">
 /// <item><c>linear-regression</c>: y = Xθ + b + ε with X ~ N(0, 1) of shape [n, 3], θ = (2, −3.5, 1.2),
 /// b = 0.7, ε ~ N(0, 0.1²); the model is one <see cref="Linear"/>(3, 1).</item>
@@ -21,8 +22,8 @@ namespace Descent.Experiments.Article;
 /// </summary>
 public sealed class RegressionTask : LabTask
 {
-    /// <summary>The seed of the generated data.</summary>
-    public const ulong DataSeed = 1234;
+    /// <summary>The seed of the generated data (<see cref="ArticleRegression.LabDataSeed"/>).</summary>
+    public const ulong DataSeed = ArticleRegression.LabDataSeed;
 
     /// <summary>Creates the task for <paramref name="kind"/> (<c>linear-regression</c> or <c>mlp-regression</c>).</summary>
     public RegressionTask(string kind)
@@ -38,40 +39,17 @@ public sealed class RegressionTask : LabTask
     /// <summary>The task kind.</summary>
     public string Kind { get; }
 
-    /// <summary>The generated inputs and targets for <paramref name="samples"/> points.</summary>
-    public (Tensor X, Tensor Y) Data(int samples)
-    {
-        var rng = new Rng(DataSeed);
-        var features = Kind == TaskKinds.LinearRegression ? 3 : 2;
-        var x = Tensor.Normal(rng, 0, 1, samples, features);
-        var y = new Tensor(samples, 1);
-        for (var i = 0; i < samples; i++)
-        {
-            var noise = 0.1 * rng.NextNormal();
-            double v;
-            if (Kind == TaskKinds.LinearRegression)
-            {
-                v = (2.0 * x[i, 0]) - (3.5 * x[i, 1]) + (1.2 * x[i, 2]) + 0.7;
-            }
-            else
-            {
-                double x1 = x[i, 0], x2 = x[i, 1];
-                v = (3 * x1) - (2 * x2) + (2 * Math.Sin(2 * x1) * x2);
-            }
-
-            y[i, 0] = (float)(v + noise);
-        }
-
-        return (x, y);
-    }
+    /// <summary>The generated inputs and targets for <paramref name="samples"/> points (the lab configuration of
+    /// <see cref="ArticleRegression"/>).</summary>
+    public (Tensor X, Tensor Y) Data(int samples) => ArticleRegression.LabData(Kind == TaskKinds.LinearRegression, samples);
 
     /// <summary>The model, initialized from <paramref name="seed"/> (PyTorch's default Linear initialization).</summary>
     public Module Model(int seed)
     {
         var rng = new Rng((ulong)seed);
         return Kind == TaskKinds.LinearRegression
-            ? new Sequential(new Linear(3, 1, rng))
-            : new Sequential(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
+            ? new Sequential(ArticleRegression.LinearModel(rng))
+            : ArticleRegression.Mlp(rng);
     }
 
     /// <inheritdoc />

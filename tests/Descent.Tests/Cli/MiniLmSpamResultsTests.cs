@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Descent.Cli.Spam;
+using Descent.Experiments.Spam;
 using Descent.Tests.Lab;
 using Descent.Text.Classification;
 

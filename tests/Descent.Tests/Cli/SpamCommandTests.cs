@@ -42,8 +42,8 @@ public sealed class SpamCommandTests : IDisposable
         var (code, text, error) = CliHarness.Run("finetune", "--model", "bow", "--data", Subset, "--validation", "--epochs", "1", "--out", output);
         Assert.True(code == 0, error);
         Assert.Contains("192 train (64 spam) / 48 validation (16 spam)", text, StringComparison.Ordinal);
-        var (train, test, _) = Descent.Cli.Spam.SpamCommand.LoadSplit(Subset);
-        var (fit, validation) = Descent.Cli.Spam.SpamCommand.CarveValidation(train);
+        var (train, test, _) = Descent.Experiments.Spam.SpamData.LoadSplit(Subset);
+        var (fit, validation) = Descent.Experiments.Spam.SpamData.CarveValidation(train);
         Assert.Equal(train.Count, fit.Count + validation.Count);
         Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(test.Select(t => (t.Group, t.Id))));
         Assert.Empty(validation.Select(t => (t.Group, t.Id)).Intersect(fit.Select(t => (t.Group, t.Id))));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Descent.Checkpoints;
 using Descent.Cli.Commands;
-using Descent.Cli.Transfer;
+using Descent.Experiments.Transfer;
 
 namespace Descent.Tests.Training;
 

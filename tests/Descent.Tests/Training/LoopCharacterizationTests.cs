@@ -1,7 +1,6 @@
 using System.Globalization;
-using Descent.Cli.Demo;
-using Descent.Cli.Runs;
 using Descent.Data;
+using Descent.Experiments.Article;
 using Descent.Experiments.Transfer;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
@@ -13,6 +12,7 @@ using Descent.Tests.Infrastructure;
 using Descent.Text;
 using Descent.Text.Classification;
 using Descent.Training;
+using GuardedRunner = Descent.Experiments.Runs.GuardedRunner;
 
 namespace Descent.Tests.Training;
 
@@ -139,7 +139,7 @@ public sealed class LoopCharacterizationTests
     [Fact]
     public void DemoLosses()
     {
-        var settings = new DemoSettings(11, 40, null, Path.GetTempPath());
+        var settings = new DemoSettings(11, 40, null);
         var values = new List<(string, double)>();
         var runner = new GuardedRunner(40);
         foreach (var run in DemoExperiment.LinearRegressionRuns(settings).Concat(DemoExperiment.MlpRuns(settings)))

@@ -1,6 +1,6 @@
 using Descent.Training;
 
-namespace Descent.Cli.Transfer;
+namespace Descent.Experiments.Transfer;
 
 /// <summary>One fine-tuned or from-scratch run of the transfer experiment: per-epoch metrics on the validation
 /// split (<see cref="History"/>), and the final test loss and accuracy.</summary>

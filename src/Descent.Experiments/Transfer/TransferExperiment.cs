@@ -1,12 +1,10 @@
 using System.Globalization;
-using Descent.Cli.Commands;
 using Descent.Data;
-using Descent.Experiments.Transfer;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Training;
 
-namespace Descent.Cli.Transfer;
+namespace Descent.Experiments.Transfer;
 
 /// <summary>
 /// The transfer flagship: a <see cref="SmallCnn"/> pretrained on Fashion-MNIST classes 0–4, then fine-tuned on
@@ -15,6 +13,14 @@ namespace Descent.Cli.Transfer;
 /// </summary>
 public static class TransferExperiment
 {
+    /// <summary>The command-line name of <paramref name="layers"/> (<c>--transfer</c>): <c>conv</c> or <c>body</c>.</summary>
+    public static string TransferName(TransferredLayers layers) => layers switch
+    {
+        TransferredLayers.Convolutional => "conv",
+        TransferredLayers.Body => "body",
+        _ => throw new ArgumentOutOfRangeException(nameof(layers), layers, "unknown TransferredLayers value"),
+    };
+
     /// <summary>Finds the data: <paramref name="directory"/>, else the Debian package, else the shipped subset.</summary>
     public static (string Directory, string Description) LocateData(string? directory)
     {
@@ -22,7 +28,7 @@ public static class TransferExperiment
         {
             if (!FashionMnist.IsInstalled(directory))
             {
-                throw new CliException($"--data {directory}: the four Fashion-MNIST files ({FashionMnist.TrainImages}, …) are not there.");
+                throw new ExperimentException($"--data {directory}: the four Fashion-MNIST files ({FashionMnist.TrainImages}, …) are not there.");
             }
 
             return (directory, directory);
@@ -33,7 +39,7 @@ public static class TransferExperiment
             return (FashionMnist.DefaultDirectory, $"{FashionMnist.DefaultDirectory} (Debian package)");
         }
 
-        var subset = DataCommand.FindSubset() ?? throw new CliException(
+        var subset = FashionMnist.FindSubset() ?? throw new ExperimentException(
             $"Fashion-MNIST is not installed. Install it with '{FashionMnist.InstallCommand}', or pass --data PATH; 'descent data' shows what is available.");
         return (subset, $"{subset} (shipped subset: 300 train / 100 test images per class)");
     }
@@ -49,7 +55,7 @@ public static class TransferExperiment
         var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress, width: s.Width);
         if (result.DivergenceMessage is { } m)
         {
-            throw new CliException(m);
+            throw new ExperimentException(m);
         }
 
         var last = result.History[^1];
@@ -87,7 +93,7 @@ public static class TransferExperiment
                     if (pretrained)
                     {
                         (model, var report) = FashionTransfer.CreateFineTuned(weights, seed, s.Width, s.Transfer);
-                        note = $"loaded {report.LoadedKeys.Count} tensors ({TransferCommands.TransferName(s.Transfer)}); new head";
+                        note = $"loaded {report.LoadedKeys.Count} tensors ({TransferExperiment.TransferName(s.Transfer)}); new head";
                         if (s.Freeze is { } pattern)
                         {
                             FineTuning.Freeze(model, pattern);
@@ -149,7 +155,7 @@ public static class TransferExperiment
             default:
                 if (bodyFactor != 1.0)
                 {
-                    throw new CliException($"--optimizer {name}: a body learning-rate factor needs sgd-momentum, adam or adamw");
+                    throw new ExperimentException($"--optimizer {name}: a body learning-rate factor needs sgd-momentum, adam or adamw");
                 }
 
                 var hp = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -164,7 +170,7 @@ public static class TransferExperiment
                 }
                 catch (ArgumentException e)
                 {
-                    throw new CliException($"--optimizer {name}: {e.Message} (built in here: sgd-momentum, adam, adamw; registry: {string.Join(", ", OptimizerRegistry.Names)})");
+                    throw new ExperimentException($"--optimizer {name}: {e.Message} (built in here: sgd-momentum, adam, adamw; registry: {string.Join(", ", OptimizerRegistry.Names)})");
                 }
         }
     }

@@ -1,4 +1,4 @@
-namespace Descent.Cli.Runs;
+namespace Descent.Experiments.Runs;
 
 /// <summary>
 /// One training run to be driven step by step by a <see cref="GuardedRunner"/>: a display name (naming the

@@ -1,8 +1,9 @@
 using Descent.Text.Classification;
 
-namespace Descent.Cli.Spam;
+namespace Descent.Experiments.Spam;
 
-/// <summary>Settings of <c>descent finetune --task spam --model minilm</c> (see <see cref="MiniLmSpamRunner"/>).</summary>
+/// <summary>Settings of the MiniLM spam experiment (<c>descent finetune --task spam --model minilm</c>): the runs
+/// (<see cref="Plans"/>), the data and the output folder.</summary>
 public sealed record MiniLmSpamSettings
 {
     /// <summary>The default output folder.</summary>
@@ -40,9 +41,9 @@ public sealed record MiniLmSpamSettings
     /// <summary>The output folder for results.json and results.csv.</summary>
     public string OutputDirectory { get; init; } = DefaultOutputDirectory;
 
-    /// <summary>The runs: <see cref="MiniLmSpamRunner.SweepPlans"/> for a sweep, else one per optimizer preset.</summary>
+    /// <summary>The runs: <see cref="SweepPlans"/> for a sweep, else one per optimizer preset.</summary>
     public IReadOnlyList<TextFineTuneOptions> Plans() => Sweep
-        ? MiniLmSpamRunner.SweepPlans(FineTune)
+        ? SweepPlans(FineTune)
         : [FineTune, .. MoreOptimizers.Select(o => FineTune with { Optimizer = o })];
 
     /// <summary>
@@ -62,7 +63,7 @@ public sealed record MiniLmSpamSettings
             "adamw" => FineTuneOptimizer.AdamW,
             "adam" => FineTuneOptimizer.Adam,
             "sgd" or "sgd-momentum" => FineTuneOptimizer.Sgd,
-            var o => throw new CliException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
+            var o => throw new ExperimentException($"--optimizer for MiniLM must be adamw, adam or sgd (SGD with momentum 0.9), got '{o}'."),
         }).Distinct().ToList();
         var headMode = mode == FineTuneMode.Head;
         var headPreset = headMode || init == HeadInit.Probe;
@@ -95,7 +96,28 @@ public sealed record MiniLmSpamSettings
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new CliException($"invalid MiniLM setting: {Printable.Describe(e)}", e);
+            throw new ExperimentException($"invalid MiniLM setting: {Printable.Describe(e)}", e);
         }
+    }
+
+    /// <summary>
+    /// The sweep: AdamW, Adam, SGD × head, top-k, full, with everything else from <paramref name="template"/> (its head and
+    /// features apply to the head rows; top-k and full use the sentence embedding and a linear head).
+    /// </summary>
+    public static IReadOnlyList<TextFineTuneOptions> SweepPlans(TextFineTuneOptions template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return [.. from optimizer in new[] { FineTuneOptimizer.AdamW, FineTuneOptimizer.Adam, FineTuneOptimizer.Sgd }
+                   from mode in new[] { FineTuneMode.Head, FineTuneMode.TopK, FineTuneMode.Full }
+                   select template with
+                   {
+                       Optimizer = optimizer,
+                       Mode = mode,
+                       LearningRate = null,
+                       HeadLearningRate = null,
+                       HeadInit = HeadInit.Random,
+                       Head = mode == FineTuneMode.Head ? template.Head : ClassifierHead.Linear,
+                       Features = mode == FineTuneMode.Head ? template.Features : HeadFeatures.SentenceEmbedding,
+                   }];
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Descent.Cli.Runs;
+namespace Descent.Experiments.Runs;
 
 /// <summary>
 /// Drives training runs for a fixed number of steps, one after the other, and guards each against

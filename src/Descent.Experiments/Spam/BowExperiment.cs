@@ -4,7 +4,7 @@ using Descent.Text;
 using Descent.Text.Classification;
 using Descent.Text.Data;
 
-namespace Descent.Cli.Spam;
+namespace Descent.Experiments.Spam;
 
 /// <summary>
 /// The bag-of-words logistic-regression baseline of the spam task: for the full cleaned text and for the text cut to
@@ -70,7 +70,7 @@ public static class BowExperiment
                 }
                 catch (ArgumentOutOfRangeException e)
                 {
-                    throw new CliException($"--optimizer {optimizer}: {e.Message.Split(Environment.NewLine)[0]}");
+                    throw new ExperimentException($"--optimizer {optimizer}: {e.Message.Split(Environment.NewLine)[0]}");
                 }
 
                 var watch = Stopwatch.StartNew();

@@ -1,6 +1,6 @@
 using Descent.Text.Classification;
 
-namespace Descent.Cli.Spam;
+namespace Descent.Experiments.Spam;
 
 /// <summary>One trained spam classifier and its held-out scores.</summary>
 /// <param name="Model">bow or minilm.</param>

@@ -1,6 +1,5 @@
-using Descent.Experiments.Transfer;
 
-namespace Descent.Cli.Transfer;
+namespace Descent.Experiments.Transfer;
 
 /// <summary>Settings of the Fashion-MNIST transfer experiment (see <see cref="TransferExperiment"/>); the defaults
 /// are the recipe chosen on the validation split (README, "Fine-tuning").</summary>

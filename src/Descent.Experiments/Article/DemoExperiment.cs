@@ -1,22 +1,21 @@
 using System.Globalization;
-using System.Text;
-using Descent.Lab.Reports;
-using Descent.Cli.Runs;
+using Descent.Experiments.Runs;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
 using Descent.Training;
 
-namespace Descent.Cli.Demo;
+namespace Descent.Experiments.Article;
 
 /// <summary>
-/// The founding article's experiment, on seeded synthetic data (nothing to download):
+/// The founding article's experiment behind <c>descent demo</c>, on seeded synthetic data (nothing to download; the demo
+/// configuration of <see cref="ArticleRegression"/>):
 /// (a) linear regression y = Xθ + b (256 samples, 3 features, θ = (2, −3.4, 1.7), b = 4.2, noise σ = 0.01)
 /// fitted by plain gradient descent and by Adam from the same initial weights;
 /// (b) the 2-16-1 MLP Linear(2,16) → Tanh → Linear(16,1) with MSE loss on y = sin(2x₁) + ½x₂² (256 samples)
 /// trained full-batch by SGD, SGD with momentum and Adam from the same initial weights.
 /// Every run is guarded by <see cref="GuardedRunner"/>: a diverging run stops with a message and the others
-/// go on. Writes a loss-versus-step chart per experiment (PNG and SVG) and <c>losses.csv</c>.
+/// go on. Returns the results; drawing and writing them is the caller's.
 /// </summary>
 public static class DemoExperiment
 {
@@ -31,29 +30,18 @@ public static class DemoExperiment
 
     private const int WarmUpSteps = 30;
 
-    private static readonly float[] TrueTheta = [2f, -3.4f, 1.7f];
-    private const float TrueBias = 4.2f;
-    private const float NoiseStd = 0.01f;
-
-    /// <summary>Runs both experiments, writes the charts and the loss table, and returns the results.</summary>
-    /// <param name="settings">Seed, steps, learning-rate override and output folder.</param>
+    /// <summary>Runs both experiments and returns their results.</summary>
+    /// <param name="settings">Seed, steps and learning-rate override.</param>
     /// <param name="onStopped">Receives the message of every run that diverges, as it happens.</param>
     public static DemoResult Run(DemoSettings settings, Action<string>? onStopped = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var outDir = Path.GetFullPath(settings.OutputDirectory);
-        Directory.CreateDirectory(outDir);
         WarmUp(settings);
-
-        var sections = new List<DemoSection>
-        {
-            RunSection("linear-regression", "Linear regression y = Xθ + b: gradient descent vs Adam", LinearLossTarget, LinearRegressionRuns(settings), settings, outDir, onStopped),
-            RunSection("mlp", "MLP 2-16-1 (tanh), MSE: SGD vs SGD+momentum vs Adam", MlpLossTarget, MlpRuns(settings), settings, outDir, onStopped),
-        };
-
-        var csv = Path.Combine(outDir, "losses.csv");
-        WriteLossTable(csv, sections);
-        return new DemoResult(settings, outDir, sections, csv);
+        return new DemoResult(settings,
+        [
+            RunSection("linear-regression", "Linear regression y = Xθ + b: gradient descent vs Adam", LinearLossTarget, LinearRegressionRuns(settings), settings, onStopped),
+            RunSection("mlp", "MLP 2-16-1 (tanh), MSE: SGD vs SGD+momentum vs Adam", MlpLossTarget, MlpRuns(settings), settings, onStopped),
+        ]);
     }
 
     /// <summary>The linear-regression runs: gradient descent (lr 0.1) and Adam (lr 0.1), or both at
@@ -61,23 +49,8 @@ public static class DemoExperiment
     public static IReadOnlyList<TrainingRun> LinearRegressionRuns(DemoSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var rng = new Rng((ulong)settings.Seed);
-        var x = Tensor.Normal(rng, 0f, 1f, Samples, TrueTheta.Length);
-        var noise = Tensor.Normal(rng, 0f, NoiseStd, Samples, 1);
-        var y = new Tensor(Samples, 1);
-        for (var i = 0; i < Samples; i++)
-        {
-            var v = TrueBias + noise[i];
-            for (var j = 0; j < TrueTheta.Length; j++)
-            {
-                v += x[i, j] * TrueTheta[j];
-            }
-
-            y[i] = v;
-        }
-
-        var initSeed = rng.NextUInt64();
-        Module Model() => new Linear(TrueTheta.Length, 1, new Rng(initSeed));
+        var (x, y, initSeed) = ArticleRegression.DemoLinearData((ulong)settings.Seed, Samples);
+        Module Model() => ArticleRegression.LinearModel(new Rng(initSeed));
         var gdLr = settings.LearningRate ?? 0.1;
         var adamLr = settings.LearningRate ?? 0.1;
         return
@@ -92,15 +65,7 @@ public static class DemoExperiment
     public static IReadOnlyList<TrainingRun> MlpRuns(DemoSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var rng = new Rng((ulong)settings.Seed + 1);
-        var x = Tensor.Normal(rng, 0f, 1f, Samples, 2);
-        var y = new Tensor(Samples, 1);
-        for (var i = 0; i < Samples; i++)
-        {
-            y[i] = MathF.Sin(2f * x[i, 0]) + (0.5f * x[i, 1] * x[i, 1]);
-        }
-
-        var initSeed = rng.NextUInt64();
+        var (x, y, initSeed) = ArticleRegression.DemoMlpData((ulong)settings.Seed + 1, Samples);
         Module Model() => CreateMlp(new Rng(initSeed));
         var sgdLr = settings.LearningRate ?? 0.05;
         var momentumLr = settings.LearningRate ?? 0.05;
@@ -114,7 +79,7 @@ public static class DemoExperiment
     }
 
     /// <summary>The article's network: Linear(2,16) → Tanh → Linear(16,1), initialized from <paramref name="rng"/>.</summary>
-    public static Sequential CreateMlp(Rng rng) => new(new Linear(2, 16, rng), new Tanh(), new Linear(16, 1, rng));
+    public static Sequential CreateMlp(Rng rng) => ArticleRegression.Mlp(rng);
 
     /// <summary>A full-batch run: each of the <see cref="GuardedRunner"/>'s steps is one batch of a <see cref="Learner"/>
     /// (the loss before the update, then the update).</summary>
@@ -125,37 +90,10 @@ public static class DemoExperiment
     }
 
     private static DemoSection RunSection(
-        string key, string title, double target, IReadOnlyList<TrainingRun> runs, DemoSettings settings, string outDir, Action<string>? onStopped)
+        string key, string title, double target, IReadOnlyList<TrainingRun> runs, DemoSettings settings, Action<string>? onStopped)
     {
         var runner = new GuardedRunner(settings.Steps, target) { OnStopped = onStopped };
-        var results = runner.RunAll(runs);
-        var chart = new LossChart(title) { LossTarget = target };
-        foreach (var r in results)
-        {
-            chart.Add(new LossSeries($"{r.Name} ({r.Hyperparameters})", r.Losses, r.StopStep));
-        }
-
-        var files = chart.Save(outDir, key);
-        return new DemoSection(key, title, target, results, files);
-    }
-
-    private static void WriteLossTable(string path, IEnumerable<DemoSection> sections)
-    {
-        var sb = new StringBuilder("experiment,optimizer,hyperparameters,step,loss\n");
-        foreach (var section in sections)
-        {
-            foreach (var r in section.Results)
-            {
-                for (var s = 0; s < r.Losses.Count; s++)
-                {
-                    sb.Append(section.Key).Append(',').Append(r.Name).Append(",\"").Append(r.Hyperparameters).Append("\",")
-                        .Append(s.ToString(CultureInfo.InvariantCulture)).Append(',')
-                        .Append(r.Losses[s].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-                }
-            }
-        }
-
-        File.WriteAllText(path, sb.ToString());
+        return new DemoSection(key, title, target, runner.RunAll(runs));
     }
 
     /// <summary>Formats a hyperparameter: plain decimals from 1e-4 to 1e6 (0.05, 300), otherwise 1e-05 / 1e+06 style.</summary>

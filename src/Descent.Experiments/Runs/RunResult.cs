@@ -1,4 +1,4 @@
-namespace Descent.Cli.Runs;
+namespace Descent.Experiments.Runs;
 
 /// <summary>The outcome of one <see cref="TrainingRun"/>.</summary>
 /// <param name="Name">The run's display name (the optimizer).</param>

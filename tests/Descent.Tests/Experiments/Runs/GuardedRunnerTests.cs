@@ -1,6 +1,6 @@
-using Descent.Cli.Runs;
+using Descent.Experiments.Runs;
 
-namespace Descent.Tests.Cli;
+namespace Descent.Tests.Experiments.Runs;
 
 public class GuardedRunnerTests
 {

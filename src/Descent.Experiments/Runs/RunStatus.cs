@@ -1,4 +1,4 @@
-namespace Descent.Cli.Runs;
+namespace Descent.Experiments.Runs;
 
 /// <summary>How a run ended.</summary>
 public enum RunStatus

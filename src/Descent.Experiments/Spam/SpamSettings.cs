@@ -1,6 +1,7 @@
-namespace Descent.Cli.Spam;
+namespace Descent.Experiments.Spam;
 
-/// <summary>Settings of <c>descent finetune --task spam</c> (see <see cref="SpamCommand"/>).</summary>
+/// <summary>Settings of the spam experiments (<c>descent finetune --task spam</c>): the bag-of-words baseline
+/// (<see cref="BowExperiment"/>) and the MiniLM runs (<see cref="MiniLmSpamSettings.From"/>).</summary>
 public sealed record SpamSettings
 {
     /// <summary>Default output folder.</summary>
