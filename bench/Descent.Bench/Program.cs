@@ -10,6 +10,9 @@ if (args.Length > 0 && args[0] == "gemm-tune")
     return 0;
 }
 
+// The lab suites parse specs of the built-in task kinds (digits-mlp): register them as the CLI does.
+Descent.Experiments.ExperimentTasks.Register();
+
 var quick = args.Contains("--quick");
 var threadsAt = Array.IndexOf(args, "--threads");
 if (threadsAt >= 0 && threadsAt + 1 < args.Length)
