@@ -38,17 +38,8 @@ internal static class ElementwiseKernel
         where TUpdate : struct, IElementwiseUpdate
     {
         Check(p, g, a, b, c);
-        var op = update;
-        ref var rp = ref MemoryMarshal.GetReference(p);
-        ref var rg = ref MemoryMarshal.GetReference(g);
-        ref var ra = ref MemoryMarshal.GetReference(a);
-        ref var rb = ref MemoryMarshal.GetReference(b);
-        ref var rc = ref MemoryMarshal.GetReference(c);
-        for (nuint i = 0; i < (nuint)p.Length; i++)
-        {
-            op.Scalar(ref Unsafe.Add(ref rp, i), Unsafe.Add(ref rg, i),
-                ref Unsafe.Add(ref ra, i), ref Unsafe.Add(ref rb, i), ref Unsafe.Add(ref rc, i));
-        }
+        ScalarLoop(update, ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(g),
+            ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), 0, p.Length);
     }
 
     /// <summary>The vectorized form (widest vectors first, scalar tail) on the calling thread.</summary>
@@ -67,7 +58,17 @@ internal static class ElementwiseKernel
         var i = Loop<TUpdate, Vec512>(op, ref rp, ref rg, ref ra, ref rb, ref rc, 0, n);
         i = Loop<TUpdate, Vec256>(op, ref rp, ref rg, ref ra, ref rb, ref rc, i, n);
         i = Loop<TUpdate, Vec128>(op, ref rp, ref rg, ref ra, ref rb, ref rc, i, n);
-        for (var k = (nuint)i; k < (nuint)n; k++)
+        ScalarLoop(op, ref rp, ref rg, ref ra, ref rb, ref rc, i, n);
+    }
+
+    /// <summary>The scalar form over elements [<paramref name="from"/>, <paramref name="to"/>): the whole reference
+    /// path, and the vector path's tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScalarLoop<TUpdate>(TUpdate op, ref float rp, ref float rg, ref float ra, ref float rb,
+        ref float rc, int from, int to)
+        where TUpdate : struct, IElementwiseUpdate
+    {
+        for (var k = (nuint)from; k < (nuint)to; k++)
         {
             op.Scalar(ref Unsafe.Add(ref rp, k), Unsafe.Add(ref rg, k),
                 ref Unsafe.Add(ref ra, k), ref Unsafe.Add(ref rb, k), ref Unsafe.Add(ref rc, k));
