@@ -1,3 +1,4 @@
+using Descent.Tests.Text.Classification;
 using System.Globalization;
 using Descent.Data;
 using Descent.Experiments.Article;
@@ -159,16 +160,11 @@ public sealed class LoopCharacterizationTests
         AssertRecorded("demo", values);
     }
 
-    private static readonly BertConfig Tiny = new() { HiddenSize = 16, NumLayers = 2, NumHeads = 2, IntermediateSize = 32, MaxPositions = 64 };
+    private static BertConfig Tiny => TextClassifierFineTunerTests.Tiny;
 
-    private static readonly string[] Texts =
-    [
-        "Win a FREE prize now!!! Click here", "Meeting moved to 3pm, see agenda", "Cheap meds, no prescription needed",
-        "Can you review my patch before Friday?", "You have been selected for a cash reward", "Lunch tomorrow?",
-        "Limited offer: buy one get one free", "The build is green again after the fix",
-    ];
+    private static string[] Texts => TextClassifierFineTunerTests.Texts;
 
-    private static readonly int[] Labels = [1, 0, 1, 0, 1, 0, 1, 0];
+    private static int[] Labels => TextClassifierFineTunerTests.Labels;
 
     [Theory]
     [InlineData("full-adamw", FineTuneMode.Full, FineTuneOptimizer.AdamW, HeadInit.Random, null)]

@@ -16,6 +16,15 @@ public sealed class MiniLmSpamTaskTests
 {
     private static string Subset => Path.Combine(Golden.RepositoryRoot, "data", "spam-assassin-subset", "spam-assassin-subset.jsonl.gz");
 
+    /// <summary>The subset's split (8 test e-mails) tokenized as the task does at 16 tokens.</summary>
+    private static (TokenizedTexts Train, TokenizedTexts Test) TokenizedSubset()
+    {
+        var (train, test, _) = SpamSplit.Load(Subset, 8);
+        var tokenizer = MiniLm.CreateTokenizer(16);
+        return (TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
+            TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]));
+    }
+
     private static string Spec(string mode, string extra = "") => $$"""
         { "name": "tiny-minilm", "task": { "kind": "minilm-spam", "mode": "{{mode}}", {{extra}} "top_k": 1, "max_length": 16, "train_limit": 8,
           "batch_size": 4, "data": "{{Subset.Replace("\\", "\\\\", StringComparison.Ordinal)}}" },
@@ -134,12 +143,11 @@ public sealed class MiniLmSpamTaskTests
         Assert.Equal(Values(first), Values(second));
 
         // The same run through the library directly, with the optimizer the spec describes (one AdamW group, no schedule).
-        var (train, test, _) = SpamSplit.Load(Subset, 8);
-        var tokenizer = MiniLm.CreateTokenizer(16);
+        var (train, test) = TokenizedSubset();
         var direct = TextClassifierFineTuner.Run(
             MiniLm.LoadModel(seed: 3),
-            TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
-            TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]),
+            train,
+            test,
             new TextFineTuneOptions { Mode = FineTuneMode.TopK, TopK = 1, MaxLength = 16, BatchSize = 4, Seed = 3 },
             optimizerFactory: (parameters, _) => (new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
         var epoch = first.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
@@ -157,12 +165,11 @@ public sealed class MiniLmSpamTaskTests
         var result = spec.Task.Definition.CreateRun(spec.Task, null).Run(new RunContext(spec, spec.Runs().Single(), EngineCatalog.Instance));
         Assert.Equal(RunStatus.Completed, result.Status);
 
-        var (train, test, _) = SpamSplit.Load(Subset, 8);
-        var tokenizer = MiniLm.CreateTokenizer(16);
+        var (train, test) = TokenizedSubset();
         var direct = TextClassifierFineTuner.Run(
             MiniLm.LoadModel(seed: 3),
-            TokenizedTexts.Create(tokenizer, [.. train.Select(t => t.Text)], [.. train.Select(t => t.Label)]),
-            TokenizedTexts.Create(tokenizer, [.. test.Select(t => t.Text)], [.. test.Select(t => t.Label)]),
+            train,
+            test,
             new TextFineTuneOptions
             {
                 Mode = FineTuneMode.Full, MaxLength = 16, BatchSize = 4, Seed = 3, TopK = 1,

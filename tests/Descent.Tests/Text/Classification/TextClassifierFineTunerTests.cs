@@ -8,16 +8,17 @@ namespace Descent.Tests.Text.Classification;
 /// <summary>The MiniLM fine-tuning pipeline's pieces on a tiny BERT (MiniLM's vocabulary, 16 wide, 2 layers).</summary>
 public sealed class TextClassifierFineTunerTests
 {
-    private static readonly BertConfig Tiny = new() { HiddenSize = 16, NumLayers = 2, NumHeads = 2, IntermediateSize = 32, MaxPositions = 64 };
+    /// <summary>The tiny BERT and the 8 labelled texts these tests (and the loop characterization) train on.</summary>
+    internal static readonly BertConfig Tiny = new() { HiddenSize = 16, NumLayers = 2, NumHeads = 2, IntermediateSize = 32, MaxPositions = 64 };
 
-    private static readonly string[] Texts =
+    internal static readonly string[] Texts =
     [
         "Win a FREE prize now!!! Click here", "Meeting moved to 3pm, see agenda", "Cheap meds, no prescription needed",
         "Can you review my patch before Friday?", "You have been selected for a cash reward", "Lunch tomorrow?",
         "Limited offer: buy one get one free", "The build is green again after the fix",
     ];
 
-    private static readonly int[] Labels = [1, 0, 1, 0, 1, 0, 1, 0];
+    internal static readonly int[] Labels = [1, 0, 1, 0, 1, 0, 1, 0];
 
     private static TokenizedTexts Tokenized(int maxLength = 12) => TokenizedTexts.Create(MiniLm.CreateTokenizer(maxLength), Texts, Labels);
 
