@@ -275,6 +275,12 @@ internal static class AdafactorKernel
         }
     }
 
+    /// <summary>The factored update of element <paramref name="idx"/>, the <paramref name="j"/>-th of its run:
+    /// u = (g·row)·col.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float FactoredU(FactoredLayout l, ReadOnlySpan<float> g, int idx, int j, int rowBase, int colBase) =>
+        (g[idx] * l.RowFactor[rowBase + (j * l.RowInner)]) * l.ColFactor[colBase + (j * l.ColInner)];
+
     /// <summary>Pass 2 (factored): Σu² with u = (g·row)·col.</summary>
     public static double FactoredUpdateSquares(FactoredLayout l, ReadOnlySpan<float> g)
     {
@@ -286,7 +292,7 @@ internal static class AdafactorKernel
             var baseIdx = o * last;
             for (var j = 0; j < last; j++)
             {
-                var u = (g[baseIdx + j] * l.RowFactor[rowBase + (j * l.RowInner)]) * l.ColFactor[colBase + (j * l.ColInner)];
+                var u = FactoredU(l, g, baseIdx + j, j, rowBase, colBase);
                 us += u * u;
             }
 
@@ -308,7 +314,7 @@ internal static class AdafactorKernel
             for (var j = 0; j < last; j++)
             {
                 var idx = baseIdx + j;
-                var u = (g[idx] * l.RowFactor[rowBase + (j * l.RowInner)]) * l.ColFactor[colBase + (j * l.ColInner)];
+                var u = FactoredU(l, g, idx, j, rowBase, colBase);
                 p[idx] = ApplyTail(u, p[idx], ref t.HasMomentum ? ref m[idx] : ref dummy, t);
             }
 
@@ -349,7 +355,7 @@ internal static class AdafactorKernel
             for (; j < last; j++)
             {
                 var idx = baseIdx + j;
-                var u = (g[idx] * l.RowFactor[rowBase + (j * l.RowInner)]) * l.ColFactor[colBase + (j * l.ColInner)];
+                var u = FactoredU(l, g, idx, j, rowBase, colBase);
                 p[idx] = ApplyTail(u, p[idx], ref t.HasMomentum ? ref m[idx] : ref dummy, t);
             }
 
