@@ -11,18 +11,6 @@ namespace Descent.Cli;
 public static class CommonOptions
 {
     /// <summary><c>--seed</c>: the seed of every random source of the command (a non-negative integer).</summary>
-    /// <summary>A command with its options, in the order they are listed in its help.</summary>
-    public static Command Command(string name, string description, params Option[] options)
-    {
-        var command = new Command(name, description);
-        foreach (var option in options)
-        {
-            command.Options.Add(option);
-        }
-
-        return command;
-    }
-
     public static Option<int> Seed(int defaultValue = 42) => Integer(
         "--seed",
         defaultValue,

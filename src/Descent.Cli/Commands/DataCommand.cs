@@ -29,7 +29,7 @@ public static class DataCommand
             Description = $"SpamAssassin corpus: the unpacked npm 'package' folder, its 'data' folder or the .tgz (default ${SpamAssassinCorpus.EnvironmentVariable}, else ./package, ../data/spam/package, …)",
             HelpName = "PATH",
         };
-        var command = CommonOptions.Command("data", "Show which datasets are available and how to install the rest", dataOption, spamOption);
+        var command = new Command("data", "Show which datasets are available and how to install the rest") { dataOption, spamOption };
         command.SetAction(parse => Show(parse.GetValue(dataOption), context.Console, parse.GetValue(spamOption)));
         command.Subcommands.Add(CreateSubset(context));
         command.Subcommands.Add(CreateSpamSubset(context));
@@ -105,7 +105,7 @@ public static class DataCommand
         var spam = CommonOptions.Integer("--spam", 100, min: 0, max: 10_000_000, "Spam e-mails");
         var maxChars = CommonOptions.Integer("--max-chars", 20_000, min: 1, max: int.MaxValue, "Only e-mails whose raw text has at most this many characters");
         var seed = CommonOptions.Seed64(20261201UL, "Seed of the selection");
-        var command = CommonOptions.Command("spam-subset", "Write a stratified SpamAssassin subset (gzip JSON lines, raw e-mails) from the full corpus", from, output, ham, spam, maxChars, seed);
+        var command = new Command("spam-subset", "Write a stratified SpamAssassin subset (gzip JSON lines, raw e-mails) from the full corpus") { from, output, ham, spam, maxChars, seed };
         command.SetAction(parse =>
         {
             var source = parse.GetValue(from) ?? SpamAssassinCorpus.DefaultPath
@@ -129,7 +129,7 @@ public static class DataCommand
         var train = CommonOptions.Integer("--train-per-class", 300, min: 0, max: 6000, "Training images per class");
         var test = CommonOptions.Integer("--test-per-class", 100, min: 0, max: 1000, "Test images per class");
         var seed = CommonOptions.Seed64(20261125UL, "Seed of the selection");
-        var command = CommonOptions.Command("subset", "Write a balanced Fashion-MNIST subset (gzip IDX) from the full dataset", from, output, train, test, seed);
+        var command = new Command("subset", "Write a balanced Fashion-MNIST subset (gzip IDX) from the full dataset") { from, output, train, test, seed };
         command.SetAction(parse =>
         {
             var files = FashionMnist.WriteSubset(parse.GetValue(from)!, parse.GetValue(output)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(seed));
