@@ -24,6 +24,7 @@ public static class ExperimentPipeline
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
+        spec.Task.Definition.Validate(spec.Task);
         var task = spec.Task.Definition.CreateRun(spec.Task, directory);
         RunnerOutcome outcome;
         using (var store = RunStore.Open(directory))

@@ -115,11 +115,15 @@ public static class CompareCommand
             ? "SGD (with and without momentum) against Adam on small tasks: the article's 2-16-1 MLP, an MLP on the 8×8 digits, Rosenbrock's valley and a noisy quadratic."
             : $"Built-in preset {preset}.";
 
+    /// <summary>Parses a spec and opens and checks every file it names (<see cref="Descent.Lab.Tasks.ILabTask.Validate"/>), so
+    /// that bad input fails before any run of any spec starts.</summary>
     private static ExperimentSpec Parse(Func<ExperimentSpec> parse)
     {
         try
         {
-            return parse();
+            var spec = parse();
+            spec.Task.Definition.Validate(spec.Task);
+            return spec;
         }
         catch (SpecValidationException e)
         {

@@ -36,9 +36,14 @@ public sealed partial class SpecParser
     /// <summary>Hyperparameters whose single value is a tuple of numbers (the tuples the registered optimizers declare).</summary>
     public static IReadOnlyList<string> TupleHyperparameters => Descent.Optimizers.OptimizerRegistry.TupleNames;
 
+    /// <summary>The folder that relative paths in the spec (<c>$.task.data</c>, <c>$.task.train</c>, …) are resolved
+    /// against: the spec file's folder for <see cref="ParseFile"/>; null (the current directory) for a spec text.</summary>
+    public string? BaseDirectory { get; init; }
+
     /// <summary>Parses and validates; throws <see cref="SpecValidationException"/> listing every problem (first
-    /// every duplicate key, <see cref="DuplicateKeys"/>).</summary>
-    public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog, LabTaskRegistry? tasks = null)
+    /// every duplicate key, <see cref="DuplicateKeys"/>). Relative paths resolve against <paramref name="baseDirectory"/>
+    /// (default: the current directory).</summary>
+    public static ExperimentSpec Parse(string json, IOptimizerCatalog catalog, LabTaskRegistry? tasks = null, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         if (DuplicateKeys.Find(json) is { Count: > 0 } duplicates)
@@ -46,7 +51,7 @@ public sealed partial class SpecParser
             throw new SpecValidationException(duplicates);
         }
 
-        var parser = new SpecParser(catalog, tasks);
+        var parser = new SpecParser(catalog, tasks) { BaseDirectory = baseDirectory };
         var spec = parser.TryParse(json, out var problems);
         return spec ?? throw new SpecValidationException(problems);
     }
@@ -60,7 +65,7 @@ public sealed partial class SpecParser
             throw new SpecValidationException($"spec file '{path}' does not exist");
         }
 
-        return Parse(File.ReadAllText(path), catalog, tasks);
+        return Parse(File.ReadAllText(path), catalog, tasks, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
     /// <summary>Parses and validates; returns null and the problems when the spec is invalid.</summary>

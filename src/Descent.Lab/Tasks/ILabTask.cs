@@ -36,6 +36,14 @@ public interface ILabTask
     /// settings that must not change between runs stored together; empty when the common fields say it all.</summary>
     string Fingerprint(TaskSpec task) => string.Empty;
 
+    /// <summary>Opens and checks everything <paramref name="task"/> names — data files and folders, checkpoints — before
+    /// the first run starts and before anything is stored, so that a bad input fails at once. Throws
+    /// <see cref="SpecValidationException"/> (or a format exception of the reader) whose message names the file, and the
+    /// row and column where there are any. The default checks nothing.</summary>
+    void Validate(TaskSpec task)
+    {
+    }
+
     /// <summary>Creates what performs the runs of <paramref name="task"/>. <paramref name="outputDirectory"/>, the
     /// experiment's folder, is where a task may cache work shared by its runs.</summary>
     LabTask CreateRun(TaskSpec task, string? outputDirectory);

@@ -29,6 +29,16 @@ public sealed class TaskSection
     /// <summary>The kind being read.</summary>
     public ILabTask Task { get; }
 
+    /// <summary>The folder relative paths resolve against (the spec file's folder; null: the current directory).</summary>
+    public string? BaseDirectory => parser.BaseDirectory;
+
+    /// <summary><paramref name="path"/> made absolute against <see cref="BaseDirectory"/> (a rooted path is kept).</summary>
+    public string ResolvePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(BaseDirectory ?? Directory.GetCurrentDirectory(), path));
+    }
+
     /// <summary>True when the kind reads <paramref name="key"/> and the section has it.</summary>
     public bool Has(string key) => Reads(key) && Element.TryGetProperty(key, out _);
 
