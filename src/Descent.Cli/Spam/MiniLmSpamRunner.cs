@@ -194,7 +194,7 @@ public static class MiniLmSpamRunner
             foreach (var e in r.Epochs)
             {
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel}\n");
+                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK, r.Options.Lora.Rank)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel}\n");
             }
         }
 

@@ -50,8 +50,10 @@ public sealed class MiniLmSpamTask : LabTask
         {
             "head" => FineTuneMode.Head,
             "top-k" => FineTuneMode.TopK,
+            "lora" => FineTuneMode.Lora,
             _ => FineTuneMode.Full,
         },
+        Lora = Settings.Lora,
         TopK = Settings.TopK,
         Head = Settings.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
         Features = Settings.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,

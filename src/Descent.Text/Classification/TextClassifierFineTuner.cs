@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Descent.Autodiff;
 using Descent.Nn;
+using Descent.Nn.Lora;
 using Descent.Nn.Losses;
 using Descent.Text.Transformers;
 using Descent.Optimizers;
@@ -151,7 +152,12 @@ public static class TextClassifierFineTuner
         Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         var config = bert.Config;
-        var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
+        var trainable = options.Mode is FineTuneMode.Full or FineTuneMode.Lora ? config.NumLayers : options.TopK;
+        if (options.Mode == FineTuneMode.Lora)
+        {
+            LoraAdapters.Apply(model, options.Lora with { ModulesToSave = [headPrefix.TrimEnd('.')], Seed = options.Lora.Seed ^ options.Seed });
+        }
+
         if (options.Mode == FineTuneMode.TopK)
         {
             FineTuning.Freeze(model, "bert.*");
@@ -458,7 +464,7 @@ public static class TextClassifierFineTuner
     {
         var lr = options.EffectiveLearningRate;
         var headLr = options.EffectiveHeadLearningRate;
-        double Lr(string name) => isHead(name) ? headLr : lr;
+        double Lr(string name) => isHead(name) ? headLr : options.LoraPlusRatio is { } ratio && LoraAdapters.IsLoraB(name) ? ratio * lr : lr;
         static IEnumerable<(IEnumerable<Parameter> Parameters, T Options)> Trainable<T>(IReadOnlyList<(IEnumerable<Parameter> Parameters, T Options)> groups) =>
             groups.Select(g => (Parameters: (IEnumerable<Parameter>)g.Parameters.Where(p => p.RequiresGrad).ToList(), g.Options))
                 .Where(g => g.Parameters.Any());

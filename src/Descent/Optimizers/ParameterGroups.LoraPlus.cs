@@ -31,7 +31,7 @@ public static partial class ParameterGroups
         Require.Positive(ratio, nameof(ratio));
         noDecay ??= IsNoDecay;
         var trainable = namedParameters.Where(p => p.Parameter.RequiresGrad).ToList();
-        var isB = trainable.Select(p => p.Name.Contains($".{LoraAdapter.BName}.", StringComparison.Ordinal) || p.Parameter.Rank == 1).ToList();
+        var isB = trainable.Select(p => LoraAdapters.IsLoraB(p.Name) || p.Parameter.Rank == 1).ToList();
         var a = trainable.Where((_, i) => !isB[i]).ToList();
         var b = trainable.Where((p, i) => isB[i] && !noDecay(p.Name, p.Parameter)).ToList();
         var bPlain = trainable.Where((p, i) => isB[i] && noDecay(p.Name, p.Parameter)).ToList();

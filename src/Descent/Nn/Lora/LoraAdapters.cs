@@ -93,6 +93,13 @@ public static class LoraAdapters
             || name.StartsWith($"{LoraAdapter.BName}.", StringComparison.Ordinal);
     }
 
+    /// <summary>Whether a state_dict name is a B matrix (<c>….lora_B.weight</c>): the matrices LoRA+ trains faster.</summary>
+    public static bool IsLoraB(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Contains($".{LoraAdapter.BName}.", StringComparison.Ordinal) || name.StartsWith($"{LoraAdapter.BName}.", StringComparison.Ordinal);
+    }
+
     /// <summary>Whether a module name is selected by PEFT's list semantics: equal to an entry or ending
     /// with <c>.</c> + the entry.</summary>
     public static bool MatchesName(string moduleName, string entry)
