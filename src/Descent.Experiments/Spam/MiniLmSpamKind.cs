@@ -19,7 +19,7 @@ public sealed class MiniLmSpamKind : ILabTask
     public IReadOnlyList<TaskKey> Keys { get; } = [TaskKeys.BatchSize, TaskKeys.L2, TaskKeys.Data, TaskKeys.Samples, .. TaskKeys.MiniLm];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops"];
+    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops", "trainable_parameters", "optimizer_state_mib", "peak_working_set_mib"];
 
     /// <inheritdoc />
     public string DefaultMetric => "val_accuracy";

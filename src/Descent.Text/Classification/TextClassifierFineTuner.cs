@@ -225,7 +225,10 @@ public static class TextClassifierFineTuner
             ],
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
-        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
+        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs) with
+        {
+            OptimizerStateBytes = optimizer.StateBytes,
+        };
     }
 
     /// <summary>Batch <paramref name="step"/> of an epoch in <paramref name="order"/>: the padded input, its labels, its
@@ -338,7 +341,7 @@ public static class TextClassifierFineTuner
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
         head.Train();
-        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs), head, standardizer);
+        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs) with { OptimizerStateBytes = optimizer.StateBytes }, head, standardizer);
     }
 
     private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,

@@ -26,6 +26,7 @@ public sealed class LoraFineTuneTests
         long head = (TextClassifierFineTunerTests.Tiny.HiddenSize * 2) + 2;
         var adapters = linears.Sum(l => (long)options.Lora.Rank * (l.InFeatures + l.OutFeatures));
         Assert.Equal(adapters + head, result.TrainableParameters);
+        Assert.Equal(8 * result.TrainableParameters, result.OptimizerStateBytes); // AdamW: exp_avg and exp_avg_sq, float32
         Assert.Equal(linears.Count, LoraAdapters.Find(encoder).Count);
         foreach (var (name, values) in pretrained)
         {
