@@ -37,6 +37,7 @@ public sealed class CsvCompareTests
     [Theory]
     [InlineData("csv-classification.json", "val_accuracy")]
     [InlineData("csv-regression.json", "val_rmse")]
+    [InlineData("idx-fashion-subset.json", "val_accuracy")]
     public void ExampleSpecsNameFilesThatValidate(string file, string metric)
     {
         var spec = SpecParser.ParseFile(Path.Combine(Golden.RepositoryRoot, "examples", "lab", file), EngineCatalog.Instance);
