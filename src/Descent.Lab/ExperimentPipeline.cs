@@ -22,17 +22,35 @@ public static class ExperimentPipeline
         IProgress<RunnerProgress>? progress = null,
         CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
-        spec.Task.Definition.Validate(spec.Task);
-        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
-        RunnerOutcome outcome;
-        using (var store = RunStore.Open(directory))
-        {
-            outcome = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
-        }
-
+        var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation);
         return (outcome, Render(directory, spec));
+    }
+
+    /// <summary>Runs <paramref name="spec"/> in a temporary folder, deleted afterwards, and returns the analysis
+    /// (no report is written): for a comparison run from code that keeps nothing on disk.</summary>
+    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
+        ExperimentSpec spec,
+        IOptimizerCatalog catalog,
+        int jobs,
+        IProgress<RunnerProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "descent-lab-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation);
+            using var store = RunStore.OpenExisting(directory);
+            return (outcome, Analyzer.Analyze(spec, store.LoadRuns()).Summary);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 
     /// <summary>Re-renders a folder from its store, reading the spec recorded there.</summary>
@@ -61,5 +79,16 @@ public static class ExperimentPipeline
         store.ExportJson(directory);
         ReportWriter.Write(directory, spec, summary, timing, runs);
         return summary;
+    }
+
+    /// <summary>Validates the task's inputs, then runs what the store in <paramref name="directory"/> lacks.</summary>
+    private static RunnerOutcome Execute(ExperimentSpec spec, string directory, IOptimizerCatalog catalog, int jobs,
+        IProgress<RunnerProgress>? progress, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Task.Definition.Validate(spec.Task);
+        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
+        using var store = RunStore.Open(directory);
+        return new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
 
 namespace Descent.Nn;
@@ -38,4 +39,8 @@ public sealed class Linear : Module
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input) => LinearOp.Forward(input, Weight, Bias);
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}");
 }
