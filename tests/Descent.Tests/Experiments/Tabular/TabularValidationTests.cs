@@ -77,13 +77,13 @@ public sealed class TabularValidationTests
 
         var wide = files.Spec(With.Replace("[8]", "[9]", StringComparison.Ordinal));
         var misfit = Assert.Throws<SpecValidationException>(() => wide.Task.Definition.Validate(wide.Task));
-        Assert.Contains("init.safetensors does not fit the model", misfit.Message, StringComparison.Ordinal);
+        Assert.Contains("$.task.init (a checkpoint of the $.task.model MLP): ", misfit.Message, StringComparison.Ordinal);
         Assert.Contains("0.weight: expected [9, 3], found [8, 3]", misfit.Message, StringComparison.Ordinal);
 
         var state = model.Build(3, 3, seed: 42).StateDict();
         state["0.bias"].Span[3] = float.NaN;
         SafetensorsFile.Write(files.Dir.Sub("init.safetensors"), state);
         var nan = Assert.Throws<SpecValidationException>(() => spec.Task.Definition.Validate(spec.Task));
-        Assert.Contains("tensor '0.bias' holds a non-finite value (NaN)", nan.Message, StringComparison.Ordinal);
+        Assert.Contains("init.safetensors: tensor '0.bias' holds a non-finite value (NaN at index 3)", nan.Message, StringComparison.Ordinal);
     }
 }
