@@ -69,7 +69,7 @@ public static class CompareCommand
         var catalog = EngineCatalog.Instance;
         if (specPath is not null)
         {
-            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog));
+            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks));
             var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
             context.Output.WriteLine();
             context.Output.WriteLine(Printable.Escape(summary.Verdict));
@@ -88,7 +88,7 @@ public static class CompareCommand
         }
 
         // Check every spec before running any.
-        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog))).ToList();
+        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog, context.Tasks))).ToList();
         var done = new List<(string Folder, ExperimentSummary Summary)>();
         var failedRuns = 0;
         for (var i = 0; i < specs.Count; i++)

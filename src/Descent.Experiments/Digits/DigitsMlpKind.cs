@@ -27,6 +27,16 @@ public sealed class DigitsMlpKind : ILabTask
         return section.Common(hidden: [64]);
     }
 
+    /// <summary>Reads the CSV pair of <c>$.task.data</c> (both files must exist and parse as digits) before any run.</summary>
+    public void Validate(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Data is { } data)
+        {
+            TaskInputs.Check("$.task.data", () => DigitsMlpTask.Load(data));
+        }
+    }
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new DigitsMlpTask(task);
 }
