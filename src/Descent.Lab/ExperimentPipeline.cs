@@ -13,18 +13,22 @@ namespace Descent.Lab;
 /// </summary>
 public static class ExperimentPipeline
 {
-    /// <summary>Runs what remains of <paramref name="spec"/> into <paramref name="directory"/> and renders it.</summary>
+    /// <summary>Runs what remains of <paramref name="spec"/> into <paramref name="directory"/> and renders it. Before
+    /// anything is stored, the files the spec names are checked (<see cref="Tasks.ILabTask.Validate"/>) and its size and
+    /// memory (<paramref name="limits"/>, default <see cref="ResourceLimits"/>' defaults).</summary>
     public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
         ExperimentSpec spec,
         string directory,
         IOptimizerCatalog catalog,
         int jobs,
         IProgress<RunnerProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        ResourceLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
         spec.Task.Definition.Validate(spec.Task);
+        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
         var task = spec.Task.Definition.CreateRun(spec.Task, directory);
         RunnerOutcome outcome;
         using (var store = RunStore.Open(directory))
