@@ -72,6 +72,7 @@ public static class CompareCommand
             Descent.Numerics.Gemm.MaxWorkers = 1;
         }
 
+        OutputFolder.RequireWritable(outDir);
         var catalog = EngineCatalog.Instance;
         if (specPath is not null)
         {

@@ -31,6 +31,7 @@ public static class TransferCommands
         {
             var s = o.Read(parse) with { PretrainPerClass = parse.GetValue(perClass) };
             s = s with { PretrainEpochs = parse.GetValue(o.Epochs) };
+            OutputFolder.RequireWritable(s.OutputDirectory);
             var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
             context.Console.MarkupLineInterpolated($"data: {description}");
             var path = TrainingProgressDisplay.Run(context, d => TransferExperiment.Pretrain(s, dir, m => context.Console.WriteLine(m), d.Start("pretrain")));
@@ -90,6 +91,7 @@ public static class TransferCommands
             if (spam.IsSelected(parse))
             {
                 var spamSettings = spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out);
+                OutputFolder.RequireWritable(spamSettings.OutputDirectory);
                 return spamSettings.Model == "minilm"
                     ? MiniLmSpamRunner.Execute(context, miniLm.Read(parse, spamSettings))
                     : SpamCommand.Execute(context, spamSettings);
@@ -128,7 +130,9 @@ public static class TransferCommands
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(s);
         var console = context.Console;
+        OutputFolder.RequireWritable(s.OutputDirectory);
         var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
+        TransferExperiment.Validate(s);
         console.MarkupLineInterpolated($"[bold]Descent transfer[/]: seed {s.Seed}; data: {description}");
         void Log(string m) => console.WriteLine(m);
         var runs = TrainingProgressDisplay.Run(context, display =>

@@ -236,6 +236,47 @@ public sealed class ErrorHandlingTests : IDisposable
         Assert.DoesNotContain('\u001b', text);
     }
 
+    /// <summary>finetune and pretrain options that used to be rejected only after pretraining or training had run.</summary>
+    public static TheoryData<string, string> LateOptions() => new()
+    {
+        { "finetune --optimizer adam,nosuch --out {dir}/o", "--optimizer nosuch: " },
+        { "finetune --optimizer rmsprop --body-lr-factor 0.5 --out {dir}/o", "--optimizer rmsprop: a body learning-rate factor needs sgd-momentum, adam or adamw" },
+        { "finetune --freeze nothing.matches --out {dir}/o", "--freeze nothing.matches: " },
+        { "finetune --weights {dir}/nan.safetensors --out {dir}/o", "--weights {dir}/nan.safetensors: state_dict tensor '4.bias' holds +∞ at element 0" },
+        { "finetune --weights {dir}/missing.safetensors --out {dir}/o", "--weights {dir}/missing.safetensors: " },
+        { "finetune --out {dir}/a-file", "--out {dir}/a-file: a file is there; give a folder" },
+        { "finetune --out {dir}/a-file/o", "--out {dir}/a-file/o: '{dir}/a-file' is a file, so the folder cannot be created" },
+        { "finetune --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "finetune --task spam --model bow --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "pretrain --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "demo --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "compare --preset sgd-vs-adam --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LateOptions))]
+    public void EveryOptionAndOutputPathIsCheckedBeforeAnyComputation(string commandLine, string message)
+    {
+        // Issue 15, defect 5: a bad --optimizer, --freeze or --out (also a read-only one) was reported only after the
+        // pretraining or training had run. Now nothing runs: no pretraining line, no output folder, no checkpoint.
+        if (commandLine.Contains("/proc/", StringComparison.Ordinal) && !OperatingSystem.IsLinux())
+        {
+            return; // a folder nobody, root included, can write in: Linux's /proc
+        }
+
+        Write("a-file", "x");
+        var model = Descent.Experiments.Transfer.FashionTransfer.CreateScratch(0);
+        var state = model.StateDict();
+        state["4.bias"].Span[0] = float.PositiveInfinity;
+        Descent.Checkpoints.SafetensorsFile.Write(dir.Sub("nan.safetensors"), state);
+        var (code, output, error) = CliHarness.Run(commandLine.Replace("{dir}", dir.Path, StringComparison.Ordinal).Split(' '));
+        AssertCleanError(code, error, ExitCodes.Error, commandLine);
+        Assert.Contains($"error: {message.Replace("{dir}", dir.Path, StringComparison.Ordinal)}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("pretrain", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Sub("o")), "nothing was written");
+        Assert.Equal(["a-file", "nan.safetensors"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("--steps", "2147483647", "--steps must be at most 10000000, got 2147483647.")]
     [InlineData("--steps", "99999999999", "--steps must be at most 10000000, got 99999999999.")]
