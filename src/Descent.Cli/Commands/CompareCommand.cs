@@ -151,6 +151,11 @@ public static class CompareCommand
         {
             var (outcome, summary) = ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits);
             progress.Finish();
+            if (outcome.DoneElsewhere > 0)
+            {
+                context.Output.WriteLine($"{prefix}{outcome.DoneElsewhere} runs were executed by another compare on the same folder meanwhile");
+            }
+
             if (outcome.Skipped > 0)
             {
                 context.Output.WriteLine($"{prefix}resumed: {outcome.Skipped} runs were already done, {outcome.Executed} executed now");

@@ -146,14 +146,16 @@ public static class TransferCommands
         {
             var ft = group.Where(r => r.Pretrained).OrderBy(r => r.Seed).ToList();
             var sc = group.Where(r => !r.Pretrained).OrderBy(r => r.Seed).ToList();
+            // Diverged runs have no result: they are counted in their cells, never averaged in.
+            var pairs = ft.Zip(sc).Where(p => !p.First.Diverged && !p.Second.Diverged).ToList();
             table.AddRow(
                 Markup.Escape(group.Key),
                 group.First().Steps.ToString(CultureInfo.InvariantCulture),
-                MeanStd(ft.Select(r => 100 * r.TestAccuracy), "F1", " %"),
-                MeanStd(sc.Select(r => 100 * r.TestAccuracy), "F1", " %"),
-                MeanStd(ft.Zip(sc, (a, b) => 100 * (a.TestAccuracy - b.TestAccuracy)), "+0.0;-0.0", " points"),
-                MeanStd(ft.Select(r => r.TestLoss), "F3", string.Empty),
-                MeanStd(sc.Select(r => r.TestLoss), "F3", string.Empty));
+                Results(ft, r => 100 * r.TestAccuracy, "F1", " %"),
+                Results(sc, r => 100 * r.TestAccuracy, "F1", " %"),
+                MeanStd(pairs.Select(p => 100 * (p.First.TestAccuracy - p.Second.TestAccuracy)), "+0.0;-0.0", " points"),
+                Results(ft, r => r.TestLoss, "F3", string.Empty),
+                Results(sc, r => r.TestLoss, "F3", string.Empty));
         }
 
         console.MarkupLineInterpolated($"Test set: {runs.Count / Math.Max(1, 2 * s.Optimizers.Count)} seed(s) from {s.Seed}, mean ± sample std");
@@ -196,6 +198,20 @@ public static class TransferCommands
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Mean ± std of <paramref name="value"/> over the runs that did not diverge, and how many diverged.</summary>
+    private static string Results(IReadOnlyList<TransferRun> runs, Func<TransferRun, double> value, string format, string unit)
+    {
+        var diverged = runs.Count(r => r.Diverged);
+        if (diverged == 0)
+        {
+            return MeanStd(runs.Select(value), format, unit);
+        }
+
+        return diverged == runs.Count
+            ? "diverged"
+            : $"{MeanStd(runs.Where(r => !r.Diverged).Select(value), format, unit)} ({diverged} of {runs.Count} diverged)";
     }
 
     private static string MeanStd(IEnumerable<double> values, string format, string unit)

@@ -149,18 +149,18 @@ public static class TransferExperiment
                     var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = dir, Resume = s.Resume });
                     var result = trainer.Fit(new DataLoader(data.Labelled, FashionTransfer.BatchSize, shuffle: true, seed: (ulong)seed + 4), data.Validation,
                         progressFor?.Invoke(label));
-                    if (result.DivergenceMessage is { } m)
-                    {
-                        note = m;
-                    }
-
-                    var (testLoss, testAccuracy) = Trainer.Evaluate(model, data.Test);
+                    // A diverged run has no result: its weights are not evaluated (a NaN network "classifies" at chance level).
+                    var diverged = result.DivergenceMessage is not null;
+                    note = result.DivergenceMessage ?? note;
+                    var (testLoss, testAccuracy) = diverged ? (double.NaN, double.NaN) : Trainer.Evaluate(model, data.Test);
                     var steps = (long)result.History.Count * ((data.Labelled.Count + FashionTransfer.BatchSize - 1) / FashionTransfer.BatchSize);
                     runs.Add(new TransferRun(name, pretrained, seed, steps,
                         result.History.Count > 0 ? result.History[^1] : new EpochMetrics(0, double.NaN, double.NaN, null, null, 0, 0),
-                        result.History, testLoss, testAccuracy, note));
-                    log(string.Create(CultureInfo.InvariantCulture,
-                        $"{label,-28}: validation accuracy {runs[^1].Final.ValidationAccuracy:P1}, test accuracy {testAccuracy:P1}, test loss {testLoss:F4}"));
+                        result.History, testLoss, testAccuracy, note) { Diverged = diverged });
+                    log(diverged
+                        ? $"{label,-28}: diverged ({result.DivergenceMessage}); no result"
+                        : string.Create(CultureInfo.InvariantCulture,
+                            $"{label,-28}: validation accuracy {runs[^1].Final.ValidationAccuracy:P1}, test accuracy {testAccuracy:P1}, test loss {testLoss:F4}"));
                 }
             }
         }
