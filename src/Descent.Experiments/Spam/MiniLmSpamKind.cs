@@ -2,6 +2,7 @@ using System.Globalization;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Lab.Tasks;
+using Descent.Text.Classification;
 
 namespace Descent.Experiments.Spam;
 
@@ -66,6 +67,22 @@ public sealed class MiniLmSpamKind : ILabTask
         var t = task.Settings as MiniLmTaskSettings ?? MiniLmTaskSettings.Default;
         return string.Create(CultureInfo.InvariantCulture,
             $" mode={t.Mode} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+    }
+
+    /// <summary>Before any run: reads the SpamAssassin corpus the runs split (<c>$.task.data</c>, else the default
+    /// locations).</summary>
+    public void Validate(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        TaskInputs.Check("$.task.data", () =>
+        {
+            if (task.Data is not null)
+            {
+                _ = SpamData.LocateData(task.Data);
+            }
+
+            _ = SpamSplit.Load(task.Data);
+        });
     }
 
     /// <inheritdoc />
