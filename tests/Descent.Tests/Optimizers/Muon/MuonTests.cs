@@ -1,3 +1,4 @@
+using Descent.Experiments;
 using Descent.Lab.Catalog;
 using Descent.Lab.Specs;
 using Descent.Nn;
@@ -181,6 +182,14 @@ public sealed class MuonTests
         var (code, _, error) = CliHarness.Run("compare", file, "--out", dir.Sub("out"));
         Assert.True(code == 0, error);
         Assert.Contains("muon", File.ReadAllText(Path.Combine(dir.Sub("out"), "runs.csv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PresetComparesAdamWWithMuonOnDigitsAndFashionTransfer()
+    {
+        var specs = Presets.Load("adamw-vs-muon").Select(t => SpecParser.Parse(t, EngineCatalog.Instance)).ToList();
+        Assert.Equal([TaskKinds.DigitsMlp, TaskKinds.FashionTransfer], specs.Select(s => s.Task.Kind));
+        Assert.All(specs, s => Assert.Equal(["adamw", "muon"], s.Optimizers.Select(o => o.Name)));
     }
 
     private static float[] Values(int n, ulong seed)
