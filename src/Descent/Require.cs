@@ -17,6 +17,12 @@ internal static class Require
         return value;
     }
 
+    /// <summary>Throws unless <paramref name="value"/> is a declared member of its enum.</summary>
+    public static T Defined<T>(T value, string name)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of {string.Join(", ", Enum.GetNames<T>())}, got {value}");
+
     public static double Finite(double value, string name)
     {
         if (!double.IsFinite(value))
