@@ -38,7 +38,6 @@ internal sealed class MomentStore
                 map = DynamicMap.For(signed);
                 Packed = new PackedStateBuffer(codes, shape);
                 AbsmaxTensor = new Tensor(absmax, 0, [absmax.Length]);
-                MapTensor = Tensor.FromArray(map.Values, [map.Values.Length]);
                 break;
         }
     }
@@ -55,15 +54,18 @@ internal sealed class MomentStore
     /// <summary>One absmax per block (8-bit only; a view).</summary>
     public Tensor? AbsmaxTensor { get; }
 
-    /// <summary>A copy of the dynamic map (8-bit only), saved as bitsandbytes' qmap1/qmap2.</summary>
-    public Tensor? MapTensor { get; }
+    /// <summary>A new copy of the dynamic map (8-bit only), saved as bitsandbytes' qmap1/qmap2. The map itself is
+    /// shared by every state (as bitsandbytes shares one per optimizer) and never changes: the kernels always use
+    /// the canonical map, and a copy written by a checkpoint load is discarded.</summary>
+    public Tensor MapCopy() => Tensor.FromArray(map!.Values, [map.Values.Length]);
 
-    /// <summary>Bytes held: 4, 2, or 1 per element plus 4 per block and the 1 KiB map.</summary>
+    /// <summary>Bytes held by this parameter's buffer: 4, 2, or 1 per element, plus 4 per block for 8-bit (the
+    /// shared 1 KiB map is not counted).</summary>
     public long Bytes => Precision switch
     {
         StatePrecision.Fp32 => 4L * values!.Length,
         StatePrecision.Bf16 => Packed!.Bytes,
-        _ => Packed!.Bytes + (4L * absmax!.Length) + (4L * MapTensor!.Length),
+        _ => Packed!.Bytes + (4L * absmax!.Length),
     };
 
     /// <summary>The absmax of block <paramref name="block"/> before this step's update (0 when not 8-bit).</summary>
@@ -74,26 +76,29 @@ internal sealed class MomentStore
 
     /// <summary>Writes the float32 values of elements [start, start + destination.Length) — block
     /// <paramref name="block"/> — to <paramref name="destination"/>: map[code]·absmax for 8-bit (one float32
-    /// multiply), the exact bfloat16 value, or a copy.</summary>
-    public void Decode(int block, int start, Span<float> destination)
+    /// multiply), the exact bfloat16 value, or a copy; with <paramref name="simd"/> whole vectors by
+    /// <see cref="PackedVectors"/> (same values).</summary>
+    public void Decode(int block, int start, Span<float> destination, bool simd)
     {
+        var n = destination.Length;
         switch (Precision)
         {
             case StatePrecision.Fp32:
-                values.AsSpan(start, destination.Length).CopyTo(destination);
+                values.AsSpan(start, n).CopyTo(destination);
                 break;
             case StatePrecision.Bf16:
-                for (var i = 0; i < destination.Length; i++)
+                var h = halves.AsSpan(start, n);
+                for (var i = simd ? PackedVectors.DecodeHalves(h, destination) : 0; i < n; i++)
                 {
-                    destination[i] = BFloat16.ToSingle(halves![start + i]);
+                    destination[i] = BFloat16.ToSingle(h[i]);
                 }
 
                 break;
             default:
                 var scale = absmax![block];
                 var q = map!.Values;
-                var c = codes.AsSpan(start, destination.Length);
-                for (var i = 0; i < destination.Length; i++)
+                var c = codes.AsSpan(start, n);
+                for (var i = simd ? PackedVectors.DecodeCodes(c, q, scale, destination) : 0; i < n; i++)
                 {
                     destination[i] = q[c[i]] * scale;
                 }
@@ -106,8 +111,9 @@ internal sealed class MomentStore
     /// <paramref name="start"/>): a copy; bfloat16 rounded to nearest even, or stochastically when
     /// <paramref name="randomKey"/> is not 0; or 8-bit: the block's new absmax (at least
     /// <paramref name="absmaxFloor"/>, which carries the CUDA kernel's padding lanes) and each value's code under
-    /// <paramref name="convention"/>.</summary>
-    public void Encode(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, ulong randomKey, float absmaxFloor)
+    /// <paramref name="convention"/>. With <paramref name="simd"/> whole vectors go through
+    /// <see cref="PackedVectors"/> (same results).</summary>
+    public void Encode(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, ulong randomKey, float absmaxFloor, bool simd)
     {
         switch (Precision)
         {
@@ -116,24 +122,33 @@ internal sealed class MomentStore
                 break;
             case StatePrecision.Bf16:
                 var h = halves.AsSpan(start, source.Length);
-                for (var i = 0; i < source.Length; i++)
+                if (randomKey != 0)
                 {
-                    h[i] = randomKey == 0 ? BFloat16.RoundNearestEven(source[i])
-                        : BFloat16.RoundStochastic(source[i], BFloat16.RandomBits(randomKey, start + i));
+                    for (var i = 0; i < source.Length; i++)
+                    {
+                        h[i] = BFloat16.RoundStochastic(source[i], BFloat16.RandomBits(randomKey, start + i));
+                    }
+
+                    break;
+                }
+
+                for (var i = simd ? PackedVectors.EncodeHalves(source, h) : 0; i < source.Length; i++)
+                {
+                    h[i] = BFloat16.RoundNearestEven(source[i]);
                 }
 
                 break;
             default:
-                EncodeCodes(block, start, source, convention, absmaxFloor);
+                EncodeCodes(block, start, source, convention, absmaxFloor, simd);
                 break;
         }
     }
 
-    private void EncodeCodes(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, float absmaxFloor)
+    private void EncodeCodes(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, float absmaxFloor, bool simd)
     {
         // NaN never wins (fmaxf in CUDA, std::max with the running maximum first on the CPU).
-        var top = absmaxFloor;
-        foreach (var x in source)
+        var (top, done) = simd ? PackedVectors.Absmax(source, absmaxFloor) : (absmaxFloor, 0);
+        foreach (var x in source[done..])
         {
             var a = MathF.Abs(x);
             top = a > top ? a : top;
@@ -151,7 +166,7 @@ internal sealed class MomentStore
             }
 
             var inv = 1f / top;
-            for (var i = 0; i < source.Length; i++)
+            for (var i = simd ? PackedVectors.LookupCodes(source, inv, m, c) : 0; i < source.Length; i++)
             {
                 c[i] = (byte)m.Lookup(source[i] * inv);
             }
@@ -161,7 +176,7 @@ internal sealed class MomentStore
 
         var signed = ReferenceEquals(m, DynamicMap.Signed);
         var q = m.Values;
-        for (var i = 0; i < source.Length; i++)
+        for (var i = simd ? PackedVectors.NearestCodes(source, top, m, signed, c) : 0; i < source.Length; i++)
         {
             var x = source[i];
             var code = m.Nearest(x / top);

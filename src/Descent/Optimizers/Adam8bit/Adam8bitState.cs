@@ -54,7 +54,7 @@ public sealed class Adam8bitState : ParameterState
                 if (store.AbsmaxTensor is not null)
                 {
                     yield return new("absmax" + suffix, store.AbsmaxTensor);
-                    yield return new("qmap" + suffix, store.MapTensor!);
+                    yield return new("qmap" + suffix, store.MapCopy());
                 }
             }
         }

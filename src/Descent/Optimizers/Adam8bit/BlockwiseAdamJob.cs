@@ -26,6 +26,8 @@ internal sealed class BlockwiseAdamJob : IRangeJob
     public void Run(in BnbAdamKernel update, KernelPath path, Tensor param, Tensor grad, Adam8bitState state, Adam8bitFamilyOptions options)
     {
         KernelGuard.SameLength(param.Length, grad.Length, nameof(grad));
+        ReadOnlySpan<float> ps = param.Span, gs = grad.Span;
+        KernelGuard.IdenticalOrDisjoint(ps, gs, "param", "grad");
         p = new(param);
         g = new(grad);
         this.state = state;
@@ -61,6 +63,7 @@ internal sealed class BlockwiseAdamJob : IRangeJob
         Span<float> m = stackalloc float[BlockSize];
         Span<float> v = stackalloc float[BlockSize];
         var s = state!;
+        var vectors = simd && PackedVectors.IsSupported;
         for (var b = start; b < end; b++)
         {
             var lo = b * BlockSize;
@@ -72,13 +75,13 @@ internal sealed class BlockwiseAdamJob : IRangeJob
             var floor = convention == BnbConvention.Cuda && n < BlockSize && s.ExpAvg.Precision == StatePrecision.Int8Blockwise
                 ? MathF.Abs((s.ExpAvg.MapValue(128) * s.ExpAvg.BlockAbsmax(b) * kernel.Beta1) + (kernel.OneMinusBeta1 * 0f))
                 : 0f;
-            s.ExpAvg.Decode(b, lo, mb);
-            s.ExpAvgSq.Decode(b, lo, vb);
+            s.ExpAvg.Decode(b, lo, mb, vectors);
+            s.ExpAvgSq.Decode(b, lo, vb, vectors);
             var pb = p.Slice(lo, lo + n);
             var gb = g.Slice(lo, lo + n);
             if (simd)
             {
-                ElementwiseKernel.Simd(kernel, pb, gb, mb, vb);
+                ElementwiseKernel.SimdUnchecked(kernel, pb, gb, mb, vb);
             }
             else
             {
@@ -90,8 +93,8 @@ internal sealed class BlockwiseAdamJob : IRangeJob
                 BFloat16.RoundStochastic(pb, paramKey, lo);
             }
 
-            s.ExpAvg.Encode(b, lo, mb, convention, key1, floor);
-            s.ExpAvgSq.Encode(b, lo, vb, convention, key2, 0f);
+            s.ExpAvg.Encode(b, lo, mb, convention, key1, floor, vectors);
+            s.ExpAvgSq.Encode(b, lo, vb, convention, key2, 0f, vectors);
         }
     }
 }

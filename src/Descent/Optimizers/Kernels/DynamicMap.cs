@@ -10,11 +10,16 @@ namespace Descent.Optimizers.Kernels;
 /// </summary>
 internal sealed class DynamicMap
 {
-    /// <summary>Number of table slots of the CPU quantizer.</summary>
+    /// <summary>The code of 0.0 in the signed map: codes below it have negative values.</summary>
+    public const int ZeroCode = 127;
+
+    /// <summary>Number of table slots of the CPU quantizer, and of buckets (the upper 16 bits of a float).</summary>
     private const int LutSize = 1 << 16;
 
+    // Both byte tables carry 3 bytes of padding, so that a 32-bit gather at any slot stays inside.
     private readonly float[] midpoints = new float[256];
-    private readonly byte[] lut = new byte[LutSize];
+    private readonly byte[] lut = new byte[LutSize + 3];
+    private readonly byte[] buckets = new byte[LutSize + 3];
 
     private DynamicMap(bool signed)
     {
@@ -36,6 +41,26 @@ internal sealed class DynamicMap
 
             lut[j] = (byte)code;
         }
+
+        // Bucket h holds the floats whose upper 16 bits are h; its entry counts the midpoints below its least value.
+        for (var h = 0; h < LutSize; h++)
+        {
+            var least = BitConverter.Int32BitsToSingle((h << 16) | ((h & 0x8000) != 0 ? 0xFFFF : 0));
+            buckets[h] = (byte)Math.Min(midpoints.Count(x => x < least), 255);
+        }
+
+        for (var k = 0; k < 254; k++)
+        {
+            if ((BitConverter.SingleToInt32Bits(midpoints[k]) >> 16) == (BitConverter.SingleToInt32Bits(midpoints[k + 1]) >> 16))
+            {
+                throw new InvalidOperationException($"midpoints {k} and {k + 1} share a 16-bit bucket");
+            }
+        }
+
+        if (signed && (!float.IsNegative(Values[ZeroCode - 1]) || float.IsNegative(Values[ZeroCode]) || Values[ZeroCode] != 0))
+        {
+            throw new InvalidOperationException($"the signed map's code {ZeroCode} is not its first non-negative value 0");
+        }
     }
 
     /// <summary>The signed map (first moments): 127 negative values from −0.99296874, 0 at code 127, 1 at 255.</summary>
@@ -46,6 +71,15 @@ internal sealed class DynamicMap
 
     /// <summary>The 256 map values, ascending (never modified).</summary>
     public float[] Values { get; }
+
+    /// <summary>The 255 midpoints f32(0.5·(q_k + q_k+1)) and +∞ (never modified).</summary>
+    public float[] Midpoints => midpoints;
+
+    /// <summary>The CPU backend's lookup table (65,536 slots, padded).</summary>
+    public byte[] Lut => lut;
+
+    /// <summary>Per 16-bit bucket of float bits, the number of midpoints below the bucket (padded).</summary>
+    public byte[] Buckets => buckets;
 
     /// <summary>The map for a first (signed) or second (unsigned) moment.</summary>
     public static DynamicMap For(bool signed) => signed ? Signed : Unsigned;
