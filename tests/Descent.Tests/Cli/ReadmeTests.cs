@@ -59,7 +59,7 @@ public class ReadmeTests
             first.Code.TrimEnd('\n').Split('\n'));
 
         // .ci/run runs the README's test command.
-        var ci = Read(".ci", "run").TrimEnd('\n').Split('\n');
-        Assert.Equal("dotnet test", ci[^1]);
+        var ci = Read(".ci", "run").Split('\n');
+        Assert.Contains("dotnet test", ci);
     }
 }
