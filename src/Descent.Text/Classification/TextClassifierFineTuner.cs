@@ -316,7 +316,7 @@ public static class TextClassifierFineTuner
                     int[] predictions;
                     using (Tape.NoGrad())
                     {
-                        predictions = ArgMax(head.Forward(testFeatures));
+                        predictions = head.Forward(testFeatures).ArgMax();
                     }
 
                     // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
@@ -383,7 +383,7 @@ public static class TextClassifierFineTuner
                 var input = texts.Batch(indices, out var batchTokens);
                 using (workspace.Begin(input))
                 {
-                    ArgMax(forward(input)).CopyTo(result, start);
+                    forward(input).ArgMax().CopyTo(result, start);
                 }
 
                 tokens += batchTokens;
@@ -392,28 +392,6 @@ public static class TextClassifierFineTuner
         }
 
         model.Train(wasTraining);
-        return result;
-    }
-
-    private static int[] ArgMax(Tensor logits)
-    {
-        int n = logits.Shape[0], c = logits.Shape[1];
-        var s = logits.Span;
-        var result = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            var best = 0;
-            for (var j = 1; j < c; j++)
-            {
-                if (s[(i * c) + j] > s[(i * c) + best])
-                {
-                    best = j;
-                }
-            }
-
-            result[i] = best;
-        }
-
         return result;
     }
 
