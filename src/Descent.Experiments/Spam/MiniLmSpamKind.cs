@@ -121,6 +121,22 @@ public sealed class MiniLmSpamKind : ILabTask
         return lora;
     }
 
+    /// <summary>Before any run: reads the SpamAssassin corpus the runs split (<c>$.task.data</c>, else the default
+    /// locations).</summary>
+    public void Validate(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        TaskInputs.Check("$.task.data", () =>
+        {
+            if (task.Data is not null)
+            {
+                _ = SpamData.LocateData(task.Data);
+            }
+
+            _ = SpamSplit.Load(task.Data);
+        });
+    }
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new MiniLmSpamTask(task);
 }

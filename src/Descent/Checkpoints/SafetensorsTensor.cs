@@ -50,7 +50,8 @@ public sealed class SafetensorsTensor
         return FromFloats(name, tensor.Span, [.. tensor.Shape], dtype);
     }
 
-    /// <summary>A float tensor from values and a shape (row-major; the values are copied).</summary>
+    /// <summary>A float tensor from values and a shape (row-major; the values are copied); stored as F32, F16, BF16,
+    /// or U8 (values must then be integers 0–255).</summary>
     public static SafetensorsTensor FromFloats(string name, ReadOnlySpan<float> values, int[] shape,
         SafetensorsDType dtype = SafetensorsDType.F32)
     {
@@ -65,6 +66,17 @@ public sealed class SafetensorsTensor
         }
 
         CheckShape(name, shape, values.Length);
+        if (dtype == SafetensorsDType.U8)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is not (>= 0 and <= 255) || values[i] != MathF.Floor(values[i]))
+                {
+                    throw new ArgumentException($"tensor '{name}': element {i} is {values[i]}; U8 holds integers 0 to 255", nameof(values));
+                }
+            }
+        }
+
         return new(name, dtype, [.. shape], values.ToArray(), null);
     }
 

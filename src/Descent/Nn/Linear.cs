@@ -1,3 +1,4 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
 using Descent.Nn.Lora;
 
@@ -84,4 +85,8 @@ public sealed class Linear : Module
         RemoveModule(LoraAdapter.BName);
         Adapter = null;
     }
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}");
 }
