@@ -6,7 +6,8 @@ namespace Descent.Autodiff.Ops;
 /// A LoRA adapter's contribution fused into one node: y = base + s·(x·Aᵀ)·Bᵀ for base [..., out], x [..., in],
 /// A [r, in], B [out, r] and the constant scaling s. The low-rank product h = x·Aᵀ [rows, r] is kept for backward;
 /// the second product is accumulated into the copy of base by the GEMM (alpha = s, beta = 1), so no element-wise pass
-/// scales or adds the update. Backward: dbase = g; dB = s·gᵀ·h; dh = s·g·B; dA = dhᵀ·x; dx = dh·A.
+/// scales or adds the update. Backward: dbase = g; dB = s·gᵀ·h; dh = s·g·B; then dA = dhᵀ·x and dx = dh·A as the
+/// backward of the linear product h = x·Aᵀ (<see cref="LinearOp.BackwardProduct"/>).
 /// </summary>
 /// <remarks>PEFT computes <c>base + (B(A(x)))·s</c> with a rounding after the product, after the scaling and after
 /// the sum; here the scaling and the sum are part of the GEMM's single rounding (differences of the order of one
@@ -54,7 +55,7 @@ internal sealed class LoraOp : Node
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var (baseOutput, x, a, b) = (Inputs[0], Inputs[1], Inputs[2], Inputs[3]);
-        int r = a.Shape[0], inF = a.Shape[1], outF = b.Shape[0];
+        int r = a.Shape[0], outF = b.Shape[0];
         var rows = low.Shape[0];
         if (baseOutput.RequiresGrad)
         {
@@ -76,20 +77,7 @@ internal sealed class LoraOp : Node
         var buffer = ArrayPoolBuffer.Rent(rows * r);
         var gh = buffer.AsSpan(0, rows * r);
         Gemm.Multiply(false, false, rows, r, outF, scaling, gradOutput, outF, b.Span, r, 0f, gh, r);
-        if (a.RequiresGrad)
-        {
-            var ga = GradientScratch.For(a);
-            Gemm.Multiply(true, false, r, inF, rows, 1f, gh, r, x.Span, inF, 0f, ga.Span, inF);
-            ga.AccumulateInto(a);
-        }
-
-        if (x.RequiresGrad)
-        {
-            var gx = GradientScratch.For(x);
-            Gemm.Multiply(false, false, rows, inF, r, 1f, gh, r, a.Span, inF, 0f, gx.Span, inF);
-            gx.AccumulateInto(x);
-        }
-
+        LinearOp.BackwardProduct(x, a, gh, rows);
         ArrayPoolBuffer.Return(buffer);
     }
 }
