@@ -45,7 +45,13 @@ public static class TaskKeys
     /// <summary><c>mode</c>.</summary>
     public static TaskKey Mode { get; } = new("mode", "applies to minilm-spam only",
         """
-        {"enum": ["head", "top-k", "full"], "description": "minilm-spam only: which parameters train (head: encoder frozen, embeddings cached once; top-k: top k layers + head; full). Default full."}
+        {"enum": ["head", "top-k", "full", "lora"], "description": "minilm-spam only: which parameters train (head: encoder frozen, embeddings cached once; top-k: top k layers + head; full; lora: LoRA adapters on the encoder's linear layers + head, see lora). Default full."}
+        """);
+
+    /// <summary><c>lora</c>.</summary>
+    public static TaskKey Lora { get; } = new("lora", "applies to minilm-spam only",
+        """
+        {"type": "object", "additionalProperties": false, "properties": {"r": {"type": "integer", "minimum": 1, "maximum": 4096}, "alpha": {"type": "number", "exclusiveMinimum": 0}, "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "target_modules": {"type": "array", "items": {"type": "string"}, "minItems": 1}}, "description": "minilm-spam lora mode only: the adapters, as PEFT's LoraConfig: r (default 8), alpha (default 16), dropout (default 0), target_modules (module-name suffixes; default [\"query\", \"key\", \"value\", \"dense\"]). The head always trains."}
         """);
 
     /// <summary><c>top_k</c>.</summary>
@@ -133,7 +139,7 @@ public static class TaskKeys
         """);
 
     /// <summary>The <c>minilm-spam</c> keys.</summary>
-    public static IReadOnlyList<TaskKey> MiniLm { get; } = [Mode, TopK, MaxLength, TrainLimit, Head, Features, Init];
+    public static IReadOnlyList<TaskKey> MiniLm { get; } = [Mode, Lora, TopK, MaxLength, TrainLimit, Head, Features, Init];
 
     /// <summary>The <c>fashion-transfer</c> keys.</summary>
     public static IReadOnlyList<TaskKey> Transfer { get; } = [LabelsPerClass, ValidationPerClass, Pretrained, Weights, PretrainEpochs, PretrainPerClass, Width];

@@ -13,17 +13,20 @@ namespace Descent.Lab;
 /// </summary>
 public static class ExperimentPipeline
 {
-    /// <summary>Runs what remains of <paramref name="spec"/> into <paramref name="directory"/> and renders it.</summary>
+    /// <summary>Runs what remains of <paramref name="spec"/> into <paramref name="directory"/> and renders it. Before
+    /// anything is stored, the files the spec names are checked (<see cref="Tasks.ILabTask.Validate"/>) and its size and
+    /// memory (<paramref name="limits"/>, default <see cref="ResourceLimits"/>' defaults).</summary>
     public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
         ExperimentSpec spec,
         string directory,
         IOptimizerCatalog catalog,
         int jobs,
         IProgress<RunnerProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        ResourceLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation);
+        var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation, limits);
         return (outcome, Render(directory, spec));
     }
 
@@ -39,7 +42,7 @@ public static class ExperimentPipeline
         var directory = Path.Combine(Path.GetTempPath(), "descent-lab-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation);
+            var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation, limits: null);
             using var store = RunStore.OpenExisting(directory);
             return (outcome, Analyzer.Analyze(spec, store.LoadRuns()).Summary);
         }
@@ -81,12 +84,13 @@ public static class ExperimentPipeline
         return summary;
     }
 
-    /// <summary>Validates the task's inputs, then runs what the store in <paramref name="directory"/> lacks.</summary>
+    /// <summary>Validates the task's inputs and the experiment's size and memory, then runs what the store in <paramref name="directory"/> lacks.</summary>
     private static RunnerOutcome Execute(ExperimentSpec spec, string directory, IOptimizerCatalog catalog, int jobs,
-        IProgress<RunnerProgress>? progress, CancellationToken cancellation)
+        IProgress<RunnerProgress>? progress, CancellationToken cancellation, ResourceLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Task.Definition.Validate(spec.Task);
+        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
         var task = spec.Task.Definition.CreateRun(spec.Task, directory);
         using var store = RunStore.Open(directory);
         return new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);

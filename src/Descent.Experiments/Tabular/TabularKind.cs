@@ -66,7 +66,7 @@ public abstract class TabularKind : ILabTask
 
         var init = Path(section, "init", required: false);
         var settings = Read(section, model, standardize, fraction, init);
-        if (settings?.HasValidationFiles == true && section.Has("validation_fraction"))
+        if (section.Has("validation_fraction") && (section.Has("validation") || section.Has("validation_images")))
         {
             section.Error("validation_fraction", "a validation file is named; give either validation files or validation_fraction, not both");
         }
@@ -108,7 +108,7 @@ public abstract class TabularKind : ILabTask
         ArgumentNullException.ThrowIfNull(task);
         var settings = Settings(task);
         var key = string.Join("|", settings.Files.Select(f => File.Exists(f.Path) ? $"{f.Path}:{new FileInfo(f.Path).Length}:{File.GetLastWriteTimeUtc(f.Path).Ticks}" : f.Path)) +
-                  "|" + Describe(settings) + "|" + settings.ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
+                  $"|{Describe(settings)}|{settings.ValidationFraction.ToString("R", CultureInfo.InvariantCulture)}|{settings.Standardize}";
         Lazy<TabularData> lazy;
         lock (gate)
         {

@@ -77,8 +77,9 @@ public sealed class TabularTask : LabTask
             () => Regress(model, split.Validation, validationTargets, mse, workspace), workspace);
     }
 
-    /// <summary>Loads the <c>init</c> checkpoint into <paramref name="model"/>: every tensor must be finite and the names
-    /// and shapes must be the model's (PyTorch's <c>nn.Sequential</c> names); the message names the file and the tensor.</summary>
+    /// <summary>Loads the <c>init</c> checkpoint into <paramref name="model"/> (<see cref="Module.Load"/>): every tensor
+    /// must be finite and the names and shapes must be the model's (PyTorch's <c>nn.Sequential</c> names); the message
+    /// names the file and the tensor.</summary>
     public static void LoadInit(string path, Module model)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -88,29 +89,13 @@ public sealed class TabularTask : LabTask
             throw new SpecValidationException($"$.task.init: '{Printable.Escape(path)}' does not exist");
         }
 
-        var file = SafetensorsFile.Read(path);
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var t in file.Tensors)
-        {
-            var tensor = t.ToTensor();
-            foreach (var v in tensor.Span)
-            {
-                if (!float.IsFinite(v))
-                {
-                    throw new SpecValidationException($"$.task.init: {Printable.Escape(path)}: tensor '{Printable.Escape(t.Name)}' holds a non-finite value ({v}); every weight must be finite");
-                }
-            }
-
-            tensors[t.Name] = tensor;
-        }
-
         try
         {
-            model.LoadStateDict(tensors);
+            model.Load(path);
         }
-        catch (StateDictException e)
+        catch (CheckpointException e)
         {
-            throw new SpecValidationException($"$.task.init: {Printable.Escape(path)} does not fit the model ({model.GetType().Name} of $.task.model): {e.Result.Describe()}", e);
+            throw new SpecValidationException($"$.task.init (a checkpoint of the $.task.model MLP): {e.Message}", e);
         }
     }
 

@@ -412,26 +412,35 @@ public sealed partial class SpecParser
     {
         if (isTuple)
         {
-            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2)
+            var length = Descent.Optimizers.OptimizerRegistry.TupleLength(name);
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != length)
             {
-                Error(path, $"{name} must be a pair of numbers, e.g. [0.9, 0.999] (a grid is an array of pairs)");
+                Error(path, length == 2
+                    ? $"{name} must be a pair of numbers, e.g. [0.9, 0.999] (a grid is an array of pairs)"
+                    : $"{name} must be an array of {length} numbers (a grid is an array of such arrays)");
                 return null;
             }
 
-            var a = Number(e[0], $"{path}[0]");
-            var b = Number(e[1], $"{path}[1]");
-            if (a is null || b is null)
+            var items = new double?[length];
+            for (var i = 0; i < length; i++)
+            {
+                items[i] = Number(e[i], $"{path}[{i}]");
+            }
+
+            if (items.Any(x => x is null))
             {
                 return null;
             }
 
             if (name == "betas")
             {
-                Range01(a.Value, $"{path}[0]");
-                Range01(b.Value, $"{path}[1]");
+                for (var i = 0; i < length; i++)
+                {
+                    Range01(items[i]!.Value, $"{path}[{i}]");
+                }
             }
 
-            return HyperparameterValue.FromTuple([a.Value, b.Value]);
+            return HyperparameterValue.FromTuple([.. items.Select(x => x!.Value)]);
         }
 
         switch (e.ValueKind)

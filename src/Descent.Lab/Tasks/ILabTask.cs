@@ -52,6 +52,12 @@ public interface ILabTask
     {
     }
 
+    /// <summary>What one run of <paramref name="task"/> holds in memory (its parameters, and its activations at the
+    /// peak of a step), estimated from the model's shape and the batch size without building anything; the lab adds the
+    /// gradients and each optimizer's state and refuses a spec whose runs cannot fit
+    /// (<see cref="Runs.ResourceLimits"/>). Null (the default): small enough not to matter.</summary>
+    MemoryFootprint? Footprint(TaskSpec task) => null;
+
     /// <summary>Creates what performs the runs of <paramref name="task"/>. <paramref name="outputDirectory"/>, the
     /// experiment's folder, is where a task may cache work shared by its runs.</summary>
     LabTask CreateRun(TaskSpec task, string? outputDirectory);

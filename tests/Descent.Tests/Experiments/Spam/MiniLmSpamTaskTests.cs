@@ -61,7 +61,7 @@ public sealed class MiniLmSpamTaskTests
             EngineCatalog.Instance));
         Assert.Contains("$.task.top_k: applies to minilm-spam only, not digits-mlp", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(Spec("half"), EngineCatalog.Instance));
-        Assert.Contains("$.task.mode: must be \"head\", \"top-k\" or \"full\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$.task.mode: must be \"head\", \"top-k\", \"full\" or \"lora\"", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class MiniLmSpamTaskTests
         Assert.Equal(["mlp", "linear"], Enum("head"));
         Assert.Equal(["layers", "sentence"], Enum("features"));
         Assert.Equal(["random", "probe"], Enum("init"));
-        Assert.Equal(["head", "top-k", "full"], Enum("mode"));
+        Assert.Equal(["head", "top-k", "full", "lora"], Enum("mode"));
     }
 
     [Fact]
