@@ -17,11 +17,22 @@ internal static class Require
         return value;
     }
 
-    /// <summary>Throws unless <paramref name="value"/> is a declared member of its enum.</summary>
-    public static T Defined<T>(T value, string name)
-        where T : struct, Enum =>
+    /// <summary>Integer in [min, max].</summary>
+    public static int InRange(int value, int min, int max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{min}, {max}], got {value}");
+        }
+
+        return value;
+    }
+
+    /// <summary>A named member of <typeparamref name="TEnum"/>.</summary>
+    public static TEnum Defined<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum =>
         Enum.IsDefined(value) ? value
-            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of {string.Join(", ", Enum.GetNames<T>())}, got {value}");
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, got {value}");
 
     public static double Finite(double value, string name)
     {

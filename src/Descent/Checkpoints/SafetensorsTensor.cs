@@ -87,6 +87,16 @@ public sealed class SafetensorsTensor
         return new(name, SafetensorsDType.I64, [.. shape], null, values.ToArray());
     }
 
+    /// <summary>A module buffer as PyTorch saves it: <c>num_batches_tracked</c> as I64, any other buffer as F32.</summary>
+    public static SafetensorsTensor FromBuffer(string name, Tensor buffer)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(buffer);
+        return name.EndsWith("num_batches_tracked", StringComparison.Ordinal)
+            ? FromInt64(name, buffer.Span.ToArray().Select(v => (long)v).ToArray(), [.. buffer.Shape])
+            : FromTensor(name, buffer);
+    }
+
     /// <summary>The values as a new float32 tensor (I64 values converted to the nearest float).</summary>
     public Tensor ToTensor()
     {
