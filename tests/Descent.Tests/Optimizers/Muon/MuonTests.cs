@@ -4,7 +4,6 @@ using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Tests.Cli;
-using Descent.Tests.Lab;
 using MuonOptimizer = Descent.Optimizers.Muon;
 
 namespace Descent.Tests.Optimizers.Muon;
@@ -59,6 +58,11 @@ public sealed class MuonTests
         Assert.Equal(0.02, muon.Defaults.LearningRate);
         Assert.Equal(new AdamWOptions { LearningRate = 3e-3, WeightDecay = 0 }, adamw.Defaults);
         Assert.Equal(opt.Groups, [.. muon.Groups, .. adamw.Groups]);
+
+        // adamw_head: the last matrix (the output layer) goes to AdamW too.
+        var recipe = Assert.IsType<CompositeOptimizer>(OptimizerRegistry.Create("muon", model.Parameters(), new Dictionary<string, double> { ["adamw_head"] = 1 }));
+        Assert.Equal([model.Parameters().First()], recipe.Parts[0].Groups.Single().Parameters);
+        Assert.Equal(3, recipe.Parts[1].Groups.Single().Parameters.Count);
 
         // Only matrices: the name builds Muon itself.
         Assert.IsType<MuonOptimizer>(OptimizerRegistry.Create("muon", [new Parameter(2, 3)]));
@@ -151,18 +155,7 @@ public sealed class MuonTests
 
         var opt = OptimizerRegistry.Create("muon", ps, null, new Dictionary<string, string> { ["ns_dtype"] = precision == NewtonSchulzPrecision.Float32 ? "float32" : "bfloat16" });
         opt.KernelPath = path;
-        for (var i = 0; i < 3; i++)
-        {
-            opt.Step();
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 3; i++)
-        {
-            opt.Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        OptimizerAllocationTests.AssertSteadyStateStepAllocatesNothing(opt);
     }
 
     [Fact]
@@ -176,12 +169,7 @@ public sealed class MuonTests
         var spec = SpecParser.Parse(Json, EngineCatalog.Instance);
         Assert.Equal("muon", Assert.Single(spec.Optimizers).Name);
 
-        using var dir = new TempDir();
-        var file = dir.Sub("spec.json");
-        File.WriteAllText(file, Json);
-        var (code, _, error) = CliHarness.Run("compare", file, "--out", dir.Sub("out"));
-        Assert.True(code == 0, error);
-        Assert.Contains("muon", File.ReadAllText(Path.Combine(dir.Sub("out"), "runs.csv")), StringComparison.Ordinal);
+        Assert.Contains("muon", CliHarness.Compare(Json).RunsCsv, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,7 +177,7 @@ public sealed class MuonTests
     {
         var specs = Presets.Load("adamw-vs-muon").Select(t => SpecParser.Parse(t, EngineCatalog.Instance)).ToList();
         Assert.Equal([TaskKinds.DigitsMlp, TaskKinds.FashionTransfer], specs.Select(s => s.Task.Kind));
-        Assert.All(specs, s => Assert.Equal(["adamw", "muon"], s.Optimizers.Select(o => o.Name)));
+        Assert.All(specs, s => Assert.Equal(["adamw", "muon", "muon"], s.Optimizers.Select(o => o.Name)));
     }
 
     private static float[] Values(int n, ulong seed)
