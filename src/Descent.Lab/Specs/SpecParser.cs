@@ -123,16 +123,16 @@ public sealed partial class SpecParser
             return null;
         }
 
-        var metric = target?.Metric ?? task.Definition.DefaultMetric;
+        var metric = target?.Metric ?? task.Definition.DefaultMetricOf(task);
         var goal = target?.Goal ?? GoalOf(metric);
         var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json);
         CheckBuildable(spec);
         return errors.Count == 0 ? spec : null;
     }
 
-    /// <summary>The natural direction of a metric: accuracies are maximized, everything else minimized.</summary>
+    /// <summary>The natural direction of a metric: accuracies and F1 scores are maximized, everything else minimized.</summary>
     public static MetricGoal GoalOf(string metric) =>
-        metric.Contains("accuracy", StringComparison.Ordinal) ? MetricGoal.Maximize : MetricGoal.Minimize;
+        metric.Contains("accuracy", StringComparison.Ordinal) || metric.EndsWith("f1", StringComparison.Ordinal) ? MetricGoal.Maximize : MetricGoal.Minimize;
 
     private TaskSpec? ReadTask(JsonElement e, string path)
     {
@@ -224,9 +224,9 @@ public sealed partial class SpecParser
 
         CheckKeys(e, path, ["metric", "value", "goal"]);
         var metric = RequiredString(e, path, "metric");
-        if (metric is not null && task is not null && !task.Definition.Metrics.Contains(metric))
+        if (metric is not null && task is not null && !task.Definition.MetricsOf(task).Contains(metric))
         {
-            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.Metrics)}");
+            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.MetricsOf(task))}");
         }
 
         double? value = null;
