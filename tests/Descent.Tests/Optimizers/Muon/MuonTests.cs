@@ -120,6 +120,8 @@ public sealed class MuonTests
             Assert.Equal(alone[i == 1 ? 1 : 0].GetState(b[i])!.Tensors.Select(t => t.Value.ToArray()), composite.GetState(a[i])!.Tensors.Select(t => t.Value.ToArray()));
         }
 
+        // State: Muon's momentum buffer (4 bytes per element) plus AdamW's two moments (8).
+        Assert.Equal((4L * (12 + 10)) + (8L * 4), composite.StateBytes);
         composite.ZeroGrad();
         Assert.All(a, p => Assert.Null(p.Grad));
         Assert.Throws<ArgumentException>(() => new CompositeOptimizer(new AdamW([a[1]]), new Sgd([a[1]])));
