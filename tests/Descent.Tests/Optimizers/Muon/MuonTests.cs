@@ -144,6 +144,22 @@ public sealed class MuonTests
         Assert.All(Assert.IsType<MuonState>(muon.GetState(p)).MomentumBuffer.ToArray(), v => Assert.Equal(0f, v));
     }
 
+    [Fact]
+    public void VectorBFloat16RoundingEqualsTheReference()
+    {
+        float[] specials = [float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, 1e-40f,
+            float.MaxValue, -float.MaxValue, 1f + MathF.Pow(2, -8), 1f + (3 * MathF.Pow(2, -8)), 3.3895314e38f];
+        for (var n = 0; n <= 257; n++)
+        {
+            var rng = new Rng((ulong)n + 1);
+            var values = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? specials[i / 5 % specials.Length] : (float)(rng.NextNormal() * Math.Pow(10, (i % 13) - 6))).ToArray();
+            var (reference, simd) = ((float[])values.Clone(), (float[])values.Clone());
+            NewtonSchulz.RoundToBFloat16Reference(reference);
+            NewtonSchulz.RoundToBFloat16Simd(simd);
+            Assert.Equal(reference.Select(BitConverter.SingleToUInt32Bits), simd.Select(BitConverter.SingleToUInt32Bits));
+        }
+    }
+
     [Theory]
     [InlineData(KernelPath.Auto, NewtonSchulzPrecision.BFloat16)]
     [InlineData(KernelPath.Reference, NewtonSchulzPrecision.Float32)]
