@@ -12,8 +12,6 @@ public class ChartingTests
         Assert.True(Charting.IsAvailable);
         Charting.EnsureAvailable();
         Assert.Contains($"dotnet add package {Charting.PackageId} --version {Charting.PackageVersion}", Charting.MissingMessage, StringComparison.Ordinal);
-        Assert.Equal(
-            typeof(ScottPlot.Plot).Assembly.GetName().Version!.ToString(3),
-            Charting.PackageVersion);
+        Assert.Equal(Charting.PackageVersion, typeof(ScottPlot.Plot).Assembly.GetName().Version!.ToString(3));
     }
 }
