@@ -1,3 +1,4 @@
+using Descent.Lab.Tasks;
 using Spectre.Console;
 
 namespace Descent.Cli;
@@ -21,6 +22,17 @@ public sealed class CliContext
 
     /// <summary>Rich console (tables, progress bars) writing to <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }
+
+    /// <summary>The lab task kinds a spec may name (default <see cref="LabTaskRegistry.Default"/>, where the built-in
+    /// kinds are registered).</summary>
+    public LabTaskRegistry Tasks { get; private init; } = LabTaskRegistry.Default;
+
+    /// <summary>This context with specs read through <paramref name="tasks"/> (e.g. a program's own kinds).</summary>
+    public CliContext WithTasks(LabTaskRegistry tasks)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        return new CliContext(Output, Error, Console) { Tasks = tasks };
+    }
 
     /// <summary>A context on the process console (colors and interactivity detected by Spectre.Console).</summary>
     /// <remarks>When the output is redirected (a file, a pipe) tables are laid out 160 columns wide instead of

@@ -38,18 +38,24 @@ public static class CompareCommand
         var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: MaxJobs, "Runs executed in parallel (default: number of processors).");
         jobs.Aliases.Add("-j");
         var output = CommonOptions.Out("descent-compare", "Output folder (created if missing). Running again with the same folder resumes: finished runs are skipped.");
+        var maxRuns = CommonOptions.Integer("--max-runs", (int)ResourceLimits.DefaultMaxRuns, min: 1, max: int.MaxValue,
+            $"Most runs a spec may expand to (configurations × seeds; default {ResourceLimits.DefaultMaxRuns:N0}): a larger grid is refused before any run unless this is raised.");
         var command = new Command("compare", "Compare optimizers: run a grid of configurations × seeds, store every run, and write statistics and a report")
         {
-            specArg, preset, jobs, output,
+            specArg, preset, jobs, output, maxRuns,
         };
-        command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!));
+        command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!,
+            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }));
         return command;
     }
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, CancellationToken cancellation = default)
+    /// <summary>Runs the command; returns the exit code. Every spec is checked against <paramref name="limits"/> (default
+    /// <see cref="ResourceLimits"/>' defaults) before any run.</summary>
+    public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, ResourceLimits? limits = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(context);
+        limits ??= new ResourceLimits();
         if ((specPath is null) == (preset is null))
         {
             throw new CliException("give either a spec file (descent compare SPEC.json) or --preset NAME " +
@@ -66,11 +72,12 @@ public static class CompareCommand
             Descent.Numerics.Gemm.MaxWorkers = 1;
         }
 
+        OutputFolder.RequireWritable(outDir);
         var catalog = EngineCatalog.Instance;
         if (specPath is not null)
         {
-            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog));
-            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, cancellation, 1, 1);
+            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs);
+            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, limits, cancellation, 1, 1);
             context.Output.WriteLine();
             context.Output.WriteLine(Printable.Escape(summary.Verdict));
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
@@ -88,13 +95,13 @@ public static class CompareCommand
         }
 
         // Check every spec before running any.
-        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog))).ToList();
+        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog, context.Tasks), catalog, limits, jobs)).ToList();
         var done = new List<(string Folder, ExperimentSummary Summary)>();
         var failedRuns = 0;
         for (var i = 0; i < specs.Count; i++)
         {
             var folder = specs[i].Name;
-            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, cancellation, i + 1, specs.Count);
+            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, limits, cancellation, i + 1, specs.Count);
             done.Add((folder, summary));
             failedRuns += failed;
         }
@@ -115,14 +122,15 @@ public static class CompareCommand
             ? "SGD (with and without momentum) against Adam on small tasks: the article's 2-16-1 MLP, an MLP on the 8×8 digits, Rosenbrock's valley and a noisy quadratic."
             : $"Built-in preset {preset}.";
 
-    /// <summary>Parses a spec and opens and checks every file it names (<see cref="Descent.Lab.Tasks.ILabTask.Validate"/>), so
-    /// that bad input fails before any run of any spec starts.</summary>
-    private static ExperimentSpec Parse(Func<ExperimentSpec> parse)
+    /// <summary>Parses a spec, opens and checks every file it names (<see cref="Descent.Lab.Tasks.ILabTask.Validate"/>) and
+    /// checks its size and memory against <paramref name="limits"/>, so that bad input fails before any run of any spec starts.</summary>
+    private static ExperimentSpec Parse(Func<ExperimentSpec> parse, IOptimizerCatalog catalog, ResourceLimits limits, int jobs)
     {
         try
         {
             var spec = parse();
             spec.Task.Definition.Validate(spec.Task);
+            limits.Check(spec, catalog, jobs);
             return spec;
         }
         catch (SpecValidationException e)
@@ -133,7 +141,7 @@ public static class CompareCommand
 
     /// <summary>Runs one experiment; returns its summary and the number of runs that failed in this invocation.</summary>
     private static (ExperimentSummary Summary, int Failed) RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
-        CancellationToken cancellation, int index, int count)
+        ResourceLimits limits, CancellationToken cancellation, int index, int count)
     {
         var total = spec.Runs().Count;
         var prefix = count > 1 ? $"[{index}/{count}] " : "";
@@ -141,8 +149,13 @@ public static class CompareCommand
         var progress = new ProgressPrinter(context.Output, prefix);
         try
         {
-            var (outcome, summary) = ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation);
+            var (outcome, summary) = ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits);
             progress.Finish();
+            if (outcome.DoneElsewhere > 0)
+            {
+                context.Output.WriteLine($"{prefix}{outcome.DoneElsewhere} runs were executed by another compare on the same folder meanwhile");
+            }
+
             if (outcome.Skipped > 0)
             {
                 context.Output.WriteLine($"{prefix}resumed: {outcome.Skipped} runs were already done, {outcome.Executed} executed now");

@@ -45,6 +45,7 @@ public static class DemoCommand
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
+        OutputFolder.RequireWritable(outputDirectory);
         console.MarkupLine($"[bold]Descent demo[/]: seed {settings.Seed}, {settings.Steps} steps per run, full batch of {DemoExperiment.Samples} samples.");
         var outDir = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(outDir);

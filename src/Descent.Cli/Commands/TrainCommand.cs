@@ -42,6 +42,7 @@ public static class TrainCommand
     public static int Execute(CliContext context, string outDir, int epochs, int seed, double learningRate, int batchSize, int perClass, bool resume)
     {
         ArgumentNullException.ThrowIfNull(context);
+        OutputFolder.RequireWritable(outDir);
         void OnEpochStart(int e)
         {
             context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e + 1}/{epochs} start"));

@@ -31,6 +31,7 @@ public static class TransferCommands
         {
             var s = o.Read(parse) with { PretrainPerClass = parse.GetValue(perClass) };
             s = s with { PretrainEpochs = parse.GetValue(o.Epochs) };
+            OutputFolder.RequireWritable(s.OutputDirectory);
             var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
             context.Console.MarkupLineInterpolated($"data: {description}");
             var path = TrainingProgressDisplay.Run(context, d => TransferExperiment.Pretrain(s, dir, m => context.Console.WriteLine(m), d.Start("pretrain")));
@@ -90,6 +91,7 @@ public static class TransferCommands
             if (spam.IsSelected(parse))
             {
                 var spamSettings = spam.Read(parse, o.Data, optimizers, o.Epochs, o.Lr, o.Seed, o.Out);
+                OutputFolder.RequireWritable(spamSettings.OutputDirectory);
                 return spamSettings.Model == "minilm"
                     ? MiniLmSpamRunner.Execute(context, miniLm.Read(parse, spamSettings))
                     : SpamCommand.Execute(context, spamSettings);
@@ -128,7 +130,9 @@ public static class TransferCommands
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(s);
         var console = context.Console;
+        OutputFolder.RequireWritable(s.OutputDirectory);
         var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
+        TransferExperiment.Validate(s);
         console.MarkupLineInterpolated($"[bold]Descent transfer[/]: seed {s.Seed}; data: {description}");
         void Log(string m) => console.WriteLine(m);
         var runs = TrainingProgressDisplay.Run(context, display =>
@@ -142,14 +146,16 @@ public static class TransferCommands
         {
             var ft = group.Where(r => r.Pretrained).OrderBy(r => r.Seed).ToList();
             var sc = group.Where(r => !r.Pretrained).OrderBy(r => r.Seed).ToList();
+            // Diverged runs have no result: they are counted in their cells, never averaged in.
+            var pairs = ft.Zip(sc).Where(p => !p.First.Diverged && !p.Second.Diverged).ToList();
             table.AddRow(
                 Markup.Escape(group.Key),
                 group.First().Steps.ToString(CultureInfo.InvariantCulture),
-                MeanStd(ft.Select(r => 100 * r.TestAccuracy), "F1", " %"),
-                MeanStd(sc.Select(r => 100 * r.TestAccuracy), "F1", " %"),
-                MeanStd(ft.Zip(sc, (a, b) => 100 * (a.TestAccuracy - b.TestAccuracy)), "+0.0;-0.0", " points"),
-                MeanStd(ft.Select(r => r.TestLoss), "F3", string.Empty),
-                MeanStd(sc.Select(r => r.TestLoss), "F3", string.Empty));
+                Results(ft, r => 100 * r.TestAccuracy, "F1", " %"),
+                Results(sc, r => 100 * r.TestAccuracy, "F1", " %"),
+                MeanStd(pairs.Select(p => 100 * (p.First.TestAccuracy - p.Second.TestAccuracy)), "+0.0;-0.0", " points"),
+                Results(ft, r => r.TestLoss, "F3", string.Empty),
+                Results(sc, r => r.TestLoss, "F3", string.Empty));
         }
 
         console.MarkupLineInterpolated($"Test set: {runs.Count / Math.Max(1, 2 * s.Optimizers.Count)} seed(s) from {s.Seed}, mean ± sample std");
@@ -192,6 +198,20 @@ public static class TransferCommands
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Mean ± std of <paramref name="value"/> over the runs that did not diverge, and how many diverged.</summary>
+    private static string Results(IReadOnlyList<TransferRun> runs, Func<TransferRun, double> value, string format, string unit)
+    {
+        var diverged = runs.Count(r => r.Diverged);
+        if (diverged == 0)
+        {
+            return MeanStd(runs.Select(value), format, unit);
+        }
+
+        return diverged == runs.Count
+            ? "diverged"
+            : $"{MeanStd(runs.Where(r => !r.Diverged).Select(value), format, unit)} ({diverged} of {runs.Count} diverged)";
     }
 
     private static string MeanStd(IEnumerable<double> values, string format, string unit)

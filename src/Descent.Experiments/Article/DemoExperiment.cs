@@ -85,8 +85,18 @@ public static class DemoExperiment
     /// (the loss before the update, then the update).</summary>
     private static TrainingRun Run(string name, Tensor x, Tensor y, Module model, Func<IEnumerable<Parameter>, Optimizer> optimizer, string hyperparameters)
     {
-        var learner = new Learner<Tensor, Tensor>(model, optimizer(model.Parameters()), model.Forward, new MseLoss().Forward);
-        return new TrainingRun(name, hyperparameters, _ => (float)learner.TrainBatch(x, y));
+        var loss = new MseLoss();
+        var learner = new Learner<Tensor, Tensor>(model, optimizer(model.Parameters()), model.Forward, loss.Forward);
+        return new TrainingRun(name, hyperparameters, _ => (float)learner.TrainBatch(x, y))
+        {
+            Evaluate = () =>
+            {
+                using (Autodiff.Tape.NoGrad())
+                {
+                    return loss.Forward(model.Forward(x), y).Item();
+                }
+            },
+        };
     }
 
     private static DemoSection RunSection(

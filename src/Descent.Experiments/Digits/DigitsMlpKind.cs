@@ -27,6 +27,36 @@ public sealed class DigitsMlpKind : ILabTask
         return section.Common(hidden: [64]);
     }
 
+    /// <summary>Reads the CSV pair of <c>$.task.data</c> (both files must exist and parse as digits) before any run.</summary>
+    public void Validate(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Data is { } data)
+        {
+            TaskInputs.Check("$.task.data", () => DigitsMlpTask.Load(data));
+        }
+    }
+
+    /// <summary>The MLP's weights and biases (64 → hidden… → 10), and its activations: every layer's output, its ReLU and
+    /// their gradients (4 float32 values per unit) for the larger of a mini-batch and an evaluation pass over the built-in
+    /// digits (<see cref="DigitsMlpTask.EvaluationRows"/> rows).</summary>
+    public MemoryFootprint? Footprint(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        long parameters = 0;
+        long units = 0;
+        var width = 64L;
+        foreach (var h in task.Hidden.Append(10))
+        {
+            parameters += (width * h) + h;
+            units += h;
+            width = h;
+        }
+
+        var rows = Math.Max(task.BatchSize ?? DigitsMlpTask.DefaultBatchSize, DigitsMlpTask.EvaluationRows);
+        return new MemoryFootprint(parameters, rows * (64 + (4 * units)) * sizeof(float));
+    }
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new DigitsMlpTask(task);
 }

@@ -68,20 +68,38 @@ public sealed class GuardedRunner
             losses.Add(loss);
             if (!float.IsFinite(loss))
             {
-                watch.Stop();
-                var what = float.IsNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity";
-                var diverged = $"{run.Name} ({run.Hyperparameters}) diverged at step {s}: the loss is {what}; run stopped.";
-                OnStopped?.Invoke(diverged);
-                return new RunResult(run.Name, run.Hyperparameters, RunStatus.Diverged, losses, Steps, s, stepsToTarget, watch.Elapsed, diverged);
+                return Diverged(run, losses, s, stepsToTarget, watch, loss);
             }
 
-            if (stepsToTarget is null && LossTarget is { } target && loss <= target)
-            {
-                stepsToTarget = s;
-            }
+            stepsToTarget ??= Reached(loss, s);
         }
 
+        // The loss after the last update (the steps' losses are each taken before its update).
+        float? after = run.Evaluate?.Invoke();
+        if (after is { } a && !float.IsFinite(a))
+        {
+            return Diverged(run, losses, Steps, stepsToTarget, watch, a);
+        }
+
+        stepsToTarget ??= after is { } end ? Reached(end, Steps) : null;
         watch.Stop();
-        return new RunResult(run.Name, run.Hyperparameters, RunStatus.Completed, losses, Steps, null, stepsToTarget, watch.Elapsed, null);
+        return new RunResult(run.Name, run.Hyperparameters, RunStatus.Completed, losses, Steps, null, stepsToTarget, watch.Elapsed, null)
+        {
+            LossAfterTraining = after,
+        };
+    }
+
+    /// <summary><paramref name="step"/> when <paramref name="loss"/> is at or below the loss target, else null.</summary>
+    private int? Reached(float loss, int step) => LossTarget is { } target && loss <= target ? step : null;
+
+    private RunResult Diverged(TrainingRun run, List<float> losses, int step, int? stepsToTarget, Stopwatch watch, float loss)
+    {
+        watch.Stop();
+        var what = float.IsNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity";
+        var diverged = step == Steps
+            ? $"{run.Name} ({run.Hyperparameters}) diverged in its last update: the loss after training is {what}."
+            : $"{run.Name} ({run.Hyperparameters}) diverged at step {step}: the loss is {what}; run stopped.";
+        OnStopped?.Invoke(diverged);
+        return new RunResult(run.Name, run.Hyperparameters, RunStatus.Diverged, losses, Steps, step, stepsToTarget, watch.Elapsed, diverged);
     }
 }

@@ -26,8 +26,13 @@ public sealed record RunResult(
     /// <summary>The number of steps whose loss was finite.</summary>
     public int FiniteSteps => Status == RunStatus.Completed ? Losses.Count : StopStep ?? Losses.Count;
 
-    /// <summary>The last loss recorded (NaN or ±∞ for a diverged run; NaN when no step ran).</summary>
-    public float FinalLoss => Losses.Count == 0 ? float.NaN : Losses[^1];
+    /// <summary>The loss after the last update (<see cref="TrainingRun.Evaluate"/>), or null when the run did not
+    /// complete or its loss is not evaluated after training.</summary>
+    public float? LossAfterTraining { get; init; }
+
+    /// <summary>The final loss: <see cref="LossAfterTraining"/> when known, else the last loss recorded (NaN or ±∞ for a
+    /// diverged run; NaN when no step ran).</summary>
+    public float FinalLoss => LossAfterTraining ?? (Losses.Count == 0 ? float.NaN : Losses[^1]);
 
     /// <summary>The last finite loss recorded, or null when there is none.</summary>
     public float? LastFiniteLoss

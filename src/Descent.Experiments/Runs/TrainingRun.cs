@@ -28,4 +28,9 @@ public sealed class TrainingRun
 
     /// <summary>Performs step <c>s</c> and returns the loss before the update.</summary>
     public Func<int, float> Step { get; }
+
+    /// <summary>Computes the loss of the current parameters without updating them; the runner calls it once after the
+    /// last step, so that the final loss is the loss after the last update. Null: the final loss is the last step's
+    /// (before its update).</summary>
+    public Func<float>? Evaluate { get; init; }
 }

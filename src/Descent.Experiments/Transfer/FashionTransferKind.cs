@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Descent.Data;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Lab.Tasks;
@@ -68,6 +69,24 @@ public sealed class FashionTransferKind : ILabTask
                 $" labels_per_class={f.LabelsPerClass} validation_per_class={f.ValidationPerClass} pretrained={f.Pretrained} weights={f.Weights ?? "cached"} " +
                 $"pretrain={f.PretrainEpochs}x{f.PretrainPerClass} width={f.Width} transferred=convolutional")
             : string.Empty;
+    }
+
+    /// <summary>Before any run: finds the Fashion-MNIST folder (<c>$.task.data</c> or the default ones) and reads both
+    /// splits; with <c>$.task.weights</c>, loads them into the network they initialize (a safetensors file of a small CNN
+    /// of this width, every value finite).</summary>
+    public void Validate(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        TaskInputs.Check("$.task.data", () =>
+        {
+            var directory = FashionTransferTask.Locate(task.Data);
+            _ = FashionMnist.Load(true, directory);
+            _ = FashionMnist.Load(false, directory);
+        });
+        if (task.Settings is TransferTaskSpec { Weights: { } weights } transfer)
+        {
+            TaskInputs.Check("$.task.weights", () => FashionTransfer.CreateFineTuned(weights, 0, transfer.Width));
+        }
     }
 
     /// <inheritdoc />

@@ -44,6 +44,47 @@ public static class TransferExperiment
         return (subset, $"{subset} (shipped subset: 300 train / 100 test images per class)");
     }
 
+    /// <summary>
+    /// Checks, before any computation (pretraining included), what <see cref="Run"/> would otherwise find wrong only after
+    /// it: the <c>--weights</c> file (a small CNN of <see cref="TransferSettings.Width"/>, every value finite), the
+    /// <c>--freeze</c> patterns (each must match a parameter of the fine-tuned network) and every <c>--optimizer</c> name
+    /// with the learning rate and body factor. Throws <see cref="ExperimentException"/> naming the option.
+    /// </summary>
+    public static void Validate(TransferSettings s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var model = FashionTransfer.CreateScratch(s.Seed, s.Width);
+        if (s.Weights is { } weights)
+        {
+            try
+            {
+                model = FashionTransfer.CreateFineTuned(weights, s.Seed, s.Width, s.Transfer).Model;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException
+                                          or Checkpoints.CheckpointException or InvalidOperationException)
+            {
+                throw new ExperimentException($"--weights {weights}: {e.Message}", e);
+            }
+        }
+
+        if (s.Freeze is { } pattern)
+        {
+            try
+            {
+                FineTuning.Freeze(model, pattern);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ExperimentException($"--freeze {pattern}: {Printable.Describe(e)}", e);
+            }
+        }
+
+        foreach (var name in s.Optimizers)
+        {
+            CreateOptimizer(name, model, s.LearningRate, s.BodyLearningRateFactor);
+        }
+    }
+
     /// <summary>Pretrains on classes 0–4; writes <c>pretrain/best.safetensors</c> and returns its path.</summary>
     public static string Pretrain(TransferSettings s, string dataDirectory, Action<string> log, IProgress<TrainingProgress>? progress = null)
     {
@@ -75,6 +116,7 @@ public static class TransferExperiment
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(dataDirectory);
+        Validate(s);
         var runs = new List<TransferRun>();
         var (trainSplit, testSplit) = (FashionMnist.Load(true, dataDirectory), FashionMnist.Load(false, dataDirectory));
         for (var r = 0; r < s.Repeats; r++)
@@ -107,18 +149,18 @@ public static class TransferExperiment
                     var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = dir, Resume = s.Resume });
                     var result = trainer.Fit(new DataLoader(data.Labelled, FashionTransfer.BatchSize, shuffle: true, seed: (ulong)seed + 4), data.Validation,
                         progressFor?.Invoke(label));
-                    if (result.DivergenceMessage is { } m)
-                    {
-                        note = m;
-                    }
-
-                    var (testLoss, testAccuracy) = Trainer.Evaluate(model, data.Test);
+                    // A diverged run has no result: its weights are not evaluated (a NaN network "classifies" at chance level).
+                    var diverged = result.DivergenceMessage is not null;
+                    note = result.DivergenceMessage ?? note;
+                    var (testLoss, testAccuracy) = diverged ? (double.NaN, double.NaN) : Trainer.Evaluate(model, data.Test);
                     var steps = (long)result.History.Count * ((data.Labelled.Count + FashionTransfer.BatchSize - 1) / FashionTransfer.BatchSize);
                     runs.Add(new TransferRun(name, pretrained, seed, steps,
                         result.History.Count > 0 ? result.History[^1] : new EpochMetrics(0, double.NaN, double.NaN, null, null, 0, 0),
-                        result.History, testLoss, testAccuracy, note));
-                    log(string.Create(CultureInfo.InvariantCulture,
-                        $"{label,-28}: validation accuracy {runs[^1].Final.ValidationAccuracy:P1}, test accuracy {testAccuracy:P1}, test loss {testLoss:F4}"));
+                        result.History, testLoss, testAccuracy, note) { Diverged = diverged });
+                    log(diverged
+                        ? $"{label,-28}: diverged ({result.DivergenceMessage}); no result"
+                        : string.Create(CultureInfo.InvariantCulture,
+                            $"{label,-28}: validation accuracy {runs[^1].Final.ValidationAccuracy:P1}, test accuracy {testAccuracy:P1}, test loss {testLoss:F4}"));
                 }
             }
         }
@@ -170,7 +212,7 @@ public static class TransferExperiment
                 }
                 catch (ArgumentException e)
                 {
-                    throw new ExperimentException($"--optimizer {name}: {e.Message} (built in here: sgd-momentum, adam, adamw; registry: {string.Join(", ", OptimizerRegistry.Names)})");
+                    throw new ExperimentException($"--optimizer {name}: {Printable.Describe(e)} (built in here: sgd-momentum, adam, adamw; registry: {string.Join(", ", OptimizerRegistry.Names)})");
                 }
         }
     }

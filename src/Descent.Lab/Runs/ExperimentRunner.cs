@@ -17,6 +17,10 @@ namespace Descent.Lab.Runs;
 /// The spec recorded in the store is replaced by this one only when this invocation ends with no failed run
 /// (see <see cref="RunStore.SetExperiment"/>), so a failing or interrupted run of another spec never replaces
 /// the one the folder's report is rendered from.
+/// Several runners may work on one folder at once (two <c>descent compare</c> processes, say): each run is claimed in the
+/// store before it starts (<see cref="RunStore.TryClaim"/>, a lease renewed while the runner lives), a run another
+/// runner holds is left to it and waited for, and a run whose holder died (its lease expired, or its process on this
+/// machine is gone) is taken over — so every run executes once.
 /// </remarks>
 public sealed class ExperimentRunner
 {
@@ -46,6 +50,16 @@ public sealed class ExperimentRunner
     /// <summary>Stops after this many runs have been executed (for tests of interruption); null = no limit.</summary>
     public int? MaxRuns { get; init; }
 
+    /// <summary>Names this runner in the store's leases: machine, process id and a unique suffix.</summary>
+    public string Owner { get; init; } = $"{System.Environment.MachineName}/{System.Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>How long a claim on a run lasts unless renewed (this runner renews its claims every quarter of it);
+    /// default two minutes.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a run another runner holds is checked again (default one second).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs what remains. Cancelling stops starting new runs and abandons those in flight.</summary>
     public RunnerOutcome Run(CancellationToken cancellation = default)
     {
@@ -65,69 +79,120 @@ public sealed class ExperimentRunner
 
         var skipped = all.Count(r => done.Contains(r.Key));
         var queue = new ConcurrentQueue<RunDescriptor>(todo);
+        var held = new ConcurrentQueue<RunDescriptor>();
         var clock = Stopwatch.StartNew();
         var finished = 0;
         var diverged = 0;
+        var elsewhere = 0;
         var failed = new ConcurrentBag<string>();
         var progressGate = new Lock();
         Exception? fatal = null;
         Progress?.Report(new RunnerProgress(all.Count, skipped, 0, 0, 0, TimeSpan.Zero, null, null));
 
+        bool Running() => !cancellation.IsCancellationRequested && Volatile.Read(ref fatal) is null;
+
         void Worker()
         {
-            while (!cancellation.IsCancellationRequested && Volatile.Read(ref fatal) is null && queue.TryDequeue(out var run))
+            // First every run nobody holds; then the runs other runners held, as they finish or their holders vanish.
+            while (Running() && queue.TryDequeue(out var run))
             {
-                RunResult result;
-                try
+                if (!Claim(run))
                 {
-                    result = task.Run(new RunContext(spec, run, catalog, cancellation));
+                    held.Enqueue(run);
                 }
-                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                else if (!Execute(run))
                 {
                     return;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    result = new RunResult(RunStatus.Failed, Printable.Describe(e), 0, 0, [], []);
-                }
-
-                try
-                {
-                    store.SaveRun(run, result, Environment);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Any failure to store a run (SQLite, I/O, or a bug) ends the experiment cleanly: the worker
-                    // stops, the others stop taking runs, and Run throws after they have finished.
-                    Interlocked.CompareExchange(ref fatal, e, null);
-                    return;
-                }
-
-                lock (progressGate)
-                {
-                    finished++;
-                    if (result.Status == RunStatus.Diverged)
-                    {
-                        diverged++;
-                    }
-                    else if (result.Status == RunStatus.Failed)
-                    {
-                        failed.Add($"{run.Key}: {result.Message}");
-                    }
-
-                    var remaining = todo.Count - finished;
-                    var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / finished * remaining);
-                    Progress?.Report(new RunnerProgress(all.Count, skipped, finished, diverged, failed.Count, clock.Elapsed, eta,
-                        $"{run.Configuration.Label} {run.Configuration.Description} seed {run.Seed}: {Describe(result)}"));
                 }
             }
+
+            while (Running() && held.TryDequeue(out var run))
+            {
+                if (store.IsDone(run.Key))
+                {
+                    Interlocked.Increment(ref elsewhere);
+                }
+                else if (Claim(run))
+                {
+                    if (!Execute(run))
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    held.Enqueue(run);
+                    cancellation.WaitHandle.WaitOne(PollInterval);
+                }
+            }
+        }
+
+        bool Execute(RunDescriptor run)
+        {
+            RunResult result;
+            try
+            {
+                result = task.Run(new RunContext(spec, run, catalog, cancellation));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                result = new RunResult(RunStatus.Failed, Printable.Describe(e), 0, 0, [], []);
+            }
+
+            try
+            {
+                store.SaveRun(run, result, Environment);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Any failure to store a run (SQLite, I/O, or a bug) ends the experiment cleanly: the worker
+                // stops, the others stop taking runs, and Run throws after they have finished.
+                Interlocked.CompareExchange(ref fatal, e, null);
+                return false;
+            }
+
+            lock (progressGate)
+            {
+                finished++;
+                if (result.Status == RunStatus.Diverged)
+                {
+                    diverged++;
+                }
+                else if (result.Status == RunStatus.Failed)
+                {
+                    failed.Add($"{run.Key}: {result.Message}");
+                }
+
+                var remaining = todo.Count - finished;
+                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / finished * remaining);
+                Progress?.Report(new RunnerProgress(all.Count, skipped, finished, diverged, failed.Count, clock.Elapsed, eta,
+                    $"{run.Configuration.Label} {run.Configuration.Description} seed {run.Seed}: {Describe(result)}"));
+            }
+
+            return true;
         }
 
         var threads = Enumerable.Range(0, Math.Min(Jobs, Math.Max(1, todo.Count)))
             .Select(i => new Thread(Worker) { IsBackground = true, Name = $"descent-lab-{i}" })
             .ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        using (var renewal = new Timer(_ => Renew(), null, Lease / 4, Lease / 4))
+        {
+            try
+            {
+                threads.ForEach(t => t.Start());
+                threads.ForEach(t => t.Join());
+            }
+            finally
+            {
+                renewal.Change(Timeout.Infinite, Timeout.Infinite);
+                store.ReleaseLeases(Owner);
+            }
+        }
+
         if (fatal is not null)
         {
             throw new IOException($"could not write to the run store '{store.Path}': {Printable.Describe(fatal)}", fatal);
@@ -139,7 +204,62 @@ public sealed class ExperimentRunner
             store.CommitExperiment();
         }
 
-        return new RunnerOutcome(all.Count, skipped, finished, diverged, [.. failed.Order(StringComparer.Ordinal)], clock.Elapsed);
+        return new RunnerOutcome(all.Count, skipped, finished, diverged, [.. failed.Order(StringComparer.Ordinal)], clock.Elapsed)
+        {
+            DoneElsewhere = elsewhere,
+        };
+    }
+
+    /// <summary>Claims <paramref name="run"/>: free, expired, or held by a process of this machine that is gone.</summary>
+    private bool Claim(RunDescriptor run)
+    {
+        if (store.TryClaim(run.Key, Owner, Lease))
+        {
+            return true;
+        }
+
+        return store.LeaseHolder(run.Key) is { } holder && IsGone(holder) && store.TakeOver(run.Key, holder, Owner, Lease);
+    }
+
+    private void Renew()
+    {
+        try
+        {
+            store.RenewLeases(Owner, Lease);
+        }
+        catch (IOException)
+        {
+            // The store is busy or gone: the next renewal tries again, and a lease that lapses is only taken over.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Whether the runner named <paramref name="holder"/> (see <see cref="Owner"/>) was a process of this machine
+    /// that no longer runs (killed, say): its leases need not be waited out.</summary>
+    private static bool IsGone(string holder)
+    {
+        var parts = holder.Split('/');
+        if (parts.Length != 3 || parts[0] != System.Environment.MachineName || !int.TryParse(parts[1], out var pid)
+            || pid == System.Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     private static string Describe(RunResult r) => r.Status switch

@@ -7,4 +7,9 @@ namespace Descent.Lab.Runs;
 /// <param name="Diverged">Runs executed now that diverged.</param>
 /// <param name="Failed">Runs executed now that failed, with their messages.</param>
 /// <param name="Elapsed">Wall time of this invocation.</param>
-public sealed record RunnerOutcome(int Total, int Skipped, int Executed, int Diverged, IReadOnlyList<string> Failed, TimeSpan Elapsed);
+public sealed record RunnerOutcome(int Total, int Skipped, int Executed, int Diverged, IReadOnlyList<string> Failed, TimeSpan Elapsed)
+{
+    /// <summary>Runs another runner on the same folder (another <c>descent compare</c>) had claimed, and finished while
+    /// this one waited; not executed here.</summary>
+    public int DoneElsewhere { get; init; }
+}

@@ -17,6 +17,9 @@ namespace Descent.Lab.Store;
 /// one transaction when it finishes, so a crash loses at most the runs in flight; a half-written run never
 /// appears.</para>
 /// <para>SQLite stores NaN as NULL; NULL metric values read back as NaN.</para>
+/// <para>Runs in progress are leased (<see cref="TryClaim"/>, table <c>leases</c>: run key, owner, expiry), so several
+/// runners — threads or processes — on one folder each execute a run only if nobody else is executing it; a lease
+/// renewed by a live runner does not expire, one of a runner that died does, and the run is then taken over.</para>
 /// </remarks>
 public sealed class RunStore : IDisposable
 {
@@ -155,6 +158,17 @@ public sealed class RunStore : IDisposable
         }
     });
 
+    /// <summary>Whether <paramref name="runKey"/> is done (completed or diverged).</summary>
+    public bool IsDone(string runKey) => Named(() =>
+    {
+        lock (gate)
+        {
+            using var cmd = Command("SELECT 1 FROM runs WHERE run_key = $k AND status IN ('completed', 'diverged')");
+            cmd.Parameters.AddWithValue("$k", runKey);
+            return cmd.ExecuteScalar() is not null;
+        }
+    });
+
     /// <summary>Keys of the runs that are done (completed or diverged); failed runs are not done.</summary>
     public IReadOnlySet<string> DoneRunKeys() => Named(() =>
     {
@@ -186,7 +200,7 @@ public sealed class RunStore : IDisposable
             using var tx = connection.BeginTransaction();
             var configId = UpsertConfiguration(run.Configuration, tx);
             var envId = UpsertEnvironment(environment, tx);
-            using (var del = Command("DELETE FROM runs WHERE run_key = $k", tx))
+            using (var del = Command("DELETE FROM runs WHERE run_key = $k; DELETE FROM leases WHERE run_key = $k;", tx))
             {
                 del.Parameters.AddWithValue("$k", run.Key);
                 del.ExecuteNonQuery();
@@ -214,6 +228,84 @@ public sealed class RunStore : IDisposable
             tx.Commit();
         }
     }
+
+    /// <summary>
+    /// Claims <paramref name="runKey"/> for <paramref name="owner"/> until <paramref name="lease"/> from now, in one atomic
+    /// statement: true when the run is not done and no other owner holds a live lease on it (an expired lease is taken
+    /// over; the owner's own lease is extended). Two processes running one folder thus never execute the same run.
+    /// </summary>
+    public bool TryClaim(string runKey, string owner, TimeSpan lease) => Named(() =>
+    {
+        ArgumentNullException.ThrowIfNull(runKey);
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (gate)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            using var cmd = Command("""
+                INSERT INTO leases(run_key, claimed_by, lease_until)
+                SELECT $k, $o, $u WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_key = $k AND status IN ('completed', 'diverged'))
+                ON CONFLICT(run_key) DO UPDATE SET claimed_by = excluded.claimed_by, lease_until = excluded.lease_until
+                WHERE leases.lease_until < $now OR leases.claimed_by = excluded.claimed_by
+                """);
+            cmd.Parameters.AddWithValue("$k", runKey);
+            cmd.Parameters.AddWithValue("$o", owner);
+            cmd.Parameters.AddWithValue("$u", now + (long)lease.TotalMilliseconds);
+            cmd.Parameters.AddWithValue("$now", now);
+            return cmd.ExecuteNonQuery() == 1;
+        }
+    });
+
+    /// <summary>Who holds a live lease on <paramref name="runKey"/>, or null (none, or expired).</summary>
+    public string? LeaseHolder(string runKey) => Named(() =>
+    {
+        ArgumentNullException.ThrowIfNull(runKey);
+        lock (gate)
+        {
+            using var cmd = Command("SELECT claimed_by FROM leases WHERE run_key = $k AND lease_until >= $now");
+            cmd.Parameters.AddWithValue("$k", runKey);
+            cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            return cmd.ExecuteScalar() as string;
+        }
+    });
+
+    /// <summary>Takes over <paramref name="runKey"/>'s lease from <paramref name="holder"/> (a process known to be gone),
+    /// unless someone else has taken it meanwhile; true when <paramref name="owner"/> now holds it.</summary>
+    public bool TakeOver(string runKey, string holder, string owner, TimeSpan lease) => Named(() =>
+    {
+        lock (gate)
+        {
+            using var cmd = Command("UPDATE leases SET claimed_by = $o, lease_until = $u WHERE run_key = $k AND claimed_by = $h");
+            cmd.Parameters.AddWithValue("$k", runKey);
+            cmd.Parameters.AddWithValue("$h", holder);
+            cmd.Parameters.AddWithValue("$o", owner);
+            cmd.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)lease.TotalMilliseconds);
+            return cmd.ExecuteNonQuery() == 1;
+        }
+    });
+
+    /// <summary>Extends every lease <paramref name="owner"/> holds to <paramref name="lease"/> from now (a runner renews
+    /// while its runs are in flight).</summary>
+    public void RenewLeases(string owner, TimeSpan lease) => Named(() =>
+    {
+        lock (gate)
+        {
+            using var cmd = Command("UPDATE leases SET lease_until = $u WHERE claimed_by = $o");
+            cmd.Parameters.AddWithValue("$o", owner);
+            cmd.Parameters.AddWithValue("$u", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)lease.TotalMilliseconds);
+            return cmd.ExecuteNonQuery();
+        }
+    });
+
+    /// <summary>Drops every lease <paramref name="owner"/> holds (a runner that stops, finished or cancelled).</summary>
+    public void ReleaseLeases(string owner) => Named(() =>
+    {
+        lock (gate)
+        {
+            using var cmd = Command("DELETE FROM leases WHERE claimed_by = $o");
+            cmd.Parameters.AddWithValue("$o", owner);
+            return cmd.ExecuteNonQuery();
+        }
+    });
 
     /// <summary>Every stored run with its metrics, ordered by run key.</summary>
     public IReadOnlyList<StoredRun> LoadRuns() => Named<IReadOnlyList<StoredRun>>(() =>
@@ -486,6 +578,8 @@ public sealed class RunStore : IDisposable
                 CREATE TABLE IF NOT EXISTS epoch_metrics(
                     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, name TEXT NOT NULL, epoch INTEGER NOT NULL,
                     step INTEGER NOT NULL, value REAL, seconds REAL NOT NULL, PRIMARY KEY(run_id, name, epoch)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS leases(
+                    run_key TEXT PRIMARY KEY, claimed_by TEXT NOT NULL, lease_until INTEGER NOT NULL) WITHOUT ROWID;
                 """);
             using var cmd = Command("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', $v)");
             cmd.Parameters.AddWithValue("$v", SchemaVersion.ToString(CultureInfo.InvariantCulture));

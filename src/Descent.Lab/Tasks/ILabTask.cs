@@ -25,6 +25,14 @@ public interface ILabTask
     /// <summary>The metric reported as the main result when the spec names no target.</summary>
     string DefaultMetric { get; }
 
+    /// <summary>The metrics a run of <paramref name="task"/> records, for a kind whose metrics depend on its settings
+    /// (a <c>csv</c> task's <c>problem</c>); the default is <see cref="Metrics"/>.</summary>
+    IReadOnlyList<string> MetricsOf(TaskSpec task) => Metrics;
+
+    /// <summary>The main metric of <paramref name="task"/> when the spec names no target; the default is
+    /// <see cref="DefaultMetric"/>.</summary>
+    string DefaultMetricOf(TaskSpec task) => DefaultMetric;
+
     /// <summary>The 2-D surface a run moves on, for the report's trajectory and contour charts; null for other tasks.</summary>
     TestFunction? Surface => null;
 
@@ -43,6 +51,12 @@ public interface ILabTask
     void Validate(TaskSpec task)
     {
     }
+
+    /// <summary>What one run of <paramref name="task"/> holds in memory (its parameters, and its activations at the
+    /// peak of a step), estimated from the model's shape and the batch size without building anything; the lab adds the
+    /// gradients and each optimizer's state and refuses a spec whose runs cannot fit
+    /// (<see cref="Runs.ResourceLimits"/>). Null (the default): small enough not to matter.</summary>
+    MemoryFootprint? Footprint(TaskSpec task) => null;
 
     /// <summary>Creates what performs the runs of <paramref name="task"/>. <paramref name="outputDirectory"/>, the
     /// experiment's folder, is where a task may cache work shared by its runs.</summary>

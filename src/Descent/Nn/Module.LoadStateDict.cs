@@ -13,6 +13,8 @@ public abstract partial class Module
     /// <para>Non-strict: the keys that match are loaded and the others are reported in the result. Unlike
     /// PyTorch, which raises on a size mismatch even when strict=False, mis-shaped keys are skipped and
     /// reported, so a checkpoint can be loaded into a model whose head was replaced.</para>
+    /// <para>Either way a tensor holding NaN or ±∞ is rejected (<see cref="InvalidDataException"/> naming it) and nothing
+    /// is changed: such weights only make a run diverge and be blamed on its learning rate.</para>
     /// </remarks>
     public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
@@ -43,6 +45,17 @@ public abstract partial class Module
         if (strict && !result.IsExactMatch)
         {
             throw new StateDictException(GetType().Name, result);
+        }
+
+        foreach (var name in loaded)
+        {
+            var values = stateDict[name].Span;
+            if (Numerics.FiniteValues.IndexOfNonFinite(values) is var bad and >= 0)
+            {
+                throw new InvalidDataException(
+                    $"state_dict tensor '{name}' holds {Training.DivergenceDetection.Describe(values[bad])} at element {bad}; weights must be finite "
+                    + "(a checkpoint of a diverged run, or a corrupt file); nothing was loaded");
+            }
         }
 
         foreach (var name in loaded)

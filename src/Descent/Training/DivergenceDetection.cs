@@ -44,12 +44,9 @@ public sealed class DivergenceDetection : LearnerCallback
             : learner.Parameters.Select((p, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), p));
         foreach (var (name, p) in named)
         {
-            foreach (var v in p.Span)
+            if (Numerics.FiniteValues.IndexOfNonFinite(p.Span) >= 0)
             {
-                if (!float.IsFinite(v))
-                {
-                    return name;
-                }
+                return name;
             }
         }
 

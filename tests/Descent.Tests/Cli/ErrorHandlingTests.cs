@@ -153,22 +153,22 @@ public sealed class ErrorHandlingTests : IDisposable
     [Fact]
     public void ACompareWhoseRunsFailedExitsWithRunsFailedAndSaysWhy()
     {
-        // Before: one "warning: run failed: … FileNotFoundException …" line and exit 0.
-        var spec = Write("miss.json", $$"""
-            {"name":"miss","task":{"kind":"digits-mlp","data":"{{dir.Sub("missing-dir")}}"},"budget":{"epochs":1},"seeds":[0, 1],
-             "optimizers":[{"name":"sgd","lr":0.1}]}
+        // Before: one "warning: run failed: … FileNotFoundException …" line and exit 0. (A missing data folder is now
+        // refused before any run; a kind whose runs fail while running keeps this path covered.)
+        var spec = Write("miss.json", """
+            {"name":"miss","task":{"kind":"always-fails"},"budget":{"steps":1},"seeds":[0, 1],"optimizers":[{"name":"sgd","lr":0.1}]}
             """);
-        var (code, _, error) = CliHarness.Run("compare", spec, "--out", dir.Sub("o"), "--jobs", "1");
+        var (code, _, error) = CliHarness.RunWith(FailingKind.Registry(), "compare", spec, "--out", dir.Sub("o"), "--jobs", "1");
         Assert.Equal(ExitCodes.RunsFailed, code);
         var lines = error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.Equal("error: 2 of 2 runs executed failed (stored as failed; running the same compare again retries them):", lines[0]);
         Assert.Equal(3, lines.Length);
-        Assert.All(lines.Skip(1), l => Assert.Contains("digits_train.csv' does not exist", l, StringComparison.Ordinal));
+        Assert.All(lines.Skip(1), l => Assert.Contains(FailingKind.Message, l, StringComparison.Ordinal));
         Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void FileContentInARunFailureIsPrintedEscaped()
+    public void FileContentInAnInputErrorIsPrintedEscaped()
     {
         var data = Directory.CreateDirectory(dir.Sub("digits")).FullName;
         File.WriteAllText(Path.Combine(data, "digits_train.csv"), "1,2,0\n3,\u001b[2J\u001b]0;pwned\u0007,1\n");
@@ -177,10 +177,46 @@ public sealed class ErrorHandlingTests : IDisposable
             {"name":"evil","task":{"kind":"digits-mlp","data":"{{data}}"},"budget":{"epochs":1},"seeds":[0],"optimizers":[{"name":"sgd","lr":0.1}]}
             """);
         var (code, _, error) = CliHarness.Run("compare", spec, "--out", dir.Sub("o"), "--jobs", "1");
-        Assert.Equal(ExitCodes.RunsFailed, code);
-        Assert.DoesNotContain('\u001b', error);
+        AssertCleanError(code, error, ExitCodes.Error, "malformed digits CSV");
         Assert.DoesNotContain('\u0007', error);
         Assert.Contains("found '\\e[2J\\e]0;pwned\\x07'", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Sub("o")), "refused before any run: no store");
+    }
+
+    /// <summary>Specs naming a missing or malformed file or folder, for every built-in kind that reads one.</summary>
+    public static TheoryData<string, string> SpecsWithBadInputs() => new()
+    {
+        { """{"kind":"digits-mlp","data":"{dir}/missing-dir"}""", "$.task.data: digits-mlp: '{dir}/missing-dir/digits_train.csv' does not exist" },
+        { """{"kind":"digits-mlp","data":"{dir}/bad-digits"}""", "$.task.data: " },
+        { """{"kind":"fashion-transfer","data":"{dir}/missing-dir"}""", "$.task.data: fashion-transfer: $.task.data '{dir}/missing-dir' does not hold the four Fashion-MNIST files" },
+        { """{"kind":"fashion-transfer","weights":"{dir}/missing.safetensors"}""", "$.task.weights: " },
+        { """{"kind":"fashion-transfer","weights":"{dir}/nan.safetensors"}""", "$.task.weights: state_dict tensor '0.weight' holds NaN at element 3; weights must be finite" },
+        { """{"kind":"fashion-transfer","weights":"{dir}/not-json.json"}""", "$.task.weights: " },
+        { """{"kind":"minilm-spam","data":"{dir}/missing-dir"}""", "$.task.data: --data {dir}/missing-dir: no SpamAssassin corpus there" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecsWithBadInputs))]
+    public void EveryFileASpecNamesIsCheckedBeforeAnyRunAndNoStoreIsCreated(string task, string message)
+    {
+        // Issue 15, defect 2: a spec's files were first opened inside the runs ("warning: run failed", exit 0).
+        Write("not-json.json", "{ \"name\": ");
+        var bad = Directory.CreateDirectory(dir.Sub("bad-digits")).FullName;
+        File.WriteAllText(Path.Combine(bad, "digits_train.csv"), "1,2,x\n");
+        File.WriteAllText(Path.Combine(bad, "digits_test.csv"), "1,2,0\n");
+        var model = Descent.Experiments.Transfer.FashionTransfer.CreateScratch(0);
+        var state = model.StateDict();
+        state["0.weight"].Span[3] = float.NaN;
+        Descent.Checkpoints.SafetensorsFile.Write(dir.Sub("nan.safetensors"), state);
+
+        var spec = Write("spec.json", $$"""
+            {"name":"bad","task":{{task.Replace("{dir}", dir.Path, StringComparison.Ordinal)}},"budget":{"steps":1},"seeds":[0],"optimizers":[{"name":"sgd","lr":0.1}]}
+            """);
+        var (code, text, error) = CliHarness.Run("compare", spec, "--out", dir.Sub("o"), "--jobs", "1");
+        AssertCleanError(code, error, ExitCodes.Error, task);
+        Assert.Contains(message.Replace("{dir}", dir.Path, StringComparison.Ordinal), error, StringComparison.Ordinal);
+        Assert.DoesNotContain("runs on", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Sub("o")), "refused before any run: no store");
     }
 
     [Fact]
@@ -198,6 +234,47 @@ public sealed class ErrorHandlingTests : IDisposable
         (code, text, error) = CliHarness.Run("report", dir.Sub("o"));
         Assert.True(code == ExitCodes.Success, error);
         Assert.DoesNotContain('\u001b', text);
+    }
+
+    /// <summary>finetune and pretrain options that used to be rejected only after pretraining or training had run.</summary>
+    public static TheoryData<string, string> LateOptions() => new()
+    {
+        { "finetune --optimizer adam,nosuch --out {dir}/o", "--optimizer nosuch: " },
+        { "finetune --optimizer rmsprop --body-lr-factor 0.5 --out {dir}/o", "--optimizer rmsprop: a body learning-rate factor needs sgd-momentum, adam or adamw" },
+        { "finetune --freeze nothing.matches --out {dir}/o", "--freeze nothing.matches: " },
+        { "finetune --weights {dir}/nan.safetensors --out {dir}/o", "--weights {dir}/nan.safetensors: state_dict tensor '4.bias' holds +∞ at element 0" },
+        { "finetune --weights {dir}/missing.safetensors --out {dir}/o", "--weights {dir}/missing.safetensors: " },
+        { "finetune --out {dir}/a-file", "--out {dir}/a-file: a file is there; give a folder" },
+        { "finetune --out {dir}/a-file/o", "--out {dir}/a-file/o: '{dir}/a-file' is a file, so the folder cannot be created" },
+        { "finetune --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "finetune --task spam --model bow --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "pretrain --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "demo --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+        { "compare --preset sgd-vs-adam --out /proc/descent-test-out", "--out /proc/descent-test-out: cannot write in '/proc'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LateOptions))]
+    public void EveryOptionAndOutputPathIsCheckedBeforeAnyComputation(string commandLine, string message)
+    {
+        // Issue 15, defect 5: a bad --optimizer, --freeze or --out (also a read-only one) was reported only after the
+        // pretraining or training had run. Now nothing runs: no pretraining line, no output folder, no checkpoint.
+        if (commandLine.Contains("/proc/", StringComparison.Ordinal) && !OperatingSystem.IsLinux())
+        {
+            return; // a folder nobody, root included, can write in: Linux's /proc
+        }
+
+        Write("a-file", "x");
+        var model = Descent.Experiments.Transfer.FashionTransfer.CreateScratch(0);
+        var state = model.StateDict();
+        state["4.bias"].Span[0] = float.PositiveInfinity;
+        Descent.Checkpoints.SafetensorsFile.Write(dir.Sub("nan.safetensors"), state);
+        var (code, output, error) = CliHarness.Run(commandLine.Replace("{dir}", dir.Path, StringComparison.Ordinal).Split(' '));
+        AssertCleanError(code, error, ExitCodes.Error, commandLine);
+        Assert.Contains($"error: {message.Replace("{dir}", dir.Path, StringComparison.Ordinal)}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("pretrain", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Sub("o")), "nothing was written");
+        Assert.Equal(["a-file", "nan.safetensors"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]

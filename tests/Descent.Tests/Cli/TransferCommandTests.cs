@@ -49,6 +49,36 @@ public sealed class TransferCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADivergedRunIsMarkedAndNeverShownAsAResult()
+    {
+        // Issue 15, defect 6: a run that diverged was evaluated anyway and its chance-level accuracy (about 20 %) shown as
+        // a result. SGD+momentum at lr 1e30 diverges at once, from the pretrained and from the scratch start.
+        Directory.CreateDirectory(output);
+        var weights = Path.Combine(output, "weights.safetensors");
+        Descent.Checkpoints.SafetensorsFile.Write(weights, FashionTransfer.CreateScratch(0).StateDict());
+        var writer = new StringWriter();
+        var settings = new TransferSettings
+        {
+            DataDirectory = Path.Combine(Infrastructure.Golden.RepositoryRoot, DataCommand.SubsetFolder),
+            OutputDirectory = output,
+            Weights = weights,
+            Optimizers = ["sgd-momentum"],
+            LearningRate = 1e30,
+            Epochs = 3,
+            Repeats = 2,
+            Seed = 3,
+            LabelsPerClass = 10,
+            ValidationPerClass = 10,
+            TestPerClass = 10,
+        };
+        Assert.Equal(ExitCodes.Success, TransferCommands.Execute(CliContext.ForWriters(writer, new StringWriter(), 200), settings));
+        var row = writer.ToString().Split('\n').Single(l => l.Contains("sgd-momentum", StringComparison.Ordinal) && l.Contains('│'));
+        var cells = row.Split('│', StringSplitOptions.TrimEntries);
+        Assert.Equal(["diverged", "diverged", "–", "diverged", "diverged"], cells[3..8]);
+        Assert.DoesNotContain("%", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FinetuneHelpNamesTheOptions()
     {
         var writer = new StringWriter();

@@ -45,4 +45,20 @@ public sealed class DemoExperimentTests
         var result = new GuardedRunner(1).Run(DemoExperiment.LinearRegressionRuns(new DemoSettings(11, 1, null))[0]);
         Assert.Equal(expected, result.Losses[0], expected * 1e-5);
     }
+
+    [Fact]
+    public void TheFinalLossIsTheLossAfterTheLastUpdate()
+    {
+        // Issue 15, defect 9: 'demo --steps N' reported the loss before the last update (step N-1's) as the final loss.
+        // A run of N steps must end on the loss that a run of N+1 steps sees at step N (after N updates).
+        const int steps = 7;
+        var shorter = DemoExperiment.Run(new DemoSettings(5, steps, null));
+        var longer = DemoExperiment.Run(new DemoSettings(5, steps + 1, null));
+        foreach (var (a, b) in shorter.Sections.SelectMany(s => s.Results).Zip(longer.Sections.SelectMany(s => s.Results)))
+        {
+            Assert.Equal(RunStatus.Completed, a.Status);
+            Assert.Equal(b.Losses[steps], a.FinalLoss);
+            Assert.NotEqual(a.Losses[^1], a.FinalLoss);
+        }
+    }
 }

@@ -103,6 +103,28 @@ public class GuardedRunnerTests
     }
 
     [Fact]
+    public void TheLossAfterTheLastUpdateIsTheFinalLossAndCanReachTheTarget()
+    {
+        var x = 1f;
+        var run = new TrainingRun("SGD", "", _ =>
+        {
+            var before = x;
+            x /= 2;
+            return before;
+        }) { Evaluate = () => x };
+        var result = new GuardedRunner(3, lossTarget: 0.125).Run(run);
+        Assert.Equal([1f, 0.5f, 0.25f], result.Losses);
+        Assert.Equal(0.125f, result.LossAfterTraining);
+        Assert.Equal(0.125f, result.FinalLoss);
+        Assert.Equal(3, result.StepsToTarget); // reached after the third update
+
+        var blownUp = new GuardedRunner(2).Run(new TrainingRun("SGD", "lr=9", _ => 1f) { Evaluate = () => float.PositiveInfinity });
+        Assert.Equal(RunStatus.Diverged, blownUp.Status);
+        Assert.Equal(2, blownUp.StopStep);
+        Assert.Equal("SGD (lr=9) diverged in its last update: the loss after training is +infinity.", blownUp.Message);
+    }
+
+    [Fact]
     public void StepsToTargetIsTheFirstStepAtOrBelowTheTarget()
     {
         var losses = new[] { 5f, 3f, 2f, 2.5f, 1f };

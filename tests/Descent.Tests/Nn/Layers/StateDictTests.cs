@@ -50,6 +50,25 @@ public sealed class StateDictTests
         }
     }
 
+    [Theory]
+    [InlineData(float.NaN, "NaN", true)]
+    [InlineData(float.PositiveInfinity, "+∞", true)]
+    [InlineData(float.NegativeInfinity, "−∞", false)]
+    public void NonFiniteWeightsAreRejectedNamingTheTensorAndNothingChanges(float value, string shown, bool strict)
+    {
+        // Issue 15, defect 6: a checkpoint holding NaN loaded, the run diverged and the learning rate was blamed.
+        var source = Model(3, 1).StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        source["3.bias"].Span[1] = value;
+        var target = Model(3, 2);
+        var before = target.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => target.LoadStateDict(source, strict));
+        Assert.StartsWith($"state_dict tensor '3.bias' holds {shown} at element 1; weights must be finite", e.Message, StringComparison.Ordinal);
+        foreach (var (name, t) in target.StateDict())
+        {
+            Assert.Equal(before[name], t.ToArray());
+        }
+    }
+
     [Fact]
     public void NonStrictLoadSkipsAndReportsMismatches()
     {

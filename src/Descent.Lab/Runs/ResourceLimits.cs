@@ -1,0 +1,129 @@
+using System.Globalization;
+using Descent.Lab.Catalog;
+using Descent.Lab.Specs;
+using Descent.Nn;
+
+namespace Descent.Lab.Runs;
+
+/// <summary>
+/// The limits a spec is checked against before its first run (<see cref="Check"/>): the number of runs its grid expands to
+/// (<see cref="MaxRuns"/>, raised explicitly, e.g. by <c>descent compare --max-runs N</c>), and the memory its runs in
+/// flight need — each run's parameters, gradients and optimizer state plus its task's activations
+/// (<see cref="Descent.Lab.Tasks.ILabTask.Footprint"/>) — against the memory available to the process. A spec over a
+/// limit is refused with the estimate in the message, instead of starting a million runs or dying out of memory.
+/// </summary>
+public sealed record ResourceLimits
+{
+    /// <summary>The default <see cref="MaxRuns"/>.</summary>
+    public const long DefaultMaxRuns = 10_000;
+
+    private const double GiB = 1024.0 * 1024 * 1024;
+
+    /// <summary>Most runs one spec may expand to (configurations × seeds); default <see cref="DefaultMaxRuns"/>.</summary>
+    public long MaxRuns
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRuns), value, "MaxRuns must be at least 1");
+    } = DefaultMaxRuns;
+
+    /// <summary>Bytes the runs in flight may use together; default the memory available to the process
+    /// (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory or the container's limit).</summary>
+    public long AvailableBytes
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(AvailableBytes), value, "AvailableBytes must be at least 1");
+    } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>The number of runs <paramref name="spec"/> expands to — each optimizer entry's grid size, summed, times the
+    /// seeds — computed without expanding the grid (saturating at <see cref="long.MaxValue"/>).</summary>
+    public static long RunCount(ExperimentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        long configurations = 0;
+        foreach (var o in spec.Optimizers)
+        {
+            long grid = 1;
+            foreach (var (_, values) in o.Hyperparameters)
+            {
+                grid = Saturating(grid, values.Count);
+            }
+
+            configurations = configurations > long.MaxValue - grid ? long.MaxValue : configurations + grid;
+        }
+
+        return Saturating(configurations, spec.Seeds.Count);
+    }
+
+    /// <summary>Float32 values of optimizer state per parameter value of <paramref name="configuration"/>'s optimizer
+    /// (Adam 2, SGD with momentum 1, AMSGrad 3, …), measured on the state it holds for a probe parameter after one update.</summary>
+    public static double StatePerParameter(RunConfiguration configuration, IOptimizerCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(catalog);
+        // One step on a probe: some state is created by the first update (SGD's momentum buffer, as in PyTorch).
+        var probe = new Parameter(16, 16);
+        var optimizer = catalog.CreateOptimizer(configuration.Optimizer, configuration.Hyperparameters, [probe]);
+        var gradient = Tensor.Zeros(16, 16);
+        gradient.Span.Fill(1e-3f);
+        probe.Grad = gradient;
+        optimizer.Step();
+        var state = optimizer.GetState(probe) ?? optimizer.CreateInitialState(probe);
+        return state.Tensors.Sum(t => (double)t.Value.Length) / probe.Length;
+    }
+
+    /// <summary>Estimated peak bytes of one run of <paramref name="configuration"/>: parameters × 4 bytes × (weights,
+    /// gradients and the optimizer's state) + the task's activations; 0 when the task declares no footprint.</summary>
+    public static double EstimateBytes(ExperimentSpec spec, RunConfiguration configuration, IOptimizerCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Task.Definition.Footprint(spec.Task) is { } f
+            ? (f.Parameters * 4.0 * (2 + StatePerParameter(configuration, catalog))) + f.ActivationBytes
+            : 0;
+    }
+
+    /// <summary>Refuses <paramref name="spec"/> (<see cref="SpecValidationException"/> with the estimate) when it expands to
+    /// more than <see cref="MaxRuns"/> runs, or when <paramref name="jobs"/> of its largest runs in parallel would need more
+    /// than <see cref="AvailableBytes"/>.</summary>
+    public void Check(ExperimentSpec spec, IOptimizerCatalog catalog, int jobs)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
+        var runs = RunCount(spec);
+        if (runs > MaxRuns)
+        {
+            var configurations = runs / Math.Max(1, spec.Seeds.Count);
+            throw new SpecValidationException([new SpecError("$",
+                Invariant($"the spec expands to {runs:N0} runs ({configurations:N0} configurations × {spec.Seeds.Count:N0} seeds), more than the limit of {MaxRuns:N0}; ")
+                + Invariant($"make the grid or the seeds smaller, or raise the limit explicitly (descent compare --max-runs {runs})"))]);
+        }
+
+        if (spec.Task.Definition.Footprint(spec.Task) is not { } footprint)
+        {
+            return;
+        }
+
+        var (largest, configuration) = spec.Configurations()
+            .Select(c => (Bytes: EstimateBytes(spec, c, catalog), Configuration: c))
+            .MaxBy(x => x.Bytes);
+        var parallel = (int)Math.Min(jobs, runs);
+        if (largest * parallel <= AvailableBytes)
+        {
+            return;
+        }
+
+        var state = StatePerParameter(configuration, catalog);
+        var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({footprint.Parameters:N0} parameters × 4 bytes × ")
+                  + Invariant($"(weights, gradients, {state:0.##} optimizer-state values) + {footprint.ActivationBytes / GiB:0.##} GiB of activations)");
+        var advice = largest <= AvailableBytes
+            ? Invariant($"run at most {(long)(AvailableBytes / largest)} in parallel (--jobs)")
+            : "make the model or the batch smaller";
+        var together = parallel > 1 ? Invariant($", {parallel} in parallel {largest * parallel / GiB:0.##} GiB") : string.Empty;
+        throw new SpecValidationException([new SpecError("$.task",
+            one + together + Invariant($", more than the {AvailableBytes / GiB:0.##} GiB of memory available; {advice}"))]);
+    }
+
+    private static long Saturating(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
