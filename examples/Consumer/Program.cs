@@ -1,6 +1,6 @@
 // A consumer of the packed packages (see Consumer.csproj): trains the digits MLP with SGD and Adam over three seeds,
-// compares the final validation accuracies with the lab's statistics, draws the loss curves with the lab's chart, and
-// tokenizes a sentence with Descent.Text's BERT pre-tokenizer. Prints what it measured; exits non-zero on a failure.
+// compares the final validation accuracies with the lab's statistics, draws the loss curves with the lab's chart when
+// ScottPlot is referenced, and tokenizes a sentence with Descent.Text's BERT pre-tokenizer. Prints what it measured; exits non-zero on a failure.
 using Descent;
 using Descent.Data;
 using Descent.Lab.Analysis;
@@ -45,15 +45,25 @@ foreach (var (name, accuracies) in results)
 var welch = Statistics.WelchTTest(results["adam"], results["sgd"]);
 Console.WriteLine(welch is null ? "Welch's t-test: no spread" : $"Welch's t-test adam vs sgd: p = {welch.P:F3}");
 
-var dir = Directory.CreateTempSubdirectory("descent-consumer-");
-try
+// Charts are optional in Descent.Lab (its package does not depend on ScottPlot); this consumer does not reference
+// ScottPlot, so the lab must say so instead of failing.
+if (Charting.IsAvailable)
 {
-    var files = chart.Save(dir.FullName, "losses");
-    Console.WriteLine($"chart: {string.Join(", ", files.Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length:N0} bytes"))}");
+    var dir = Directory.CreateTempSubdirectory("descent-consumer-");
+    try
+    {
+        var files = chart.Save(dir.FullName, "losses");
+        Console.WriteLine($"chart: {string.Join(", ", files.Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length:N0} bytes"))}");
+    }
+    finally
+    {
+        dir.Delete(recursive: true);
+    }
 }
-finally
+else
 {
-    dir.Delete(recursive: true);
+    var e = Assert.Throws(() => chart.Save(Path.GetTempPath(), "losses"));
+    Console.WriteLine($"chart: not drawn; LossChart.Save says: {e.Message}");
 }
 
 var words = new BertPreTokenizer(lowerCase: true).Split("Descent: Café naïve, 東京!");
@@ -84,4 +94,22 @@ static double Accuracy(Module model, Dataset data)
     }
 
     return correct / (double)data.Count;
+}
+
+/// <summary>The one assertion this program needs: <paramref name="action"/> throws <see cref="InvalidOperationException"/>.</summary>
+internal static class Assert
+{
+    public static InvalidOperationException Throws(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (InvalidOperationException e)
+        {
+            return e;
+        }
+
+        throw new InvalidOperationException("expected an InvalidOperationException");
+    }
 }

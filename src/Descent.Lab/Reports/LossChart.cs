@@ -161,11 +161,20 @@ public sealed class LossChart
 
     /// <summary>Writes the chart as <c>{baseName}.png</c> and, when <paramref name="svg"/> is true, also
     /// <c>{baseName}.svg</c> into <paramref name="directory"/> (created if missing). Returns the paths written.</summary>
+    /// <exception cref="InvalidOperationException">The application does not reference the chart package (<see cref="Charting"/>).</exception>
     public IReadOnlyList<string> Save(string directory, string baseName, bool svg = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
+        Charting.EnsureAvailable();
         Directory.CreateDirectory(directory);
+        return SaveFiles(directory, baseName, svg);
+    }
+
+    /// <summary>Draws and writes the files (compiling it loads ScottPlot, so <see cref="Save"/> checks first).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private List<string> SaveFiles(string directory, string baseName, bool svg)
+    {
         var plot = BuildPlot();
         var png = Path.Combine(directory, baseName + ".png");
         plot.SavePng(png, Width, Height);

@@ -24,49 +24,9 @@ public static class ReportWriter
         ArgumentNullException.ThrowIfNull(timing);
         ArgumentNullException.ThrowIfNull(runs);
         Directory.CreateDirectory(directory);
-        var charts = new ReportCharts(spec, summary, runs);
-        var images = new List<(string File, string Title, string Caption, byte[] Png)>();
-        void Add(string file, string title, string caption, Func<ScottPlot.Plot> make, int? w = null, int? h = null)
-        {
-            var png = charts.Png(make(), w, h);
-            images.Add((file, title, caption, png));
-        }
-
-        var hasRuns = summary.RunsStored > 0;
-        if (hasRuns)
-        {
-            if (spec.Task.Definition.Surface is not null)
-            {
-                Add("trajectories.png", "Trajectories",
-                    "Each optimizer's best configuration from the same start (●) to where it ended (■); ◆ marks the minima. Contours are log-spaced for steep functions.",
-                    charts.Trajectories, 1000, 760);
-            }
-
-            Add("curves.png", $"{spec.Metric} during training",
-                "Best configuration of each optimizer: mean over seeds (line) and min–max over seeds (band).",
-                () => charts.MetricCurves(spec.Metric, $"{spec.Metric} of each optimizer's best configuration (mean, min–max band over seeds)"));
-            if (spec.Metric != "loss" && runs.Any(r => r.Result.StepMetrics.Any(m => m.Name == "loss")))
-            {
-                Add("loss.png", "Training loss",
-                    "Mini-batch training loss per step, best configuration of each optimizer: mean and min–max band over seeds.",
-                    () => charts.MetricCurves("loss", "training loss (per step; mean, min–max band over seeds)"));
-            }
-
-            if (summary.Optimizers.Any(o => o.Sensitivity.Count > 1))
-            {
-                Add("lr_sensitivity.png", "Learning-rate sensitivity",
-                    "Final metric at each learning rate (best configuration at that lr; ± one standard deviation over seeds). ✕ = every run diverged.",
-                    charts.LearningRateSensitivity);
-            }
-
-            if (spec.Target is not null)
-            {
-                Add("time_to_target.png", "Time to target",
-                    "Median optimizer steps until the target was first reached (a run that never reaches it counts as never).",
-                    charts.StepsToTarget);
-            }
-        }
-
+        var images = summary.RunsStored > 0 && Charting.IsAvailable
+            ? DrawCharts(spec, summary, runs)
+            : new List<(string File, string Title, string Caption, byte[] Png)>();
         var written = new List<string>();
         foreach (var (file, _, _, png) in images)
         {
@@ -80,6 +40,53 @@ public static class ReportWriter
         File.WriteAllText(htmlPath, html, new UTF8Encoding(false));
         written.Insert(0, htmlPath);
         return written;
+    }
+
+    /// <summary>Draws the charts (only called when <see cref="Charting.IsAvailable"/>: compiling it loads ScottPlot).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static List<(string File, string Title, string Caption, byte[] Png)> DrawCharts(
+        ExperimentSpec spec, ExperimentSummary summary, IReadOnlyList<StoredRun> runs)
+    {
+        var charts = new ReportCharts(spec, summary, runs);
+        var images = new List<(string File, string Title, string Caption, byte[] Png)>();
+        void Add(string file, string title, string caption, Func<ScottPlot.Plot> make, int? w = null, int? h = null)
+        {
+            var png = charts.Png(make(), w, h);
+            images.Add((file, title, caption, png));
+        }
+
+        if (spec.Task.Definition.Surface is not null)
+        {
+            Add("trajectories.png", "Trajectories",
+                "Each optimizer's best configuration from the same start (●) to where it ended (■); ◆ marks the minima. Contours are log-spaced for steep functions.",
+                charts.Trajectories, 1000, 760);
+        }
+
+        Add("curves.png", $"{spec.Metric} during training",
+            "Best configuration of each optimizer: mean over seeds (line) and min–max over seeds (band).",
+            () => charts.MetricCurves(spec.Metric, $"{spec.Metric} of each optimizer's best configuration (mean, min–max band over seeds)"));
+        if (spec.Metric != "loss" && runs.Any(r => r.Result.StepMetrics.Any(m => m.Name == "loss")))
+        {
+            Add("loss.png", "Training loss",
+                "Mini-batch training loss per step, best configuration of each optimizer: mean and min–max band over seeds.",
+                () => charts.MetricCurves("loss", "training loss (per step; mean, min–max band over seeds)"));
+        }
+
+        if (summary.Optimizers.Any(o => o.Sensitivity.Count > 1))
+        {
+            Add("lr_sensitivity.png", "Learning-rate sensitivity",
+                "Final metric at each learning rate (best configuration at that lr; ± one standard deviation over seeds). ✕ = every run diverged.",
+                charts.LearningRateSensitivity);
+        }
+
+        if (spec.Target is not null)
+        {
+            Add("time_to_target.png", "Time to target",
+                "Median optimizer steps until the target was first reached (a run that never reaches it counts as never).",
+                charts.StepsToTarget);
+        }
+
+        return images;
     }
 
     private static string Html(ExperimentSpec spec, ExperimentSummary s, TimingSummary timing, IReadOnlyList<StoredRun> runs,
@@ -166,6 +173,11 @@ public static class ReportWriter
             }
 
             sb.Append("</tbody></table></section>\n");
+        }
+
+        if (images.Count == 0 && s.RunsStored > 0 && !Charting.IsAvailable)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<section class=\"chart\"><p>No charts: {E(Charting.MissingMessage)}</p></section>\n");
         }
 
         foreach (var (file, title, caption, png) in images)

@@ -58,21 +58,19 @@ public class ReadmeTests
     public void EveryCSharpBlockIsTheReadmeRegionOfTheExampleItNames(int index)
     {
         var block = CodeBlocks()[index];
-        var marker = block.Above.Select(l => Regex.Match(l, @"^<!-- example: (?<path>\S+) -->$")).LastOrDefault(m => m.Success);
+        var marker = block.Above.Select(l => Regex.Match(l, @"^<!-- example: examples/(?<name>[^/\s]+)/Program\.cs -->$")).LastOrDefault(m => m.Success);
         Assert.True(marker is not null, $"README.md's C# block #{index} must be preceded (within 3 lines) by <!-- example: examples/X/Program.cs -->");
-        var path = marker.Groups["path"].Value;
-        var program = Read(path.Split('/'));
-        const string begin = "// <readme>\n", end = "// </readme>";
-        var start = program.IndexOf(begin, StringComparison.Ordinal);
-        var stop = program.IndexOf(end, StringComparison.Ordinal);
-        Assert.True(start >= 0 && stop > start, $"{path} must mark its README region with // <readme> … // </readme>");
-        Assert.Equal(program[(start + begin.Length)..stop], block.Code);
+        Assert.Equal(ExampleRegion.Read(marker.Groups["name"].Value), block.Code);
     }
 
     [Fact]
-    public void HasTheQuickStartExampleAndStaysShort()
+    public void ShowsEveryExampleWithAReadmeRegionAndStaysShort()
     {
-        Assert.Contains(CodeBlocks(), b => b.Language == "csharp" && b.Above.Contains("<!-- example: examples/QuickStart/Program.cs -->"));
+        foreach (var (example, _) in ExampleRegion.All)
+        {
+            Assert.Contains(CodeBlocks(), b => b.Language == "csharp" && b.Above.Contains($"<!-- example: examples/{example}/Program.cs -->"));
+        }
+
         Assert.True(Read("README.md").TrimEnd('\n').Split('\n').Length <= 200, "README.md must stay within 200 lines; move details to docs/");
     }
 
