@@ -8,7 +8,9 @@ namespace Descent.Bench;
 /// Optimizer step time for SGD (momentum 0.9), Adam and AdamW over 1M, 16M and 64M float32 parameters in 16
 /// tensors, the effective bandwidth (28 B/param for Adam/AdamW: read p, g, m, v, write p, m, v; 20 for
 /// SGD-momentum), and the copy bandwidth measured in the same run. Peer: torch.optim (default for-loop
-/// implementation), as installed and with glibc malloc tuned.
+/// implementation), as installed and with glibc malloc tuned. Then AdamW with low-precision moments (16 tensors):
+/// bf16 moments (20 B/param moved) and bitsandbytes' 8-bit block-wise AdamW8bit (16 B/param moved, CUDA convention),
+/// with their state bytes per parameter (<see cref="Optimizer.StateBytes"/>) and speed-up over fp32 AdamW.
 /// </summary>
 internal static class OptimSuite
 {
@@ -32,11 +34,12 @@ internal static class OptimSuite
             {
                 foreach (var flat in new[] { true, false })
                 {
-                    var (best, median) = TimeOptimizer(opt, flat, size, steps, budget);
+                    var (best, median, state) = TimeOptimizer(opt, flat, size, steps, budget);
                     descent.Add((opt, flat, size, best, median));
                     var bytes = (opt == "sgd" ? 20.0 : 28.0) * size;
                     var gbs = bytes / best / 1e9;
-                    log($"{Case(opt, flat, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s (copy {copy:F1})");
+                    log($"{Case(opt, flat, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s (copy {copy:F1}), " +
+                        $"state {state:F3} B/param");
                     rows.Add(new BenchRow
                     {
                         Suite = "optim", Case = Case(opt, flat, size), Metric = "effective bandwidth (best)", Unit = "GB/s",
@@ -51,6 +54,7 @@ internal static class OptimSuite
             }
         }
 
+        rows.AddRange(LowPrecision(descent, steps, budget, log));
         var sizes = string.Join(',', Sizes);
         var arguments = $"--sizes {sizes} --steps {steps}" + (quick ? " --quick" : string.Empty);
         foreach (var (variant, env) in new (string, IReadOnlyDictionary<string, string>?)[] { ("default", null), ("malloc-tuned", Peer.MallocTuned) })
@@ -73,6 +77,36 @@ internal static class OptimSuite
         return rows;
     }
 
+    /// <summary>AdamW with bf16 and 8-bit moments at each size beside fp32 AdamW (16 tensors, same run).</summary>
+    private static List<BenchRow> LowPrecision(
+        List<(string Opt, bool Flat, int Size, double Best, double Median)> fp32, int steps, TimeSpan budget, Action<string> log)
+    {
+        var rows = new List<BenchRow>();
+        foreach (var size in Sizes)
+        {
+            var baseline = fp32.Single(r => r.Opt == "adamw" && !r.Flat && r.Size == size).Best;
+            foreach (var opt in new[] { "adamw-bf16", "adamw8bit" })
+            {
+                var (best, median, state) = TimeOptimizer(opt, flat: false, size, steps, budget);
+                var gbs = (opt == "adamw8bit" ? 16.0 : 20.0) * size / best / 1e9;
+                var speedup = baseline / best;
+                var name = $"{Name(opt)} {Label(size)} (16 tensors)";
+                log($"{name}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {gbs:F1} GB/s, state {state:F3} B/param, " +
+                    $"{speedup:F2}x fp32 AdamW ({baseline * 1e3:F2} ms)");
+                rows.Add(new BenchRow { Suite = "optim", Case = name, Metric = "ms/step (best)", Unit = "ms", Value = best * 1e3, HigherIsBetter = false });
+                rows.Add(new BenchRow { Suite = "optim", Case = name, Metric = "effective bandwidth (best)", Unit = "GB/s", Value = gbs });
+                rows.Add(new BenchRow { Suite = "optim", Case = name, Metric = "state bytes per parameter", Unit = "B", Value = state, HigherIsBetter = false });
+                rows.Add(new BenchRow
+                {
+                    Suite = "optim", Case = name, Metric = "speed-up over fp32 AdamW", Unit = "x", Value = speedup,
+                    Note = $"target {(opt == "adamw8bit" ? "1.4" : "1.2")}x",
+                });
+            }
+        }
+
+        return rows;
+    }
+
     private static string Case(string opt, bool flat, int size) =>
         $"{Name(opt)} {Label(size)} ({(flat ? "flat arena" : "16 tensors")})";
 
@@ -80,12 +114,14 @@ internal static class OptimSuite
     {
         "sgd" => "SGD momentum 0.9",
         "adam" => "Adam",
+        "adamw-bf16" => "AdamW bf16 moments",
+        "adamw8bit" => "AdamW8bit",
         _ => "AdamW",
     };
 
     private static string Label(int size) => size >= 1 << 20 ? $"{size >> 20}M" : $"{size >> 10}K";
 
-    private static (double Best, double Median) TimeOptimizer(string opt, bool flat, int size, int steps, TimeSpan budget)
+    private static (double Best, double Median, double StateBytesPerParameter) TimeOptimizer(string opt, bool flat, int size, int steps, TimeSpan budget)
     {
         var rng = new Rng(42);
         var per = size / 16;
@@ -108,12 +144,18 @@ internal static class OptimSuite
         {
             "sgd" => new Sgd(parameters, new SgdOptions { LearningRate = 1e-3, Momentum = 0.9 }),
             "adam" => new Adam(parameters, new AdamOptions { LearningRate = 1e-3 }),
+            "adamw-bf16" => new AdamW8bit(parameters, new AdamW8bitOptions
+            {
+                ExpAvgPrecision = StatePrecision.Bf16, ExpAvgSqPrecision = StatePrecision.Bf16,
+            }),
+            "adamw8bit" => new AdamW8bit(parameters),
             _ => new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3 }),
         };
-        var result = Measure.Time(optimizer.Step, warmup: 2, steps, budget);
+        var (best, median) = Measure.Time(optimizer.Step, warmup: 2, steps, budget);
+        var state = optimizer.StateBytes / (double)size;
         parameters.Clear();
         GC.Collect();
-        return result;
+        return (best, median, state);
     }
 
     private static void Fill(Span<float> x, Rng rng)

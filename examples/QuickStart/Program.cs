@@ -1,6 +1,6 @@
 // The README's library example: the seed article's 2-16-1 MLP trained with Adam.
 // README.md holds a copy of the region below; a test (ReadmeTests) keeps the two identical.
-// <quickstart>
+// <readme>
 using Descent;
 using Descent.Nn;
 using Descent.Nn.Losses;
@@ -29,4 +29,4 @@ learner.Callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l =>
     }
 }));
 learner.Fit(epochs: 501, [(x, y)]);
-// </quickstart>
+// </readme>

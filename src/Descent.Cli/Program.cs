@@ -26,6 +26,7 @@ public static class Program
         };
         return CliErrors.Guard(context, () =>
         {
+            _ = Threads.Max; // an invalid DESCENT_THREADS is reported (variable, value, range) before any command runs
             var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
             return parse.Errors.Count > 0 ? CliErrors.ReportParseErrors(context, parse) : parse.Invoke(invocation);
         });

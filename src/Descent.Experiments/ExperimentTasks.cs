@@ -1,6 +1,7 @@
 using Descent.Experiments.Article;
 using Descent.Experiments.Digits;
 using Descent.Experiments.Spam;
+using Descent.Experiments.Tabular;
 using Descent.Experiments.TestFunctions;
 using Descent.Experiments.Transfer;
 using Descent.Lab.Tasks;
@@ -25,6 +26,8 @@ public static class ExperimentTasks
         new TestFunctionKind(new Himmelblau()),
         new TestFunctionKind(new Saddle()),
         new TestFunctionKind(new NoisyQuadratic(), defaultNoise: 1.0),
+        new CsvKind(),
+        new IdxKind(),
     ];
 
     /// <summary>Registers every built-in task not yet in <paramref name="registry"/> (default

@@ -15,7 +15,7 @@ public static class TaskKeys
     /// <summary><c>batch_size</c>.</summary>
     public static TaskKey BatchSize { get; } = new("batch_size", "applies to tasks trained in mini-batches only",
         """
-        {"type": "integer", "minimum": 1, "description": "Mini-batch size (digits-mlp default 200, fashion-transfer 25, minilm-spam 16)."}
+        {"type": "integer", "minimum": 1, "description": "Mini-batch size (digits-mlp default 200, fashion-transfer 25, minilm-spam 16, csv and idx 64)."}
         """);
 
     /// <summary><c>start</c>.</summary>
@@ -45,7 +45,13 @@ public static class TaskKeys
     /// <summary><c>mode</c>.</summary>
     public static TaskKey Mode { get; } = new("mode", "applies to minilm-spam only",
         """
-        {"enum": ["head", "top-k", "full"], "description": "minilm-spam only: which parameters train (head: encoder frozen, embeddings cached once; top-k: top k layers + head; full). Default full."}
+        {"enum": ["head", "top-k", "full", "lora"], "description": "minilm-spam only: which parameters train (head: encoder frozen, embeddings cached once; top-k: top k layers + head; full; lora: LoRA adapters on the encoder's linear layers + head, see lora). Default full."}
+        """);
+
+    /// <summary><c>lora</c>.</summary>
+    public static TaskKey Lora { get; } = new("lora", "applies to minilm-spam only",
+        """
+        {"type": "object", "additionalProperties": false, "properties": {"r": {"type": "integer", "minimum": 1, "maximum": 4096}, "alpha": {"type": "number", "exclusiveMinimum": 0}, "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "target_modules": {"type": "array", "items": {"type": "string"}, "minItems": 1}}, "description": "minilm-spam lora mode only: the adapters, as PEFT's LoraConfig: r (default 8), alpha (default 16), dropout (default 0), target_modules (module-name suffixes; default [\"query\", \"key\", \"value\", \"dense\"]). The head always trains."}
         """);
 
     /// <summary><c>top_k</c>.</summary>
@@ -61,15 +67,15 @@ public static class TaskKeys
         """);
 
     /// <summary><c>features</c>.</summary>
-    public static TaskKey Features { get; } = new("features", "applies to minilm-spam only",
+    public static TaskKey Features { get; } = new("features", "applies to minilm-spam and csv only",
         """
-        {"enum": ["layers", "sentence"], "description": "minilm-spam only: the pooled features: layers (mean and max pooling of the embedding output and every layer, standardized with the pretrained encoder's statistics) or sentence (the sentence embedding: last layer, mean pooling). Default layers in head mode and with init probe, else sentence (as the CLI's --features)."}
+        {"anyOf": [{"enum": ["layers", "sentence"]}, {"type": "array", "items": {"type": "string"}, "minItems": 1}], "description": "minilm-spam: the pooled features: layers (mean and max pooling of the embedding output and every layer, standardized with the pretrained encoder's statistics) or sentence (the sentence embedding: last layer, mean pooling). Default layers in head mode and with init probe, else sentence (as the CLI's --features). csv: the feature columns' names, in order (default: every other column holding numbers)."}
         """);
 
     /// <summary><c>init</c>.</summary>
-    public static TaskKey Init { get; } = new("init", "applies to minilm-spam only",
+    public static TaskKey Init { get; } = new("init", "applies to minilm-spam, csv and idx only",
         """
-        {"enum": ["random", "probe"], "description": "minilm-spam top-k/full only: how the head starts: random (default) or probe (LP-FT: the head first trains on the frozen features as head mode does, with head mode's AdamW preset for 50 epochs of 32; then the spec's optimizer trains everything from it)."}
+        {"anyOf": [{"enum": ["random", "probe"]}, {"type": "string"}], "description": "minilm-spam top-k/full: how the head starts: random (default) or probe (LP-FT: the head first trains on the frozen features as head mode does, with head mode's AdamW preset for 50 epochs of 32; then the spec's optimizer trains everything from it). csv and idx: a safetensors checkpoint of the same MLP (PyTorch names: 0.weight, 0.bias, ...) that every run starts from instead of the seeded initialization."}
         """);
 
     /// <summary><c>max_length</c>.</summary>
@@ -133,7 +139,7 @@ public static class TaskKeys
         """);
 
     /// <summary>The <c>minilm-spam</c> keys.</summary>
-    public static IReadOnlyList<TaskKey> MiniLm { get; } = [Mode, TopK, MaxLength, TrainLimit, Head, Features, Init];
+    public static IReadOnlyList<TaskKey> MiniLm { get; } = [Mode, Lora, TopK, MaxLength, TrainLimit, Head, Features, Init];
 
     /// <summary>The <c>fashion-transfer</c> keys.</summary>
     public static IReadOnlyList<TaskKey> Transfer { get; } = [LabelsPerClass, ValidationPerClass, Pretrained, Weights, PretrainEpochs, PretrainPerClass, Width];

@@ -33,9 +33,15 @@ public static class TaskKinds
     /// <summary>An ill-conditioned quadratic with seeded noisy gradients.</summary>
     public const string NoisyQuadratic = "noisy-quadratic";
 
+    /// <summary>An MLP on the user's own CSV file (classification or regression).</summary>
+    public const string Csv = "csv";
+
+    /// <summary>An MLP classifying the user's own images in IDX files.</summary>
+    public const string Idx = "idx";
+
     /// <summary>Every kind, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [LinearRegression, MlpRegression, DigitsMlp, FashionTransfer, MiniLmSpam, Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic];
+        [LinearRegression, MlpRegression, DigitsMlp, FashionTransfer, MiniLmSpam, Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic, Csv, Idx];
 
     /// <summary>The 2-D test functions.</summary>
     public static IReadOnlyList<string> TestFunctions { get; } = [Rosenbrock, Beale, Himmelblau, Saddle, NoisyQuadratic];

@@ -25,18 +25,35 @@ public static class ExperimentPipeline
         CancellationToken cancellation = default,
         ResourceLimits? limits = null)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(directory);
-        spec.Task.Definition.Validate(spec.Task);
-        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
-        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
-        RunnerOutcome outcome;
-        using (var store = RunStore.Open(directory))
-        {
-            outcome = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
-        }
-
+        var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation, limits);
         return (outcome, Render(directory, spec));
+    }
+
+    /// <summary>Runs <paramref name="spec"/> in a temporary folder, deleted afterwards, and returns the analysis
+    /// (no report is written): for a comparison run from code that keeps nothing on disk.</summary>
+    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
+        ExperimentSpec spec,
+        IOptimizerCatalog catalog,
+        int jobs,
+        IProgress<RunnerProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "descent-lab-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var outcome = Execute(spec, directory, catalog, jobs, progress, cancellation, limits: null);
+            using var store = RunStore.OpenExisting(directory);
+            return (outcome, Analyzer.Analyze(spec, store.LoadRuns()).Summary);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 
     /// <summary>Re-renders a folder from its store, reading the spec recorded there.</summary>
@@ -65,5 +82,17 @@ public static class ExperimentPipeline
         store.ExportJson(directory);
         ReportWriter.Write(directory, spec, summary, timing, runs);
         return summary;
+    }
+
+    /// <summary>Validates the task's inputs and the experiment's size and memory, then runs what the store in <paramref name="directory"/> lacks.</summary>
+    private static RunnerOutcome Execute(ExperimentSpec spec, string directory, IOptimizerCatalog catalog, int jobs,
+        IProgress<RunnerProgress>? progress, CancellationToken cancellation, ResourceLimits? limits)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Task.Definition.Validate(spec.Task);
+        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
+        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
+        using var store = RunStore.Open(directory);
+        return new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
     }
 }

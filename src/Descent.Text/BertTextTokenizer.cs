@@ -1,36 +1,45 @@
 using System.Text;
 using Descent.Text.Transformers;
-using Microsoft.ML.Tokenizers;
+using Descent.Text.Tokenization;
 
 namespace Descent.Text;
 
 /// <summary>
-/// BERT WordPiece tokenization through Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>, producing padded
+/// BERT WordPiece tokenization (Hugging Face's <c>BertTokenizer</c>: special tokens kept whole, <see cref="BertPreTokenizer"/>,
+/// then <see cref="WordPieceVocabulary"/>), producing padded
 /// <see cref="BertInput"/> batches: [CLS] tokens [SEP], truncated to <see cref="MaxLength"/> (the [SEP] is kept),
 /// padded with [PAD] to the longest sequence of the batch (or to <see cref="MaxLength"/>), attention mask 1 for
 /// tokens and 0 for padding, token types 0. Lower-casing and accent stripping match Hugging Face's uncased BERT.
 /// </summary>
 public sealed class BertTextTokenizer
 {
-    private readonly BertTokenizer tokenizer;
+    /// <summary>The special tokens, kept whole when they occur in a text.</summary>
+    private static readonly string[] SpecialTokens = ["[CLS]", "[SEP]", "[PAD]", "[MASK]", WordPieceVocabulary.UnknownToken];
 
-    private BertTextTokenizer(BertTokenizer tokenizer, int maxLength)
+    private readonly WordPieceVocabulary vocabulary;
+    private readonly BertPreTokenizer preTokenizer;
+
+    private BertTextTokenizer(WordPieceVocabulary vocabulary, bool lowerCase, int maxLength)
     {
-        this.tokenizer = tokenizer;
+        this.vocabulary = vocabulary;
+        preTokenizer = new BertPreTokenizer(lowerCase, SpecialTokens);
         MaxLength = maxLength;
+        ClsId = vocabulary["[CLS]"];
+        SepId = vocabulary["[SEP]"];
+        PadId = vocabulary["[PAD]"];
     }
 
     /// <summary>The maximum sequence length including [CLS] and [SEP].</summary>
     public int MaxLength { get; }
 
     /// <summary>Id of [CLS].</summary>
-    public int ClsId => tokenizer.ClassificationTokenId;
+    public int ClsId { get; }
 
     /// <summary>Id of [SEP].</summary>
-    public int SepId => tokenizer.SeparatorTokenId;
+    public int SepId { get; }
 
     /// <summary>Id of [PAD].</summary>
-    public int PadId => tokenizer.PaddingTokenId;
+    public int PadId { get; }
 
     /// <summary>Creates a tokenizer from a WordPiece vocabulary (one token per line).</summary>
     /// <param name="vocab">The vocabulary stream (read, not disposed).</param>
@@ -48,15 +57,49 @@ public sealed class BertTextTokenizer
                 "in the application's project and install libicu.");
         }
 
-        var options = new BertOptions
+        return new BertTextTokenizer(WordPieceVocabulary.Read(vocab, "[CLS]", "[SEP]", "[PAD]"), lowerCase, maxLength);
+    }
+
+    /// <summary>The WordPiece ids of <paramref name="text"/> without special tokens around it and without truncation.</summary>
+    public List<int> EncodePieces(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>();
+        var start = 0;
+        while (start < text.Length)
         {
-            LowerCaseBeforeTokenization = lowerCase,
-            RemoveNonSpacingMarks = lowerCase,
-            ApplyBasicTokenization = true,
-            IndividuallyTokenizeCjk = true,
-            SplitOnSpecialTokens = true,
-        };
-        return new BertTextTokenizer(BertTokenizer.Create(vocab, options), maxLength);
+            var (at, special) = NextSpecial(text, start);
+            foreach (var word in preTokenizer.Split(text[start..at]))
+            {
+                vocabulary.Encode(word, ids);
+            }
+
+            if (special is null)
+            {
+                break;
+            }
+
+            ids.Add(vocabulary[special]);
+            start = at + special.Length;
+        }
+
+        return ids;
+    }
+
+    /// <summary>The first special token at or after <paramref name="start"/> (the earliest, then the longest), or (length, null).</summary>
+    private static (int At, string? Token) NextSpecial(string text, int start)
+    {
+        var best = (At: text.Length, Token: (string?)null);
+        foreach (var token in SpecialTokens)
+        {
+            var at = text.IndexOf(token, start, StringComparison.Ordinal);
+            if (at >= 0 && (at < best.At || at == best.At && token.Length > best.Token!.Length))
+            {
+                best = (at, token);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Token ids of one text: [CLS] wordpieces [SEP], at most <see cref="MaxLength"/> of them.</summary>
@@ -64,7 +107,7 @@ public sealed class BertTextTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         // Encode fully and cut, as Hugging Face's truncation does (a max-count encode stops at a word boundary).
-        var pieces = tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        var pieces = EncodePieces(text);
         var count = Math.Min(pieces.Count, MaxLength - 2);
         var ids = new int[count + 2];
         ids[0] = ClsId;

@@ -17,6 +17,23 @@ internal static class Require
         return value;
     }
 
+    /// <summary>Integer in [min, max].</summary>
+    public static int InRange(int value, int min, int max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{min}, {max}], got {value}");
+        }
+
+        return value;
+    }
+
+    /// <summary>A named member of <typeparamref name="TEnum"/>.</summary>
+    public static TEnum Defined<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum =>
+        Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, got {value}");
+
     public static double Finite(double value, string name)
     {
         if (!double.IsFinite(value))

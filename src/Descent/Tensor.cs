@@ -209,6 +209,51 @@ public partial class Tensor
         return Span[0];
     }
 
+    /// <summary>
+    /// The index of the largest element along <paramref name="axis"/> (default the last: the predicted class of every
+    /// row of logits or probabilities), for every position of the other axes, row-major — like <c>torch.argmax(x, dim)</c>:
+    /// the first index on ties, and a NaN counts as the largest.
+    /// </summary>
+    /// <example><c>int[] classes = model.Predict(x).ArgMax();</c></example>
+    public int[] ArgMax(int axis = -1)
+    {
+        if (Rank == 0)
+        {
+            return [0];
+        }
+
+        var (outer, length, inner) = Autodiff.Ops.SumOp.Split(shape, ShapeUtil.NormalizeAxis(axis, Rank));
+        if (length == 0)
+        {
+            throw new InvalidOperationException($"ArgMax along an axis of length 0 (shape {ShapeUtil.Format(shape)})");
+        }
+
+        var s = Span;
+        var result = new int[outer * inner];
+        for (var o = 0; o < outer; o++)
+        {
+            for (var i = 0; i < inner; i++)
+            {
+                var start = (o * length * inner) + i;
+                var best = 0;
+                var max = s[start];
+                for (var k = 1; k < length && !float.IsNaN(max); k++)
+                {
+                    var v = s[start + (k * inner)];
+                    if (v > max || float.IsNaN(v))
+                    {
+                        best = k;
+                        max = v;
+                    }
+                }
+
+                result[(o * inner) + i] = best;
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>A copy of the elements, row-major.</summary>
     public float[] ToArray() => Span.ToArray();
 

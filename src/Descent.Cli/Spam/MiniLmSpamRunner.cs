@@ -131,7 +131,7 @@ public static class MiniLmSpamRunner
     private static Table ResultsTable(IReadOnlyList<FineTuneResult> results)
     {
         var table = new Table().AddColumns("optimizer/mode", "lr (encoder/head)", "epoch", "train loss", "accuracy", "F1", "epoch time", "emails/s",
-            "tokens/s", "GFLOP/s", "peak memory");
+            "tokens/s", "GFLOP/s", "peak memory", "trainable", "optimizer state");
         foreach (var r in results)
         {
             foreach (var e in r.Epochs)
@@ -150,7 +150,9 @@ public static class MiniLmSpamRunner
                     e.TextsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
                     e.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture),
                     e.GflopsPerSecond.ToString("F1", CultureInfo.InvariantCulture),
-                    (e.PeakWorkingSetBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) + " MiB");
+                    (e.PeakWorkingSetBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) + " MiB",
+                    r.TrainableParameters.ToString("N0", CultureInfo.InvariantCulture),
+                    (r.OptimizerStateBytes / 1048576.0).ToString("F2", CultureInfo.InvariantCulture) + " MiB");
             }
         }
 
@@ -188,13 +190,13 @@ public static class MiniLmSpamRunner
             runs = results,
         };
         File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib,head\n");
+        var csv = new StringBuilder("optimizer,mode,top_k,lr,head_lr,train_emails,test_emails,epoch,train_loss,accuracy,precision,recall,f1,train_seconds,eval_seconds,cache_seconds,emails_per_second,tokens_per_second,gflops,peak_working_set_mib,gc_heap_mib,head,trainable_parameters,optimizer_state_bytes\n");
         foreach (var r in results)
         {
             foreach (var e in r.Epochs)
             {
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel}\n");
+                    $"{TextFineTuneOptions.OptimizerName(r.Options.Optimizer)},{TextFineTuneOptions.ModeName(r.Options.Mode, r.Options.TopK, r.Options.Lora.Rank)},{r.Options.TopK},{r.LearningRate:R},{r.HeadLearningRate:R},{r.TrainCount},{r.TestCount},{e.Epoch},{e.TrainLoss:R},{e.Accuracy:R},{e.Precision:R},{e.Recall:R},{e.F1:R},{e.TrainSeconds:F3},{e.EvalSeconds:F3},{r.CacheSeconds:F3},{e.TextsPerSecond:F3},{e.TokensPerSecond:F1},{e.GflopsPerSecond:F2},{e.PeakWorkingSetBytes / 1048576.0:F0},{e.GcHeapBytes / 1048576.0:F0},{r.Options.HeadLabel},{r.TrainableParameters},{r.OptimizerStateBytes}\n");
             }
         }
 

@@ -193,26 +193,7 @@ public sealed class DigitsMlpTask : LabTask
         using var _ = Tape.NoGrad();
         var logits = model.Forward(set.Features);
         var loss = ce.Forward(logits, labels).Item();
-        var span = logits.Span;
-        var correct = 0;
-        for (var i = 0; i < set.Count; i++)
-        {
-            var row = span.Slice(i * 10, 10);
-            var best = 0;
-            for (var j = 1; j < 10; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-
-            if (best == set.Labels[i])
-            {
-                correct++;
-            }
-        }
-
+        var correct = AccuracyMetric.CountCorrect(logits, labels);
         return (loss, (double)correct / set.Count);
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Lab.Tasks;
+using Descent.Nn.Lora;
 using Descent.Text.Classification;
 
 namespace Descent.Experiments.Spam;
@@ -17,7 +19,7 @@ public sealed class MiniLmSpamKind : ILabTask
     public IReadOnlyList<TaskKey> Keys { get; } = [TaskKeys.BatchSize, TaskKeys.L2, TaskKeys.Data, TaskKeys.Samples, .. TaskKeys.MiniLm];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops"];
+    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops", "trainable_parameters", "optimizer_state_mib", "peak_working_set_mib"];
 
     /// <inheritdoc />
     public string DefaultMetric => "val_accuracy";
@@ -30,12 +32,14 @@ public sealed class MiniLmSpamKind : ILabTask
         var mode = "full";
         if (section.TryGet("mode", out var m))
         {
-            mode = m.ValueKind == System.Text.Json.JsonValueKind.String ? m.GetString()! : string.Empty;
-            if (mode is not ("head" or "top-k" or "full"))
+            mode = m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
+            if (mode is not ("head" or "top-k" or "full" or "lora"))
             {
-                section.Error("mode", "must be \"head\", \"top-k\" or \"full\"");
+                section.Error("mode", "must be \"head\", \"top-k\", \"full\" or \"lora\"");
             }
         }
+
+        var lora = ReadLora(section, mode);
 
         var init = section.Choice("init", "random", "probe") ?? "random";
         if (init == "probe" && mode == "head")
@@ -50,6 +54,7 @@ public sealed class MiniLmSpamKind : ILabTask
             Settings = new MiniLmTaskSettings
             {
                 Mode = mode,
+                Lora = lora,
                 Head = section.Choice("head", "mlp", "linear") ?? (headPreset ? "mlp" : "linear"),
                 Features = section.Choice("features", "layers", "sentence") ?? (headPreset ? "layers" : "sentence"),
                 Init = init,
@@ -66,7 +71,54 @@ public sealed class MiniLmSpamKind : ILabTask
         ArgumentNullException.ThrowIfNull(task);
         var t = task.Settings as MiniLmTaskSettings ?? MiniLmTaskSettings.Default;
         return string.Create(CultureInfo.InvariantCulture,
-            $" mode={t.Mode} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+            $" mode={t.Mode}{(t.Mode == "lora" ? $" lora_r={t.Lora.Rank} lora_alpha={t.Lora.Alpha:R} lora_dropout={t.Lora.Dropout:R} lora_targets={string.Join('+', t.Lora.TargetModules)}" : string.Empty)} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+    }
+
+    /// <summary>The <c>lora</c> section (only with mode <c>lora</c>): r, alpha, dropout and target_modules over the defaults.</summary>
+    private static LoraOptions ReadLora(TaskSection section, string mode)
+    {
+        var lora = TextFineTuneOptions.DefaultLora;
+        if (!section.TryGet("lora", out var element))
+        {
+            return lora;
+        }
+
+        if (mode != "lora")
+        {
+            section.Error("lora", "applies to mode \"lora\" only");
+            return lora;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            section.Error("lora", $"must be an object with r, alpha, dropout and target_modules, got {TaskSection.Describe(element)}");
+            return lora;
+        }
+
+        foreach (var field in element.EnumerateObject())
+        {
+            try
+            {
+                lora = field.Name switch
+                {
+                    "r" when field.Value.ValueKind == JsonValueKind.Number && field.Value.TryGetInt32(out var r) => lora with { Rank = r },
+                    "alpha" when field.Value.ValueKind == JsonValueKind.Number => lora with { Alpha = field.Value.GetDouble() },
+                    "dropout" when field.Value.ValueKind == JsonValueKind.Number => lora with { Dropout = field.Value.GetDouble() },
+                    "target_modules" when field.Value.ValueKind == JsonValueKind.Array && field.Value.GetArrayLength() > 0
+                        && field.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())) =>
+                        lora with { TargetModules = [.. field.Value.EnumerateArray().Select(v => v.GetString()!)] },
+                    "r" or "alpha" or "dropout" => throw new ArgumentOutOfRangeException(field.Name, $"must be a number, got {TaskSection.Describe(field.Value)}"),
+                    "target_modules" => throw new ArgumentOutOfRangeException(field.Name, "must be a non-empty list of module names"),
+                    _ => throw new ArgumentOutOfRangeException(field.Name, "unknown key; the lora section has r, alpha, dropout and target_modules"),
+                };
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                section.Error($"lora.{field.Name}", e.Message.Split(Environment.NewLine)[0].Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal));
+            }
+        }
+
+        return lora;
     }
 
     /// <summary>Before any run: reads the SpamAssassin corpus the runs split (<c>$.task.data</c>, else the default

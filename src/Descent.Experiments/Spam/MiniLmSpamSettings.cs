@@ -1,3 +1,4 @@
+using Descent.Nn.Lora;
 using Descent.Text.Classification;
 
 namespace Descent.Experiments.Spam;
@@ -55,7 +56,7 @@ public sealed record MiniLmSpamSettings
     /// </summary>
     public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
         int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random,
-        double? maxGradNorm = null)
+        double? maxGradNorm = null, LoraOptions? lora = null, double? loraPlusRatio = null)
     {
         ArgumentNullException.ThrowIfNull(spam);
         var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
@@ -86,6 +87,8 @@ public sealed record MiniLmSpamSettings
                     Features = features ?? (headPreset ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding),
                     HeadInit = init,
                     MaxGradNorm = maxGradNorm,
+                    Lora = lora ?? TextFineTuneOptions.DefaultLora,
+                    LoraPlusRatio = loraPlusRatio,
                 },
                 MoreOptimizers = optimizers.Skip(1).ToList(),
                 Limit = limit,

@@ -50,8 +50,10 @@ public sealed class MiniLmSpamTask : LabTask
         {
             "head" => FineTuneMode.Head,
             "top-k" => FineTuneMode.TopK,
+            "lora" => FineTuneMode.Lora,
             _ => FineTuneMode.Full,
         },
+        Lora = Settings.Lora,
         TopK = Settings.TopK,
         Head = Settings.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
         Features = Settings.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,
@@ -118,6 +120,9 @@ public sealed class MiniLmSpamTask : LabTask
             rec.Epoch("epoch_seconds", e.Epoch, at, e.TrainSeconds);
             rec.Epoch("tokens_per_second", e.Epoch, at, e.TokensPerSecond);
             rec.Epoch("gflops", e.Epoch, at, e.GflopsPerSecond);
+            rec.Epoch("trainable_parameters", e.Epoch, at, result.TrainableParameters);
+            rec.Epoch("optimizer_state_mib", e.Epoch, at, result.OptimizerStateBytes / 1048576.0);
+            rec.Epoch("peak_working_set_mib", e.Epoch, at, e.PeakWorkingSetBytes / 1048576.0);
             if (IsBad(e.TrainLoss))
             {
                 return rec.Diverged(at, string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,6 @@
 using Descent.Lab.Tasks;
+using Descent.Nn.Lora;
+using Descent.Text.Classification;
 
 namespace Descent.Experiments.Spam;
 
@@ -8,7 +10,7 @@ public sealed record MiniLmTaskSettings : TaskSettings
     /// <summary>The defaults (full fine-tuning, linear head on the sentence embedding).</summary>
     public static MiniLmTaskSettings Default { get; } = new();
 
-    /// <summary>Which parameters train — <c>head</c>, <c>top-k</c> or <c>full</c> (default full).</summary>
+    /// <summary>Which parameters train — <c>head</c>, <c>top-k</c>, <c>full</c> or <c>lora</c> (default full).</summary>
     public string Mode { get; init; } = "full";
 
     /// <summary>The head, <c>mlp</c> (256 GELU units) or <c>linear</c>; the parser defaults it as the CLI's <c>--head</c>
@@ -22,6 +24,9 @@ public sealed record MiniLmTaskSettings : TaskSettings
 
     /// <summary>Top-k and full: how the head starts, <c>random</c> (default) or <c>probe</c> (LP-FT).</summary>
     public string Init { get; init; } = "random";
+
+    /// <summary>The adapters of <c>lora</c> mode (the <c>lora</c> section; default <see cref="TextFineTuneOptions.DefaultLora"/>).</summary>
+    public LoraOptions Lora { get; init; } = TextFineTuneOptions.DefaultLora;
 
     /// <summary>Encoder layers unfrozen in top-k mode (default 2).</summary>
     public int TopK { get; init; } = 2;

@@ -132,16 +132,16 @@ public sealed partial class SpecParser
             return null;
         }
 
-        var metric = target?.Metric ?? task.Definition.DefaultMetric;
+        var metric = target?.Metric ?? task.Definition.DefaultMetricOf(task);
         var goal = target?.Goal ?? GoalOf(metric);
         var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json);
         CheckBuildable(spec);
         return errors.Count == 0 ? spec : null;
     }
 
-    /// <summary>The natural direction of a metric: accuracies are maximized, everything else minimized.</summary>
+    /// <summary>The natural direction of a metric: accuracies and F1 scores are maximized, everything else minimized.</summary>
     public static MetricGoal GoalOf(string metric) =>
-        metric.Contains("accuracy", StringComparison.Ordinal) ? MetricGoal.Maximize : MetricGoal.Minimize;
+        metric.Contains("accuracy", StringComparison.Ordinal) || metric.EndsWith("f1", StringComparison.Ordinal) ? MetricGoal.Maximize : MetricGoal.Minimize;
 
     private TaskSpec? ReadTask(JsonElement e, string path)
     {
@@ -233,9 +233,9 @@ public sealed partial class SpecParser
 
         CheckKeys(e, path, ["metric", "value", "goal"]);
         var metric = RequiredString(e, path, "metric");
-        if (metric is not null && task is not null && !task.Definition.Metrics.Contains(metric))
+        if (metric is not null && task is not null && !task.Definition.MetricsOf(task).Contains(metric))
         {
-            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.Metrics)}");
+            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.MetricsOf(task))}");
         }
 
         double? value = null;
@@ -421,26 +421,35 @@ public sealed partial class SpecParser
     {
         if (isTuple)
         {
-            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2)
+            var length = Descent.Optimizers.OptimizerRegistry.TupleLength(name);
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != length)
             {
-                Error(path, $"{name} must be a pair of numbers, e.g. [0.9, 0.999] (a grid is an array of pairs)");
+                Error(path, length == 2
+                    ? $"{name} must be a pair of numbers, e.g. [0.9, 0.999] (a grid is an array of pairs)"
+                    : $"{name} must be an array of {length} numbers (a grid is an array of such arrays)");
                 return null;
             }
 
-            var a = Number(e[0], $"{path}[0]");
-            var b = Number(e[1], $"{path}[1]");
-            if (a is null || b is null)
+            var items = new double?[length];
+            for (var i = 0; i < length; i++)
+            {
+                items[i] = Number(e[i], $"{path}[{i}]");
+            }
+
+            if (items.Any(x => x is null))
             {
                 return null;
             }
 
             if (name == "betas")
             {
-                Range01(a.Value, $"{path}[0]");
-                Range01(b.Value, $"{path}[1]");
+                for (var i = 0; i < length; i++)
+                {
+                    Range01(items[i]!.Value, $"{path}[{i}]");
+                }
             }
 
-            return HyperparameterValue.FromTuple([a.Value, b.Value]);
+            return HyperparameterValue.FromTuple([.. items.Select(x => x!.Value)]);
         }
 
         switch (e.ValueKind)

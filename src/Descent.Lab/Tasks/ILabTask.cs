@@ -25,6 +25,14 @@ public interface ILabTask
     /// <summary>The metric reported as the main result when the spec names no target.</summary>
     string DefaultMetric { get; }
 
+    /// <summary>The metrics a run of <paramref name="task"/> records, for a kind whose metrics depend on its settings
+    /// (a <c>csv</c> task's <c>problem</c>); the default is <see cref="Metrics"/>.</summary>
+    IReadOnlyList<string> MetricsOf(TaskSpec task) => Metrics;
+
+    /// <summary>The main metric of <paramref name="task"/> when the spec names no target; the default is
+    /// <see cref="DefaultMetric"/>.</summary>
+    string DefaultMetricOf(TaskSpec task) => DefaultMetric;
+
     /// <summary>The 2-D surface a run moves on, for the report's trajectory and contour charts; null for other tasks.</summary>
     TestFunction? Surface => null;
 

@@ -11,4 +11,8 @@ public enum FineTuneMode
 
     /// <summary>Every parameter trains (embeddings, all layers, pooler, head).</summary>
     Full,
+
+    /// <summary>LoRA adapters (<see cref="TextFineTuneOptions.Lora"/>) on the encoder's linear layers and the head train; every
+    /// pretrained weight is frozen (Hugging Face PEFT's <c>LoraConfig</c> with the head in <c>modules_to_save</c>).</summary>
+    Lora,
 }

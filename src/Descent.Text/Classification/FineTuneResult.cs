@@ -27,6 +27,9 @@ public sealed record FineTuneResult
     /// <summary>Optimizer steps taken.</summary>
     public required int Steps { get; init; }
 
+    /// <summary>The optimizer's state at the end of training, in bytes (<see cref="Descent.Optimizers.Optimizer.StateBytes"/>).</summary>
+    public long OptimizerStateBytes { get; init; }
+
     /// <summary>Seconds spent computing the frozen encoder's pooled-feature cache (head mode, and top-k/full with standardized features or a probe; else 0).</summary>
     public required double CacheSeconds { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Descent.Autodiff;
 using Descent.Nn;
+using Descent.Nn.Lora;
 using Descent.Nn.Losses;
 using Descent.Text.Transformers;
 using Descent.Optimizers;
@@ -151,7 +152,12 @@ public static class TextClassifierFineTuner
         Func<IReadOnlyList<Parameter>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         var config = bert.Config;
-        var trainable = options.Mode == FineTuneMode.Full ? config.NumLayers : options.TopK;
+        var trainable = options.Mode is FineTuneMode.Full or FineTuneMode.Lora ? config.NumLayers : options.TopK;
+        if (options.Mode == FineTuneMode.Lora)
+        {
+            LoraAdapters.Apply(model, options.Lora with { ModulesToSave = [headPrefix.TrimEnd('.')], Seed = options.Lora.Seed ^ options.Seed });
+        }
+
         if (options.Mode == FineTuneMode.TopK)
         {
             FineTuning.Freeze(model, "bert.*");
@@ -219,7 +225,10 @@ public static class TextClassifierFineTuner
             ],
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
-        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs);
+        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs) with
+        {
+            OptimizerStateBytes = optimizer.StateBytes,
+        };
     }
 
     /// <summary>Batch <paramref name="step"/> of an epoch in <paramref name="order"/>: the padded input, its labels, its
@@ -316,7 +325,7 @@ public static class TextClassifierFineTuner
                     int[] predictions;
                     using (Tape.NoGrad())
                     {
-                        predictions = ArgMax(head.Forward(testFeatures));
+                        predictions = head.Forward(testFeatures).ArgMax();
                     }
 
                     // Throughput and GFLOP/s of head mode are those of the encoder's single pass (the cache).
@@ -332,7 +341,7 @@ public static class TextClassifierFineTuner
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
         head.Train();
-        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs), head, standardizer);
+        return (Result(options, train, test, head.ParameterCount(), totalSteps, cache.Seconds > 0 ? cache.Seconds : cacheSeconds, epochs) with { OptimizerStateBytes = optimizer.StateBytes }, head, standardizer);
     }
 
     private static FineTuneResult Result(TextFineTuneOptions options, TokenizedTexts train, TokenizedTexts test,
@@ -383,7 +392,7 @@ public static class TextClassifierFineTuner
                 var input = texts.Batch(indices, out var batchTokens);
                 using (workspace.Begin(input))
                 {
-                    ArgMax(forward(input)).CopyTo(result, start);
+                    forward(input).ArgMax().CopyTo(result, start);
                 }
 
                 tokens += batchTokens;
@@ -392,28 +401,6 @@ public static class TextClassifierFineTuner
         }
 
         model.Train(wasTraining);
-        return result;
-    }
-
-    private static int[] ArgMax(Tensor logits)
-    {
-        int n = logits.Shape[0], c = logits.Shape[1];
-        var s = logits.Span;
-        var result = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            var best = 0;
-            for (var j = 1; j < c; j++)
-            {
-                if (s[(i * c) + j] > s[(i * c) + best])
-                {
-                    best = j;
-                }
-            }
-
-            result[i] = best;
-        }
-
         return result;
     }
 
@@ -458,7 +445,7 @@ public static class TextClassifierFineTuner
     {
         var lr = options.EffectiveLearningRate;
         var headLr = options.EffectiveHeadLearningRate;
-        double Lr(string name) => isHead(name) ? headLr : lr;
+        double Lr(string name) => isHead(name) ? headLr : options.LoraPlusRatio is { } ratio && LoraAdapters.IsLoraB(name) ? ratio * lr : lr;
         static IEnumerable<(IEnumerable<Parameter> Parameters, T Options)> Trainable<T>(IReadOnlyList<(IEnumerable<Parameter> Parameters, T Options)> groups) =>
             groups.Select(g => (Parameters: (IEnumerable<Parameter>)g.Parameters.Where(p => p.RequiresGrad).ToList(), g.Options))
                 .Where(g => g.Parameters.Any());

@@ -1,3 +1,5 @@
+using Descent.Nn.Lora;
+
 namespace Descent.Text.Classification;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace Descent.Text.Classification;
 /// <item><term>Adam</term><description>encoder lr 2e-5, no weight decay.</description></item>
 /// <item><term>SGD</term><description>momentum 0.9, encoder lr 2e-3, no weight decay.</description></item>
 /// </list>
+/// <see cref="FineTuneMode.Lora"/> trains the adapters at 5e-4 (Adam, AdamW; the LoRA paper's rate for RoBERTa-base) or 5e-2
+/// (SGD), and a random head at head mode's linear-head rate.
 /// The freshly initialized head gets 10× the encoder learning rate in <see cref="FineTuneMode.TopK"/> and
 /// <see cref="FineTuneMode.Full"/>; in <see cref="FineTuneMode.Head"/> a linear head gets 1e-3 (Adam, AdamW) or 5e-2 (SGD)
 /// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split);
@@ -22,6 +26,16 @@ public sealed record TextFineTuneOptions
 
     /// <summary>Encoder layers unfrozen in <see cref="FineTuneMode.TopK"/> (1 … number of layers; checked by the tuner).</summary>
     public int TopK { get => field; init => field = Positive(value, nameof(TopK)); } = 2;
+
+    /// <summary>The LoRA adapters of <see cref="FineTuneMode.Lora"/>: by default r 8, α 16 on <c>query</c>, <c>key</c>,
+    /// <c>value</c> and <c>dense</c> (every linear layer of the encoder). The head always trains (PEFT's <c>modules_to_save</c>).</summary>
+    public LoraOptions Lora { get => field; init => field = value ?? throw new ArgumentNullException(nameof(Lora)); } = DefaultLora;
+
+    /// <summary>LoRA+: the B matrices learn this many times faster than the A matrices (the paper's default is 16); null = plain LoRA.</summary>
+    public double? LoraPlusRatio { get => field; init => field = PositiveOrNull(value, nameof(LoraPlusRatio)); }
+
+    /// <summary>The default <see cref="Lora"/>.</summary>
+    public static LoraOptions DefaultLora { get; } = new() { Rank = 8, Alpha = 16, TargetModules = ["query", "key", "value", "dense"] };
 
     /// <summary>The optimizer preset.</summary>
     public FineTuneOptimizer Optimizer { get; init; } = FineTuneOptimizer.AdamW;
@@ -140,9 +154,11 @@ public sealed record TextFineTuneOptions
     public ulong Seed { get; init; }
 
     /// <summary>The encoder learning rate in effect.</summary>
-    public double EffectiveLearningRate => LearningRate ?? Optimizer switch
+    public double EffectiveLearningRate => LearningRate ?? (Mode, Optimizer) switch
     {
-        FineTuneOptimizer.Sgd => 2e-3,
+        (FineTuneMode.Lora, FineTuneOptimizer.Sgd) => 5e-2,
+        (FineTuneMode.Lora, _) => 5e-4,
+        (_, FineTuneOptimizer.Sgd) => 2e-3,
         _ => 2e-5,
     };
 
@@ -154,6 +170,8 @@ public sealed record TextFineTuneOptions
         (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Head, _, _) => 1e-3,
         _ when HeadInit == HeadInit.Probe => EffectiveLearningRate,
+        (FineTuneMode.Lora, _, FineTuneOptimizer.Sgd) => 5e-2,
+        (FineTuneMode.Lora, _, _) => 1e-3,
         _ => 10 * EffectiveLearningRate,
     };
 
@@ -165,7 +183,7 @@ public sealed record TextFineTuneOptions
     /// head than the sentence embedding and a linear head adds them: <c>adamw/head[mlp-256 all:mean+max:std]</c>; so does any
     /// other mode, with <c>probe</c> for LP-FT: <c>adamw/full[mlp-256 all:mean+max:std probe]</c>.
     /// </summary>
-    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK)}{(IsPlainHead && HeadInit == HeadInit.Random ? string.Empty : $"[{HeadLabel}{(HeadInit == HeadInit.Probe ? " probe" : string.Empty)}]")}";
+    public string Label => $"{OptimizerName(Optimizer)}/{ModeName(Mode, TopK, Lora.Rank)}{(IsPlainHead && HeadInit == HeadInit.Random ? string.Empty : $"[{HeadLabel}{(HeadInit == HeadInit.Probe ? " probe" : string.Empty)}]")}";
 
     /// <summary>The head and its features, e.g. <c>linear last:mean</c> or <c>mlp-256 all:mean+max:std</c>.</summary>
     public string HeadLabel => $"{(Head == ClassifierHead.Mlp ? $"mlp-{HeadHiddenSize}" : "linear")} {Features.Label}";
@@ -198,11 +216,12 @@ public sealed record TextFineTuneOptions
         _ => "sgd",
     };
 
-    /// <summary>The CLI spelling of a mode (<c>head</c>, <c>top-2</c>, <c>full</c>).</summary>
-    public static string ModeName(FineTuneMode mode, int topK) => mode switch
+    /// <summary>The CLI spelling of a mode (<c>head</c>, <c>top-2</c>, <c>full</c>, <c>lora-r8</c>).</summary>
+    public static string ModeName(FineTuneMode mode, int topK, int loraRank = 8) => mode switch
     {
         FineTuneMode.Head => "head",
         FineTuneMode.TopK => $"top-{topK}",
+        FineTuneMode.Lora => $"lora-r{loraRank}",
         _ => "full",
     };
 

@@ -14,7 +14,8 @@ namespace Descent.Checkpoints;
 /// uninterrupted steps bit for bit.
 /// </summary>
 /// <remarks>
-/// <para>Layout: every state tensor is stored as F32 under <c>state.&lt;parameter name&gt;.&lt;key&gt;</c> with
+/// <para>Layout: every state tensor is stored as F32 (packed low-precision state — 8-bit codes, bfloat16 moments —
+/// as U8 or BF16, see <see cref="ParameterState.PackedBuffers"/>) under <c>state.&lt;parameter name&gt;.&lt;key&gt;</c> with
 /// PyTorch's keys (<c>state.0.weight.exp_avg</c>, <c>state.fc.bias.momentum_buffer</c>); the metadata entry
 /// <see cref="OptimizerMetadataKey"/> holds JSON with the optimizer's name, each group's name, initial
 /// learning rate, hyperparameters (the options record, including the current learning rate) and parameter
@@ -116,6 +117,14 @@ public static class OptimizerCheckpoint
                     {
                         sp.Keys.Add(key);
                         tensors.Add(SafetensorsTensor.FromTensor($"{TensorPrefix}{name}.{key}", t));
+                    }
+
+                    foreach (var (key, b) in state.PackedBuffers)
+                    {
+                        sp.Keys.Add(key);
+                        var values = new float[b.Length];
+                        b.CopyTo(values);
+                        tensors.Add(SafetensorsTensor.FromFloats($"{TensorPrefix}{name}.{key}", values, [.. b.Shape], b.DType));
                     }
                 }
 
@@ -274,7 +283,8 @@ public static class OptimizerCheckpoint
         var state = optimizer.CreateInitialState(p);
         state.Step = step;
         var fresh = state.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        foreach (var key in fresh.Keys)
+        var packed = state.PackedBuffers.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var key in fresh.Keys.Concat(packed.Keys))
         {
             if (!sp.Keys.Contains(key))
             {
@@ -298,7 +308,20 @@ public static class OptimizerCheckpoint
                 throw new CheckpointException($"{path}: parameter '{sp.Name}': state '{key}' is I64; expected a float tensor", path, sp.Name);
             }
 
-            if (fresh.TryGetValue(key, out var target))
+            if (packed.TryGetValue(key, out var buffer))
+            {
+                CheckShape(path, sp.Name, key, saved.Shape, [.. buffer.Shape]);
+                try
+                {
+                    buffer.CopyFrom(saved.FloatValues);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CheckpointException(
+                        $"{path}: parameter '{sp.Name}': state '{key}' does not fit a {buffer.DType} buffer: {e.Message}", path, sp.Name, e);
+                }
+            }
+            else if (fresh.TryGetValue(key, out var target))
             {
                 CheckShape(path, sp.Name, key, saved.Shape, target.Shape);
                 saved.FloatValues.CopyTo(target.Span);

@@ -10,7 +10,7 @@ namespace Descent.Checkpoints;
 /// Reads and writes the safetensors format (an 8-byte little-endian header length, a JSON header mapping
 /// each tensor name to <c>dtype</c>, <c>shape</c> and <c>data_offsets</c> plus an optional
 /// <c>__metadata__</c> string map, then the raw little-endian data) — the format of Hugging Face and of
-/// PyTorch state_dicts saved with the safetensors library. Supported types: F32, F16, BF16, I64;
+/// PyTorch state_dicts saved with the safetensors library. Supported types: F32, F16, BF16, U8, I64;
 /// 0-dimensional and empty tensors are allowed.
 /// </summary>
 /// <remarks>
@@ -130,6 +130,7 @@ public sealed class SafetensorsFile
     {
         SafetensorsDType.F32 => 4,
         SafetensorsDType.F16 or SafetensorsDType.BF16 => 2,
+        SafetensorsDType.U8 => 1,
         _ => 8,
     };
 
@@ -324,7 +325,8 @@ public sealed class SafetensorsFile
             "F16" => SafetensorsDType.F16,
             "BF16" => SafetensorsDType.BF16,
             "I64" => SafetensorsDType.I64,
-            _ => throw Fail(file, name, $"dtype '{Truncate(dtypeName)}' is not supported; expected F32, F16, BF16 or I64"),
+            "U8" => SafetensorsDType.U8,
+            _ => throw Fail(file, name, $"dtype '{Truncate(dtypeName)}' is not supported; expected F32, F16, BF16, U8 or I64"),
         };
 
         if (s.ValueKind != JsonValueKind.Array)
@@ -411,6 +413,19 @@ public sealed class SafetensorsFile
                 {
                     var u = MemoryMarshal.Cast<float, uint>(values.AsSpan());
                     BinaryPrimitives.ReverseEndianness(u, u);
+                }
+
+                return SafetensorsTensor.Wrap(e.Name, e.DType, e.Shape, values, null);
+            }
+
+            case SafetensorsDType.U8:
+            {
+                var bytes = new byte[e.Count];
+                ReadExactly(stream, bytes, file, e.Name);
+                var values = new float[e.Count];
+                for (var i = 0; i < bytes.Length; i++)
+                {
+                    values[i] = bytes[i];
                 }
 
                 return SafetensorsTensor.Wrap(e.Name, e.DType, e.Shape, values, null);
@@ -556,6 +571,9 @@ public sealed class SafetensorsFile
                                 break;
                             case SafetensorsDType.BF16:
                                 BinaryPrimitives.WriteUInt16LittleEndian(span, ToBFloat16(t.RawFloats![done + i]));
+                                break;
+                            case SafetensorsDType.U8:
+                                span[0] = (byte)t.RawFloats![done + i];
                                 break;
                             default:
                                 BinaryPrimitives.WriteInt64LittleEndian(span, t.RawLongs![done + i]);

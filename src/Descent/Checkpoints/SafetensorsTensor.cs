@@ -50,7 +50,8 @@ public sealed class SafetensorsTensor
         return FromFloats(name, tensor.Span, [.. tensor.Shape], dtype);
     }
 
-    /// <summary>A float tensor from values and a shape (row-major; the values are copied).</summary>
+    /// <summary>A float tensor from values and a shape (row-major; the values are copied); stored as F32, F16, BF16,
+    /// or U8 (values must then be integers 0–255).</summary>
     public static SafetensorsTensor FromFloats(string name, ReadOnlySpan<float> values, int[] shape,
         SafetensorsDType dtype = SafetensorsDType.F32)
     {
@@ -65,6 +66,17 @@ public sealed class SafetensorsTensor
         }
 
         CheckShape(name, shape, values.Length);
+        if (dtype == SafetensorsDType.U8)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is not (>= 0 and <= 255) || values[i] != MathF.Floor(values[i]))
+                {
+                    throw new ArgumentException($"tensor '{name}': element {i} is {values[i]}; U8 holds integers 0 to 255", nameof(values));
+                }
+            }
+        }
+
         return new(name, dtype, [.. shape], values.ToArray(), null);
     }
 
@@ -73,6 +85,16 @@ public sealed class SafetensorsTensor
     {
         CheckShape(name, shape, values.Length);
         return new(name, SafetensorsDType.I64, [.. shape], null, values.ToArray());
+    }
+
+    /// <summary>A module buffer as PyTorch saves it: <c>num_batches_tracked</c> as I64, any other buffer as F32.</summary>
+    public static SafetensorsTensor FromBuffer(string name, Tensor buffer)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(buffer);
+        return name.EndsWith("num_batches_tracked", StringComparison.Ordinal)
+            ? FromInt64(name, buffer.Span.ToArray().Select(v => (long)v).ToArray(), [.. buffer.Shape])
+            : FromTensor(name, buffer);
     }
 
     /// <summary>The values as a new float32 tensor (I64 values converted to the nearest float).</summary>

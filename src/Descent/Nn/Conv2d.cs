@@ -1,3 +1,4 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
 
 namespace Descent.Nn;
@@ -64,4 +65,8 @@ public sealed class Conv2d : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
         => Conv2dOp.Forward(input, Weight, Bias, Stride.Height, Stride.Width, Padding.Height, Padding.Width);
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"{InChannels}, {OutChannels}, kernel_size={KernelSize}, stride={Stride}{(Padding == (0, 0) ? string.Empty : $", padding={Padding}")}{(Bias is null ? ", bias=False" : string.Empty)}");
 }

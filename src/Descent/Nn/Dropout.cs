@@ -1,3 +1,4 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
 
 namespace Descent.Nn;
@@ -41,4 +42,8 @@ public sealed class Dropout : Module
         ArgumentNullException.ThrowIfNull(input);
         return !IsTraining || P == 0 ? input : DropoutOp.Forward(input, P, Rng);
     }
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"p={P}");
 }

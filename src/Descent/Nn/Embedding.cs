@@ -70,4 +70,8 @@ public sealed class Embedding : Module
 
         return EmbeddingOp.Forward(Weight, indices, input.Shape, PaddingIndex ?? -1);
     }
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"{NumEmbeddings}, {EmbeddingDim}{(PaddingIndex is { } p ? $", padding_idx={p}" : string.Empty)}");
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Descent.Nn;
 
 /// <summary>
@@ -58,4 +60,8 @@ public sealed class Flatten : Module
 
         return input.Reshape(shape);
     }
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"start_dim={StartDim}, end_dim={EndDim}");
 }

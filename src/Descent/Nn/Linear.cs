@@ -1,4 +1,6 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
+using Descent.Nn.Lora;
 
 namespace Descent.Nn;
 
@@ -8,7 +10,9 @@ namespace Descent.Nn;
 /// (kaiming_uniform_ with a = √5 gives the same bound) — drawn from the given generator, weight first.
 /// </summary>
 /// <remarks>The input may have any number of leading dimensions ([..., in] → [..., out]). The product uses
-/// the transposed-B GEMM form; Wᵀ is never materialized.</remarks>
+/// the transposed-B GEMM form; Wᵀ is never materialized. A LoRA adapter (<see cref="LoraAdapters.Apply"/>) adds
+/// its low-rank term to the output and registers its matrices as the children <c>lora_A</c> and <c>lora_B</c>
+/// (state_dict names <c>lora_A.weight</c>, <c>lora_B.weight</c>), so the base names stay those of the model.</remarks>
 public sealed class Linear : Module
 {
     /// <summary>Creates the layer and initializes its parameters from <paramref name="rng"/>.</summary>
@@ -36,6 +40,53 @@ public sealed class Linear : Module
     /// <summary>The bias, shape [out], or null when the layer has none.</summary>
     public Parameter? Bias { get; }
 
+    /// <summary>The LoRA adapter attached to this layer, or null.</summary>
+    public LoraAdapter? Adapter { get; private set; }
+
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input) => LinearOp.Forward(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        var y = LinearOp.Forward(input, Weight, Bias);
+        return Adapter is { IsMerged: false } adapter ? adapter.AddTo(y, input) : y;
+    }
+
+    /// <summary>Attaches <paramref name="adapter"/> (made for this layer) and registers its modules.</summary>
+    internal void Attach(LoraAdapter adapter)
+    {
+        if (Adapter is not null)
+        {
+            throw new InvalidOperationException("the layer already has a LoRA adapter");
+        }
+
+        if (adapter.Dropout is { } dropout)
+        {
+            RegisterModule(LoraAdapter.DropoutName, dropout);
+        }
+
+        RegisterModule(LoraAdapter.AName, adapter.A);
+        RegisterModule(LoraAdapter.BName, adapter.B);
+        Adapter = adapter;
+    }
+
+    /// <summary>Removes the adapter's modules (the weight keeps whatever merge state it has).</summary>
+    internal void Detach()
+    {
+        if (Adapter is not { } adapter)
+        {
+            return;
+        }
+
+        if (adapter.Dropout is not null)
+        {
+            RemoveModule(LoraAdapter.DropoutName);
+        }
+
+        RemoveModule(LoraAdapter.AName);
+        RemoveModule(LoraAdapter.BName);
+        Adapter = null;
+    }
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Descent.Autodiff.Ops;
 
 namespace Descent.Nn;
@@ -44,4 +45,8 @@ public sealed class MaxPool2d : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
         => MaxPool2dOp.Forward(input, KernelSize.Height, KernelSize.Width, Stride.Height, Stride.Width, Padding.Height, Padding.Width);
+
+    /// <inheritdoc />
+    protected override string ExtraRepresentation()
+        => string.Create(CultureInfo.InvariantCulture, $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}");
 }

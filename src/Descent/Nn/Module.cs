@@ -137,6 +137,15 @@ public abstract partial class Module
         children[i] = new(name, module);
     }
 
+    /// <summary>Removes a registered child module (e.g. an adapter being unloaded).</summary>
+    protected void RemoveModule(string name)
+    {
+        if (children.RemoveAll(c => c.Key == name) == 0)
+        {
+            throw new ArgumentException($"no child module named '{name}' in {GetType().Name}", nameof(name));
+        }
+    }
+
     private void CheckName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

@@ -19,7 +19,7 @@ namespace Descent.Numerics;
 /// </remarks>
 public static class Gemm
 {
-    private static int maxWorkers = Environment.ProcessorCount;
+    internal static readonly ThreadOverride Workers = new();
 
     /// <summary>The micro-kernel this machine uses.</summary>
     internal static GemmKernelKind BestKernel { get; } =
@@ -30,13 +30,12 @@ public static class Gemm
     /// <summary>The micro-kernel in use.</summary>
     internal static GemmKernelKind Kernel => BestKernel;
 
-    /// <summary>Most threads one multiplication uses (defaults to the processor count; at least 1).</summary>
+    /// <summary>Most threads one multiplication uses (at least 1): <see cref="Threads.Max"/> unless set here, which overrides it
+    /// for this kind of work until <see cref="Threads.Max"/> is set.</summary>
     public static int MaxWorkers
     {
-        get => maxWorkers;
-        set => maxWorkers = value >= 1
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxWorkers must be at least 1");
+        get => Workers.Value;
+        set => Workers.Value = value;
     }
 
     /// <summary>A short description of the kernel in use, e.g. "Vector512 12x32" (for reports).</summary>
@@ -61,14 +60,14 @@ public static class Gemm
         CheckMatrix(c, nameof(c), m, n, ldc, nameof(ldc));
         if (m == 0 || n == 0 || k == 0 || alpha == 0f)
         {
-            Run(Kernel, GemmSmall.Threshold, maxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Run(Kernel, GemmSmall.Threshold, MaxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
         CheckMatrix(a, nameof(a), transA ? k : m, transA ? m : k, lda, nameof(lda));
         CheckMatrix(b, nameof(b), transB ? n : k, transB ? k : n, ldb, nameof(ldb));
 
-        Run(Kernel, GemmSmall.Threshold, maxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Run(Kernel, GemmSmall.Threshold, MaxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>Multiplies with an explicit kernel, small-path threshold and worker count (for tests and

@@ -11,15 +11,14 @@ namespace Descent.Numerics;
 public static class ParallelRange
 {
     private static readonly RangeAdapter Adapter = new();
-    private static int maxWorkers = Environment.ProcessorCount;
+    internal static readonly ThreadOverride Workers = new();
 
-    /// <summary>Number of workers used for large ranges (defaults to the processor count; at least 1).</summary>
+    /// <summary>Number of workers used for large ranges (at least 1): <see cref="Threads.Max"/> unless set here, which overrides it
+    /// for this kind of work until <see cref="Threads.Max"/> is set.</summary>
     public static int MaxWorkers
     {
-        get => maxWorkers;
-        set => maxWorkers = value >= 1
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxWorkers must be at least 1");
+        get => Workers.Value;
+        set => Workers.Value = value;
     }
 
     /// <summary>Runs <paramref name="job"/> over [0, <paramref name="length"/>).</summary>
@@ -28,7 +27,7 @@ public static class ParallelRange
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var workers = Math.Min(Math.Min(maxWorkers, WorkerPool.Shared.Capacity), Math.Max(1, length / Math.Max(1, minChunk)));
+        var workers = Math.Min(Math.Min(MaxWorkers, WorkerPool.Shared.Capacity), Math.Max(1, length / Math.Max(1, minChunk)));
         if (workers <= 1)
         {
             job.Execute(0, length);

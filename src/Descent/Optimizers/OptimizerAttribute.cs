@@ -21,4 +21,9 @@ public sealed class OptimizerAttribute(string name, string summary) : Attribute
     /// <summary>The optimizer built instead when <c>decoupled_weight_decay</c> is 1 (its options take the values
     /// given and, for the rest, this optimizer's defaults); null when the flag is not accepted this way.</summary>
     public Type? DecoupledVariant { get; init; }
+
+    /// <summary>The name of a public static method of the class, <c>(IEnumerable&lt;Parameter&gt;, TOptions) → Optimizer</c>,
+    /// that builds the optimizer by name instead of the constructor (e.g. <see cref="Muon.Create"/>, which gives the
+    /// parameters Muon cannot take to AdamW); null for the constructor.</summary>
+    public string? Factory { get; init; }
 }

@@ -36,8 +36,9 @@ internal static class OptimizerDeclarations
 
             var type = optimizerType;
             var variant = a.DecoupledVariant;
+            var factory = a.Factory;
             yield return new OptimizerDescriptor(a.Name, a.Summary, infos, (ps, h) =>
-                variant is not null && h.Flag(DecoupledFlag, false) ? Build(variant, ps, h, Defaults(type)) : Build(type, ps, h, null));
+                variant is not null && h.Flag(DecoupledFlag, false) ? Build(variant, ps, h, Defaults(type)) : Build(type, ps, h, null, factory));
         }
     }
 
@@ -102,7 +103,8 @@ internal static class OptimizerDeclarations
 
     /// <summary>Builds <paramref name="optimizerType"/> with the values given; the rest from
     /// <paramref name="defaults"/> where it declares the same name, else the options' own defaults.</summary>
-    private static Optimizer Build(Type optimizerType, IEnumerable<Parameter> parameters, Hyperparameters h, OptimizerOptions? defaults)
+    private static Optimizer Build(Type optimizerType, IEnumerable<Parameter> parameters, Hyperparameters h, OptimizerOptions? defaults,
+        string? factory = null)
     {
         var optionsType = OptionsType(optimizerType);
         var options = Activator.CreateInstance(optionsType)!;
@@ -117,6 +119,18 @@ internal static class OptimizerDeclarations
             {
                 Invoke(() => property.SetValue(options, from.GetValue(defaults)));
             }
+        }
+
+        if (factory is not null)
+        {
+            var method = optimizerType.GetMethod(factory, BindingFlags.Public | BindingFlags.Static, [typeof(IEnumerable<Parameter>), optionsType]);
+            if (method is null || !typeof(Optimizer).IsAssignableFrom(method.ReturnType))
+            {
+                throw new InvalidOperationException(
+                    $"{optimizerType.Name} has no public static Optimizer {factory}(IEnumerable<Parameter>, {optionsType.Name})");
+            }
+
+            return Invoke(() => (Optimizer)method.Invoke(null, [parameters, options])!);
         }
 
         var ctor = optimizerType.GetConstructor([typeof(IEnumerable<Parameter>), optionsType])

@@ -58,6 +58,17 @@ public static class OptimizerRegistry
         }
     }
 
+    /// <summary>How many components tuple argument <paramref name="tupleName"/> has (<c>betas</c>: 2, Muon's
+    /// <c>ns_coefficients</c>: 3), the most any registered optimizer declares; 0 when none does.</summary>
+    public static int TupleLength(string tupleName)
+    {
+        ArgumentNullException.ThrowIfNull(tupleName);
+        lock (Gate)
+        {
+            return Descriptors.Values.Select(d => d.Hyperparameters.Count(h => h.Tuple == tupleName)).DefaultIfEmpty(0).Max();
+        }
+    }
+
     /// <summary>Whether some registered optimizer takes <paramref name="name"/> as a named choice
     /// (<c>eps_convention</c>, <c>momentum_convention</c>).</summary>
     public static bool IsChoice(string name)

@@ -9,28 +9,17 @@ public sealed class AccuracyMetric : LearnerCallback
     /// <summary>The metric's name (default <c>train_accuracy</c>).</summary>
     public string Name { get; init; } = "train_accuracy";
 
-    /// <summary>How many rows of <paramref name="logits"/> [n, classes] have their highest value (the first one on ties)
-    /// at their label.</summary>
+    /// <summary>How many rows of <paramref name="logits"/> [n, classes] have their highest value (the first one on ties,
+    /// <see cref="Tensor.ArgMax"/>) at their label.</summary>
     public static int CountCorrect(Tensor logits, int[] labels)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        var c = logits.Shape[^1];
-        var s = logits.Span;
+        var predicted = logits.ArgMax();
         var count = 0;
         for (var i = 0; i < labels.Length; i++)
         {
-            var row = s.Slice(i * c, c);
-            var best = 0;
-            for (var j = 1; j < c; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-
-            count += best == labels[i] ? 1 : 0;
+            count += predicted[i] == labels[i] ? 1 : 0;
         }
 
         return count;

@@ -119,9 +119,7 @@ public sealed class Checkpointing : LearnerCallback
 
         foreach (var (name, b) in model.NamedBuffers())
         {
-            tensors.Add(name.EndsWith("num_batches_tracked", StringComparison.Ordinal)
-                ? SafetensorsTensor.FromInt64(ModelPrefix + name, b.Span.ToArray().Select(v => (long)v).ToArray(), [.. b.Shape])
-                : SafetensorsTensor.FromTensor(ModelPrefix + name, b));
+            tensors.Add(SafetensorsTensor.FromBuffer(ModelPrefix + name, b));
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -132,6 +132,14 @@ public sealed class Dataset
     /// </summary>
     public (Dataset Train, Dataset Validation) Split(double validationFraction, ulong seed, bool stratify = true)
     {
+        var (train, validation) = SplitIndices(validationFraction, seed, stratify);
+        return (Subset(train), Subset(validation));
+    }
+
+    /// <summary>The sample indices of <see cref="Split"/>'s training and validation sets, in ascending order (to split
+    /// data kept beside the dataset, e.g. regression targets, the same way).</summary>
+    public (int[] Train, int[] Validation) SplitIndices(double validationFraction, ulong seed, bool stratify = true)
+    {
         if (!(validationFraction >= 0 && validationFraction <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "must be in [0, 1]");
@@ -152,9 +160,7 @@ public sealed class Dataset
             }
         }
 
-        var train = Enumerable.Range(0, Count).Where(i => !isValidation[i]).ToArray();
-        var validation = Enumerable.Range(0, Count).Where(i => isValidation[i]).ToArray();
-        return (Subset(train), Subset(validation));
+        return (Enumerable.Range(0, Count).Where(i => !isValidation[i]).ToArray(), Enumerable.Range(0, Count).Where(i => isValidation[i]).ToArray());
     }
 
     /// <summary>The first <paramref name="perClass"/> samples of each class after a seeded shuffle (fewer when a

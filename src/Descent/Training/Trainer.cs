@@ -11,7 +11,7 @@ using Descent.Schedulers;
 namespace Descent.Training;
 
 /// <summary>
-/// Trains a classifier with cross-entropy — a configuration of the <see cref="Learner{TInput, TTarget}"/>: epochs of
+/// Trains a classifier (cross-entropy by default, or any <see cref="Loss"/> of logits and class labels) — a configuration of the <see cref="Learner{TInput, TTarget}"/>: epochs of
 /// mini-batches from a <see cref="DataLoader"/>, loss and accuracy per epoch (<see cref="AccuracyMetric"/>), evaluation on a
 /// validation set after each epoch, early stopping on the validation loss (<see cref="EarlyStopping"/>),
 /// <c>last.safetensors</c> and <c>best.safetensors</c> checkpoints written atomically and resume
@@ -56,6 +56,11 @@ public sealed class Trainer
     /// validation loss, or the training loss without validation); saved in and restored from checkpoints.</summary>
     public ILearningRateScheduler? Scheduler { get; init; }
 
+    /// <summary>The loss of a batch's logits and labels, for training and the validation loss (default
+    /// <see cref="CrossEntropyLoss"/>). For targets other than class labels (regression) use the
+    /// <see cref="Learner{TInput, TTarget}"/>, which takes any loss.</summary>
+    public Func<Tensor, int[], Tensor> Loss { get; init; } = new CrossEntropyLoss().Forward;
+
     /// <summary>Called at the start of every epoch (0-based), e.g. for gradual unfreezing.</summary>
     public Action<int>? OnEpochStart { get; init; }
 
@@ -96,7 +101,7 @@ public sealed class Trainer
             callbacks.Add(checkpointing);
         }
 
-        var learner = new Learner<Tensor, int[]>(Model, Optimizer, Model.Forward, new CrossEntropyLoss().Forward,
+        var learner = new Learner<Tensor, int[]>(Model, Optimizer, Model.Forward, Loss,
             new LearnerOptions { ScheduleInterval = ScheduleInterval.Epoch })
         {
             Scheduler = Scheduler,
@@ -104,7 +109,7 @@ public sealed class Trainer
             Evaluation = validation is not null && validation.Count > 0
                 ? metrics =>
                 {
-                    var (loss, accuracy) = Evaluate(Model, validation, Options.EvaluationBatchSize);
+                    var (loss, accuracy) = Evaluate(Model, validation, Options.EvaluationBatchSize, Loss);
                     metrics[Learner.ValidationLossMetric] = loss;
                     metrics[ValidationAccuracyMetric] = accuracy;
                 }
@@ -139,14 +144,14 @@ public sealed class Trainer
     /// <summary>The epoch metric of the validation accuracy.</summary>
     private const string ValidationAccuracyMetric = "val_accuracy";
 
-    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in
-    /// evaluation mode without recording (the model is left in evaluation mode).</summary>
-    public static (double Loss, double Accuracy) Evaluate(Module model, Dataset data, int batchSize = 256)
+    /// <summary>Mean loss (<paramref name="loss"/>, default cross-entropy) and accuracy of <paramref name="model"/> on
+    /// <paramref name="data"/>, in evaluation mode without recording (the model is left in evaluation mode).</summary>
+    public static (double Loss, double Accuracy) Evaluate(Module model, Dataset data, int batchSize = 256, Func<Tensor, int[], Tensor>? loss = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         model.Eval();
-        var ce = new CrossEntropyLoss();
+        loss ??= new CrossEntropyLoss().Forward;
         double sum = 0;
         long correct = 0;
         using (Tape.NoGrad())
@@ -154,7 +159,7 @@ public sealed class Trainer
             foreach (var batch in new DataLoader(data, batchSize).Batches(0))
             {
                 var logits = model.Forward(batch.Inputs);
-                sum += (double)ce.Forward(logits, batch.Labels).Item() * batch.Count;
+                sum += (double)loss(logits, batch.Labels).Item() * batch.Count;
                 correct += AccuracyMetric.CountCorrect(logits, batch.Labels);
             }
         }
@@ -167,7 +172,7 @@ public sealed class Trainer
     public static LoadStateDictResult LoadWeights(Module model, string path, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.LoadStateDict(ReadWeights(path), strict);
+        return model.Load(path, strict);
     }
 
     /// <summary>The model state_dict in a checkpoint written by a trainer (tensors named <c>model.…</c>, the prefix

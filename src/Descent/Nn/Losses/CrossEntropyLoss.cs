@@ -19,4 +19,17 @@ public sealed class CrossEntropyLoss
         ArgumentNullException.ThrowIfNull(targets);
         return CrossEntropyOp.Forward(logits, targets);
     }
+
+    /// <summary>The loss, a 0-D tensor, for labels in any list (e.g. <see cref="Training.Dataset.Labels"/> or a
+    /// <c>List&lt;int&gt;</c>); see <see cref="Forward(Tensor, ReadOnlySpan{int})"/>.</summary>
+    public Tensor Forward(Tensor logits, IReadOnlyList<int> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        return CrossEntropyOp.Forward(logits, targets switch
+        {
+            int[] array => array,
+            List<int> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+            _ => targets.ToArray(),
+        });
+    }
 }

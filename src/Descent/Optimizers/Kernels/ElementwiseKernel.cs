@@ -48,6 +48,15 @@ internal static class ElementwiseKernel
         where TUpdate : struct, IElementwiseUpdate
     {
         Check(p, g, a, b, c);
+        SimdUnchecked(update, p, g, a, b, c);
+    }
+
+    /// <summary>As <see cref="Simd{TUpdate}"/> without the length and aliasing checks, for callers that run many
+    /// small sweeps over buffers they own (the block-wise low-precision step checks once per tensor).</summary>
+    public static void SimdUnchecked<TUpdate>(in TUpdate update, Span<float> p, ReadOnlySpan<float> g,
+        Span<float> a = default, Span<float> b = default, Span<float> c = default)
+        where TUpdate : struct, IElementwiseUpdate
+    {
         var op = update;
         ref var rp = ref MemoryMarshal.GetReference(p);
         ref var rg = ref MemoryMarshal.GetReference(g);

@@ -61,7 +61,7 @@ public sealed class MiniLmSpamTaskTests
             EngineCatalog.Instance));
         Assert.Contains("$.task.top_k: applies to minilm-spam only, not digits-mlp", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(Spec("half"), EngineCatalog.Instance));
-        Assert.Contains("$.task.mode: must be \"head\", \"top-k\" or \"full\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$.task.mode: must be \"head\", \"top-k\", \"full\" or \"lora\"", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -114,18 +114,22 @@ public sealed class MiniLmSpamTaskTests
         var e = Assert.Throws<SpecValidationException>(() => SpecParser.Parse(
             """{ "name": "x", "task": { "kind": "digits-mlp", "head": "mlp", "features": "layers", "init": "probe" }, "budget": { "epochs": 1 }, "optimizers": [ { "name": "sgd", "lr": 0.1 } ] }""",
             EngineCatalog.Instance));
-        foreach (var key in new[] { "head", "features", "init" })
+        foreach (var key in new[] { TaskKeys.Head, TaskKeys.Features, TaskKeys.Init })
         {
-            Assert.Contains($"$.task.{key}: applies to minilm-spam only, not digits-mlp", e.Message, StringComparison.Ordinal);
+            Assert.Contains($"$.task.{key.Name}: {key.Rejection}, not digits-mlp", e.Message, StringComparison.Ordinal);
         }
+
+        Assert.Equal("applies to minilm-spam only", TaskKeys.Head.Rejection);
 
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Golden.RepositoryRoot, "examples", "lab", "experiment.schema.json")));
         var properties = schema.RootElement.GetProperty("properties").GetProperty("task").GetProperty("properties");
-        string[] Enum(string key) => [.. properties.GetProperty(key).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!)];
+        // A key other kinds share (features, init) lists minilm-spam's values as one alternative of an anyOf.
+        JsonElement EnumOf(JsonElement p) => p.TryGetProperty("enum", out var e) ? e : p.GetProperty("anyOf").EnumerateArray().First(a => a.TryGetProperty("enum", out _)).GetProperty("enum");
+        string[] Enum(string key) => [.. EnumOf(properties.GetProperty(key)).EnumerateArray().Select(v => v.GetString()!)];
         Assert.Equal(["mlp", "linear"], Enum("head"));
         Assert.Equal(["layers", "sentence"], Enum("features"));
         Assert.Equal(["random", "probe"], Enum("init"));
-        Assert.Equal(["head", "top-k", "full"], Enum("mode"));
+        Assert.Equal(["head", "top-k", "full", "lora"], Enum("mode"));
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public static class KernelCases
         Adadelta("adadelta_l2_maximize", new AdadeltaKernel(0.5, 0.95, 1e-6, 0.01, true)),
         Rprop("rprop", new RpropOptions()),
         Rprop("rprop_clamped_maximize", new RpropOptions { EtaMinus = 0.3, EtaPlus = 1.5, StepSizeMin = 1e-3, StepSizeMax = 0.08, Maximize = true }),
+        Elementwise("muon_momentum_nesterov", new MuonMomentumKernel(0.95, true), 1),
+        Elementwise("muon_momentum_plain_small_weight", new MuonMomentumKernel(0.3, false), 1),
+        Elementwise("muon_apply", new MuonApplyKernel(0.999f, -0.0123f), 0),
     ];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
@@ -48,6 +51,23 @@ public static class KernelCases
 
         return d;
     }
+
+    /// <summary>Any element-wise update over the first <paramref name="states"/> state buffers.</summary>
+    private static KernelCase Elementwise<TKernel>(string name, TKernel k, int states)
+        where TKernel : struct, IElementwiseUpdate => new(name, states, (simd, p, g, st, o, n) =>
+    {
+        var a = states > 0 ? st[0].AsSpan(o, n) : default;
+        var b = states > 1 ? st[1].AsSpan(o, n) : default;
+        var c = states > 2 ? st[2].AsSpan(o, n) : default;
+        if (simd)
+        {
+            ElementwiseKernel.Simd(k, p.AsSpan(o, n), g.AsSpan(o, n), a, b, c);
+        }
+        else
+        {
+            ElementwiseKernel.Reference(k, p.AsSpan(o, n), g.AsSpan(o, n), a, b, c);
+        }
+    });
 
     private static KernelCase Sgd(string name, SgdKernel k) => new(name, 1, (simd, p, g, st, o, n) =>
     {

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Descent.Autodiff;
+using Descent.Lab.Runs;
+using Descent.Nn;
+using Descent.Training;
+
+namespace Descent.Experiments;
+
+/// <summary>
+/// The training loop shared by the supervised lab tasks (classification through <see cref="ClassificationTraining"/>,
+/// and the <c>csv</c>/<c>idx</c> tasks of <see cref="Tabular"/>): the configured optimizer over all of the model's
+/// parameters and its schedule, any loss on mini-batches of <c>loader</c> for the run's budget (epochs, or steps
+/// rounded up to whole epochs for the epoch count), and the metrics the tasks document.
+/// </summary>
+/// <remarks>
+/// Metrics: per step <c>loss</c> (mini-batch loss before the update, plus <c>penalty</c> when given); per epoch
+/// (0 = before training) <c>train_loss</c> (mean step loss of the epoch; at epoch 0 <c>initialTrainLoss</c>) and the
+/// validation metrics from <c>evaluate</c>, of which the first is the validation loss. A non-finite step loss or
+/// validation loss ends the run as diverged. The model is put in training mode at the start of every epoch
+/// (evaluation may switch it to evaluation mode).
+/// </remarks>
+internal static class SupervisedTraining
+{
+    /// <summary>Trains <paramref name="model"/> and records the run.</summary>
+    /// <typeparam name="TTarget">What the loss compares the model's output with (class labels, a target tensor).</typeparam>
+    /// <param name="context">The run.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="loader">The shuffled training batches.</param>
+    /// <param name="target">The target of a batch.</param>
+    /// <param name="loss">The loss of the model's output and the target (a scalar tensor).</param>
+    /// <param name="initialTrainLoss">Epoch 0's <c>train_loss</c>, computed by the task before training.</param>
+    /// <param name="evaluate">The validation metrics of the current model, by name; the first is the validation loss
+    /// (<see cref="Learner.ValidationLossMetric"/>).</param>
+    /// <param name="workspace">When given, every step runs in a scope of it (intermediates recycled).</param>
+    /// <param name="penalty">Added to each step's loss (in double precision) when given.</param>
+    /// <param name="afterBackward">Called after the backward pass and before the optimizer step when given
+    /// (e.g. to add a penalty's gradient).</param>
+    public static RunResult Run<TTarget>(
+        RunContext context,
+        Module model,
+        DataLoader loader,
+        Func<Batch, TTarget> target,
+        Func<Tensor, TTarget, Tensor> loss,
+        double initialTrainLoss,
+        Func<IReadOnlyList<KeyValuePair<string, double>>> evaluate,
+        Workspace? workspace = null,
+        Func<Batch, double>? penalty = null,
+        Action<Batch>? afterBackward = null)
+    {
+        var epochs = context.Spec.Budget.Epochs;
+        var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
+        epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
+        var optimizer = context.CreateOptimizer(model.Parameters().ToList());
+        var rec = new RunRecorder();
+        var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
+        rec.Epoch(Learner.TrainLossMetric, 0, 0, initialTrainLoss);
+        foreach (var (name, value) in evaluate())
+        {
+            rec.Epoch(name, 0, 0, value);
+        }
+
+        // The penalty and its gradient need the DataLoader's batch (its sample count), not only (inputs, target).
+        Batch? current = null;
+        var callbacks = new List<LearnerCallback>();
+        if (penalty is not null)
+        {
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => l.Loss += penalty(current!)));
+        }
+
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => rec.Step("loss", (int)l.Step, l.Loss)));
+        callbacks.Add(new DivergenceDetection());
+        if (afterBackward is not null)
+        {
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterBackward, _ => afterBackward(current!)));
+        }
+
+        string[] names = [];
+        string? divergedByEpoch = null;
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterEpoch, l =>
+        {
+            var epoch = l.Epoch + 1;
+            rec.Epoch(Learner.TrainLossMetric, epoch, (int)l.Step, l.Metrics[Learner.TrainLossMetric]);
+            foreach (var name in names)
+            {
+                rec.Epoch(name, epoch, (int)l.Step, l.Metrics[name]);
+            }
+
+            var vl = l.Metrics[names[0]];
+            if (!double.IsFinite(vl))
+            {
+                divergedByEpoch = string.Create(CultureInfo.InvariantCulture, $"{label} diverged by epoch {epoch}: validation loss = {vl}");
+                l.Stop();
+            }
+        }));
+        var learner = new Learner<Batch, TTarget>(model, optimizer, b => model.Forward(b.Inputs), loss, new LearnerOptions { MaxSteps = totalSteps })
+        {
+            Scheduler = context.CreateSchedule(optimizer, totalSteps),
+            Workspace = workspace,
+            Cancellation = context.Cancellation,
+            Evaluation = metrics =>
+            {
+                var values = evaluate();
+                names = [.. values.Select(v => v.Key)];
+                foreach (var (name, value) in values)
+                {
+                    metrics[name] = value;
+                }
+            },
+            Callbacks = callbacks,
+        };
+        try
+        {
+            learner.Fit(epochs.Value, epoch => loader.Batches(epoch).Select(b => (current = b, target(b))), loader.BatchCount);
+        }
+        catch (TrainingDivergedException d)
+        {
+            return rec.Diverged((int)d.Step, string.Create(CultureInfo.InvariantCulture,
+                $"{label} diverged at step {d.Step} (epoch {d.Epoch + 1}): loss = {d.Loss}"));
+        }
+
+        return divergedByEpoch is null ? rec.Completed((int)learner.Step) : rec.Diverged((int)learner.Step, divergedByEpoch);
+    }
+}
