@@ -60,10 +60,6 @@ public abstract class Optimizer
     /// <summary>The state of <paramref name="parameter"/>, or null if it has not been stepped yet.</summary>
     public abstract ParameterState? GetState(Parameter parameter);
 
-    /// <summary>The bytes of the per-parameter state tensors (4 per float32 element) over every parameter that has
-    /// state — what the optimizer adds to the model's memory (e.g. 8 bytes per trained element for Adam).</summary>
-    public long StateBytes => Groups.SelectMany(g => g.Parameters).Sum(p => GetState(p)?.Tensors.Sum(t => 4L * t.Value.Length) ?? 0);
-
     /// <summary>Adds a parameter group with options of this optimizer's options type (untyped form of
     /// PyTorch's add_param_group, for generic helpers such as <see cref="ParameterGroups"/>).</summary>
     public abstract ParameterGroup AddParameterGroup(IEnumerable<Parameter> parameters, OptimizerOptions options, string? name = null);

@@ -28,7 +28,7 @@ public sealed class BadInputTableTests
     private static readonly Dictionary<string, (double[] Values, string Fragment)> NumberRows = new(StringComparer.Ordinal)
     {
         ["lr"] = ([-1, double.NaN, double.PositiveInfinity], "must be finite and >= 0"),
-        ["eps"] = ([-1e-8, double.NaN, double.PositiveInfinity], "must be finite and >= 0"),
+        ["eps"] = ([-1e-8, double.NaN, double.PositiveInfinity], "must be finite and >"),
         ["eps_root"] = ([-1, double.NaN], "must be finite and >= 0"),
         ["weight_decay"] = ([-0.01, double.NaN, double.NegativeInfinity], "must be finite and >= 0"),
         ["weight_decay_rate"] = ([-0.01, double.NaN], "must be"),
@@ -48,6 +48,11 @@ public sealed class BadInputTableTests
         ["step_sizes2"] = ([-1, double.NaN], "must be finite and >= 0"),
         ["decay_rate"] = ([0, -1, double.NaN], "must be finite and > 0"),
         ["clipping_threshold"] = ([-1, double.NaN], "must be"),
+        ["ns_coefficients1"] = ([double.NaN, double.PositiveInfinity], "must be finite"),
+        ["ns_coefficients2"] = ([double.NaN, double.NegativeInfinity], "must be finite"),
+        ["ns_coefficients3"] = ([double.NaN, double.PositiveInfinity], "must be finite"),
+        ["adamw_lr"] = ([-1, double.NaN], "must be finite and >= 0"),
+        ["adamw_weight_decay"] = ([-1, double.NaN], "must be finite and >= 0"),
     };
 
     /// <summary>Every declared hyperparameter of every registered optimizer with an invalid value and the fragment expected:
@@ -162,6 +167,18 @@ public sealed class BadInputTableTests
         { "task.pretrain_epochs", Spec(task: """{"kind":"fashion-transfer","pretrain_epochs":0}"""), "$.task.pretrain_epochs: " },
         { "task.pretrain_per_class", Spec(task: """{"kind":"fashion-transfer","pretrain_per_class":1}"""), "$.task.pretrain_per_class: " },
         { "task.width", Spec(task: """{"kind":"fashion-transfer","width":65}"""), "$.task.width: " },
+        { "task.lora", Spec(task: """{"kind":"minilm-spam","mode":"lora","lora":5}"""), "$.task.lora" },
+        { "task.train", Spec(task: """{"kind":"csv","train":5,"target":"y"}"""), "$.task.train: " },
+        { "task.validation", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","validation":5}"""), "$.task.validation: " },
+        { "task.target", Spec(task: """{"kind":"csv","train":"a.csv","target":5}"""), "$.task.target: " },
+        { "task.problem", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","problem":"ranking"}"""), "$.task.problem: " },
+        { "task.standardize", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","standardize":"yes"}"""), "$.task.standardize: " },
+        { "task.model", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","model":5}"""), "$.task.model" },
+        { "task.validation_fraction", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","validation_fraction":1.5}"""), "$.task.validation_fraction: " },
+        { "task.train_images", Spec(task: """{"kind":"idx","train_images":5,"train_labels":"l.idx"}"""), "$.task.train_images: " },
+        { "task.train_labels", Spec(task: """{"kind":"idx","train_images":"i.idx","train_labels":5}"""), "$.task.train_labels: " },
+        { "task.validation_images", Spec(task: """{"kind":"idx","train_images":"i.idx","train_labels":"l.idx","validation_images":5,"validation_labels":"v.idx"}"""), "$.task.validation_images: " },
+        { "task.validation_labels", Spec(task: """{"kind":"idx","train_images":"i.idx","train_labels":"l.idx","validation_images":"v.idx","validation_labels":5}"""), "$.task.validation_labels: " },
     };
 
     [Theory]
@@ -212,6 +229,8 @@ public sealed class BadInputTableTests
         { "data spam-subset --out {dir}/s.jsonl.gz --seed x", ExitCodes.Usage, "--seed" },
         { "data spam-subset --out {dir}/s.jsonl.gz --max-chars 0", ExitCodes.Usage, "--max-chars" },
         { "data --data", ExitCodes.Usage, "--data" },
+        { "data install minilm --from {dir}/nothing-here.nupkg --out {dir}/inst", ExitCodes.Error, "installing all-MiniLM-L6-v2 failed" },
+        { "data install minilm --from {dir}/a-file --out {dir}/a-file/x", ExitCodes.Error, "installing all-MiniLM-L6-v2 failed" },
         { "data --spam", ExitCodes.Usage, "--spam" },
         { "pretrain --seed -1", ExitCodes.Usage, "--seed" },
         { "pretrain --epochs 0", ExitCodes.Usage, "--epochs" },
@@ -241,7 +260,11 @@ public sealed class BadInputTableTests
         { "finetune --model gpt", ExitCodes.Usage, "'gpt' not recognized" },
         { "finetune --task spam --validation maybe", ExitCodes.Usage, "'maybe'" },
         { "finetune --task spam --model minilm --sweep maybe", ExitCodes.Usage, "'maybe'" },
-        { "finetune --model minilm --mode some", ExitCodes.Error, "--mode must be head, top-k or full, got 'some'" },
+        { "finetune --model minilm --mode some", ExitCodes.Error, "--mode must be head, top-k, full" },
+        { "finetune --model minilm --mode lora --lora-r 0", ExitCodes.Usage, "--lora-r" },
+        { "finetune --model minilm --mode lora --lora-alpha 0", ExitCodes.Usage, "--lora-alpha" },
+        { "finetune --model minilm --mode lora --lora-targets ,", ExitCodes.Error, "--lora-targets needs at least one module name" },
+        { "finetune --model minilm --mode lora --lora-plus -2", ExitCodes.Usage, "--lora-plus" },
         { "finetune --model minilm --top-k 7", ExitCodes.Usage, "--top-k" },
         { "finetune --model minilm --max-length 4096", ExitCodes.Usage, "--max-length" },
         { "finetune --model minilm --batch-size 0", ExitCodes.Usage, "--batch-size" },
