@@ -206,6 +206,12 @@ public sealed class CsvDataset
         while (records.Next());
 
         var kept = Enumerable.Range(0, featureColumns.Length).Where(k => columns[k].Kept).ToArray();
+        if (kept.Length == 0)
+        {
+            throw new DataFormatException(records.Name, "the header", $"at least one numeric feature column besides the target '{Printable.Escape(target)}'",
+                features is null ? "no column of numbers" : "an empty feature list");
+        }
+
         var rows = problem == CsvProblem.Regression ? targetValues.Count : targetText.Count;
         var values = new float[rows * kept.Length];
         for (var j = 0; j < kept.Length; j++)

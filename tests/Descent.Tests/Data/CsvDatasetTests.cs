@@ -117,6 +117,16 @@ public sealed class CsvDatasetTests : IDisposable
     }
 
     [Fact]
+    public void AFileWithoutNumericFeaturesIsReported()
+    {
+        var e = Assert.Throws<DataFormatException>(() => CsvDataset.Load(temp.WriteText("t.csv", "name,y\nann,p\nbob,q\n"), "y"));
+        Assert.Equal("at least one numeric feature column besides the target 'y'", e.Expected);
+        Assert.Equal("no column of numbers", e.Found);
+        Assert.Equal("an empty feature list", Assert.Throws<DataFormatException>(() =>
+            CsvDataset.Load(temp.WriteText("u.csv", "a,y\n1,p\n"), "y", features: [])).Found);
+    }
+
+    [Fact]
     public void RaggedRowAndEmptyLabelAreReported()
     {
         var ragged = Assert.Throws<DataFormatException>(() => CsvDataset.Load(temp.WriteText("r.csv", "a,y\n1,p\n2\n"), "y"));

@@ -164,6 +164,18 @@ public sealed class CsvTaskTests
         Assert.NotEqual(before, spec.Task.Definition.Fingerprint(spec.Task));
     }
 
+    [Theory]
+    [InlineData("val_macro_f1", MetricGoal.Maximize)]
+    [InlineData("val_accuracy", MetricGoal.Maximize)]
+    [InlineData("val_loss", MetricGoal.Minimize)]
+    public void TargetMetricsGetTheirNaturalDirection(string metric, MetricGoal goal)
+    {
+        using var files = new TabularFiles();
+        var spec = files.Spec(""" "kind": "csv", "train": "t.csv", "target": "y" """, target: $$""" "target": { "metric": "{{metric}}", "value": 0.5 }, """);
+        Assert.Equal(goal, spec.Goal);
+        Assert.Equal(goal, SpecParser.GoalOf(metric));
+    }
+
     [Fact]
     public void SpecErrorsAreReportedWithTheirPaths()
     {
