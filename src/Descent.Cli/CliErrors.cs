@@ -43,7 +43,7 @@ public static class CliErrors
         ArgumentNullException.ThrowIfNull(parse);
         foreach (var error in parse.Errors)
         {
-            context.Error.WriteLine($"error: {Printable.EscapeKeepingLines(WithoutTypeNames(error.Message))}");
+            context.Error.WriteLine($"error: {Printable.EscapeKeepingLines(NamingTheOption(error))}");
         }
 
         var names = new List<string>();
@@ -54,6 +54,22 @@ public static class CliErrors
 
         context.Error.WriteLine($"Run '{string.Join(' ', names)} --help' for usage.");
         return ExitCodes.Usage;
+    }
+
+    /// <summary>The message of <paramref name="error"/> without .NET type names (<see cref="WithoutTypeNames"/>), led by the
+    /// option it concerns when the message does not name it ("Argument 'all' not recognized. Must be one of …" becomes
+    /// "--transfer: Argument 'all' not recognized. …").</summary>
+    public static string NamingTheOption(ParseError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var message = WithoutTypeNames(error.Message);
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option.Name,
+            ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
     /// <summary>A System.CommandLine parse error without .NET type names: "Cannot parse argument 'x' for option

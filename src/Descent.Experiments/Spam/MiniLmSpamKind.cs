@@ -4,6 +4,7 @@ using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Lab.Tasks;
 using Descent.Nn.Lora;
+using Descent.Text;
 using Descent.Text.Classification;
 
 namespace Descent.Experiments.Spam;
@@ -122,7 +123,7 @@ public sealed class MiniLmSpamKind : ILabTask
     }
 
     /// <summary>Before any run: reads the SpamAssassin corpus the runs split (<c>$.task.data</c>, else the default
-    /// locations).</summary>
+    /// locations) and finds the all-MiniLM-L6-v2 weights.</summary>
     public void Validate(TaskSpec task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -135,6 +136,7 @@ public sealed class MiniLmSpamKind : ILabTask
 
             _ = SpamSplit.Load(task.Data);
         });
+        TaskInputs.Check("$.task", () => MiniLm.Locate());
     }
 
     /// <inheritdoc />

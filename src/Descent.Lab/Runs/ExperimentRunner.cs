@@ -20,7 +20,8 @@ namespace Descent.Lab.Runs;
 /// Several runners may work on one folder at once (two <c>descent compare</c> processes, say): each run is claimed in the
 /// store before it starts (<see cref="RunStore.TryClaim"/>, a lease renewed while the runner lives), a run another
 /// runner holds is left to it and waited for, and a run whose holder died (its lease expired, or its process on this
-/// machine is gone) is taken over — so every run executes once.
+/// machine is gone) is taken over — so every run executes once (a run the other runner stored as failed meanwhile is not
+/// retried here: running the compare again retries it).
 /// </remarks>
 public sealed class ExperimentRunner
 {
@@ -80,6 +81,7 @@ public sealed class ExperimentRunner
         var skipped = all.Count(r => done.Contains(r.Key));
         var queue = new ConcurrentQueue<RunDescriptor>(todo);
         var held = new ConcurrentQueue<RunDescriptor>();
+        var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var finished = 0;
         var diverged = 0;
@@ -108,7 +110,7 @@ public sealed class ExperimentRunner
 
             while (Running() && held.TryDequeue(out var run))
             {
-                if (store.IsDone(run.Key))
+                if (store.IsSettled(run.Key, started))
                 {
                     Interlocked.Increment(ref elsewhere);
                 }

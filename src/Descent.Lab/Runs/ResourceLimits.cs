@@ -54,30 +54,31 @@ public sealed record ResourceLimits
         return Saturating(configurations, spec.Seeds.Count);
     }
 
-    /// <summary>Float32 values of optimizer state per parameter value of <paramref name="configuration"/>'s optimizer
-    /// (Adam 2, SGD with momentum 1, AMSGrad 3, …), measured on the state it holds for a probe parameter after one update.</summary>
-    public static double StatePerParameter(RunConfiguration configuration, IOptimizerCatalog catalog)
+    /// <summary>Bytes of optimizer state per parameter value of <paramref name="configuration"/>'s optimizer (SGD 0, SGD with
+    /// momentum 4, Adam 8, AMSGrad 12, 8-bit Adam about 2), measured on the state it holds
+    /// (<see cref="Descent.Optimizers.ParameterState.Bytes"/>) for a 64×64 probe parameter after one update.</summary>
+    public static double StateBytesPerParameter(RunConfiguration configuration, IOptimizerCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(catalog);
         // One step on a probe: some state is created by the first update (SGD's momentum buffer, as in PyTorch).
-        var probe = new Parameter(16, 16);
+        var probe = new Parameter(64, 64);
         var optimizer = catalog.CreateOptimizer(configuration.Optimizer, configuration.Hyperparameters, [probe]);
-        var gradient = Tensor.Zeros(16, 16);
+        var gradient = Tensor.Zeros(64, 64);
         gradient.Span.Fill(1e-3f);
         probe.Grad = gradient;
         optimizer.Step();
         var state = optimizer.GetState(probe) ?? optimizer.CreateInitialState(probe);
-        return state.Tensors.Sum(t => (double)t.Value.Length) / probe.Length;
+        return (double)state.Bytes / probe.Length;
     }
 
-    /// <summary>Estimated peak bytes of one run of <paramref name="configuration"/>: parameters × 4 bytes × (weights,
-    /// gradients and the optimizer's state) + the task's activations; 0 when the task declares no footprint.</summary>
+    /// <summary>Estimated peak bytes of one run of <paramref name="configuration"/>: parameters × (4 bytes of weight, 4 of
+    /// gradient and the optimizer's state bytes) + the task's activations; 0 when the task declares no footprint.</summary>
     public static double EstimateBytes(ExperimentSpec spec, RunConfiguration configuration, IOptimizerCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Task.Definition.Footprint(spec.Task) is { } f
-            ? (f.Parameters * 4.0 * (2 + StatePerParameter(configuration, catalog))) + f.ActivationBytes
+            ? (f.Parameters * (8.0 + StateBytesPerParameter(configuration, catalog))) + f.ActivationBytes
             : 0;
     }
 
@@ -112,9 +113,9 @@ public sealed record ResourceLimits
             return;
         }
 
-        var state = StatePerParameter(configuration, catalog);
-        var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({footprint.Parameters:N0} parameters × 4 bytes × ")
-                  + Invariant($"(weights, gradients, {state:0.##} optimizer-state values) + {footprint.ActivationBytes / GiB:0.##} GiB of activations)");
+        var state = StateBytesPerParameter(configuration, catalog);
+        var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({footprint.Parameters:N0} parameters × ")
+                  + Invariant($"(4 bytes of weight, 4 of gradient, {state:0.##} of optimizer state) + {footprint.ActivationBytes / GiB:0.##} GiB of activations)");
         var advice = largest <= AvailableBytes
             ? Invariant($"run at most {(long)(AvailableBytes / largest)} in parallel (--jobs)")
             : "make the model or the batch smaller";

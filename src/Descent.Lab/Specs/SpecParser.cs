@@ -107,6 +107,15 @@ public sealed partial class SpecParser
             Error("$.name", "must not be empty");
         }
 
+        // Free text, but text: a number or an object there is a mistake worth saying before any run.
+        foreach (var (key, path) in new[] { ("description", "$.description"), ("$schema", "$[\"$schema\"]") })
+        {
+            if (root.TryGetProperty(key, out var text) && text.ValueKind != JsonValueKind.String)
+            {
+                Error(path, $"must be a string, not {Kind(text)}");
+            }
+        }
+
         var task = root.TryGetProperty("task", out var t) ? ReadTask(t, "$.task") : Missing<TaskSpec>("$", "task");
         var budget = root.TryGetProperty("budget", out var b) ? ReadBudget(b, "$.budget") : Missing<BudgetSpec>("$", "budget");
         var seeds = root.TryGetProperty("seeds", out var s) ? ReadSeeds(s, "$.seeds") : [0];

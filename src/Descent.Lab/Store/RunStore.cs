@@ -158,13 +158,15 @@ public sealed class RunStore : IDisposable
         }
     });
 
-    /// <summary>Whether <paramref name="runKey"/> is done (completed or diverged).</summary>
-    public bool IsDone(string runKey) => Named(() =>
+    /// <summary>Whether <paramref name="runKey"/> is done (completed or diverged), or was stored in any state (a failed
+    /// run included) at or after <paramref name="since"/> — by another runner on this folder, while this one waited.</summary>
+    public bool IsSettled(string runKey, DateTime since) => Named(() =>
     {
         lock (gate)
         {
-            using var cmd = Command("SELECT 1 FROM runs WHERE run_key = $k AND status IN ('completed', 'diverged')");
+            using var cmd = Command("SELECT 1 FROM runs WHERE run_key = $k AND (status IN ('completed', 'diverged') OR finished_utc >= $since)");
             cmd.Parameters.AddWithValue("$k", runKey);
+            cmd.Parameters.AddWithValue("$since", Utc(since));
             return cmd.ExecuteScalar() is not null;
         }
     });
@@ -615,7 +617,9 @@ public sealed class RunStore : IDisposable
         _ => RunStatus.Failed,
     };
 
-    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Now() => Utc(DateTime.UtcNow);
+
+    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 

@@ -32,7 +32,7 @@ public sealed class ResourceLimitsTests
             {"name":"s","task":{"kind":"digits-mlp"},"budget":{"epochs":1},"seeds":[0],
              "optimizers":[{"name":"sgd","lr":0.1},{"name":"sgd","lr":0.1,"momentum":0.9},{"name":"adam","lr":0.001},{"name":"adam","lr":0.001,"amsgrad":true}]}
             """, EngineCatalog.Instance);
-        Assert.Equal([0, 1, 2, 3], spec.Configurations().Select(c => ResourceLimits.StatePerParameter(c, EngineCatalog.Instance)));
+        Assert.Equal([0, 4, 8, 12], spec.Configurations().Select(c => ResourceLimits.StateBytesPerParameter(c, EngineCatalog.Instance)));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ResourceLimitsTests
         var limits = new ResourceLimits { AvailableBytes = 64L << 30 };
         var e = Assert.Throws<SpecValidationException>(() => limits.Check(spec, EngineCatalog.Instance, jobs: 1));
         Assert.StartsWith(
-            $"$.task: one run of digits-mlp (adam) needs about {bytes / GiB:0.##} GiB ({parameters:N0} parameters × 4 bytes × (weights, gradients, 2 optimizer-state values)",
+            $"$.task: one run of digits-mlp (adam) needs about {bytes / GiB:0.##} GiB ({parameters:N0} parameters × (4 bytes of weight, 4 of gradient, 8 of optimizer state)",
             e.Errors[0].ToString(), StringComparison.Ordinal);
         Assert.EndsWith("more than the 64 GiB of memory available; make the model or the batch smaller", e.Errors[0].ToString(), StringComparison.Ordinal);
 

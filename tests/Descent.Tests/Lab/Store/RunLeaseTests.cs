@@ -91,13 +91,15 @@ public sealed class RunLeaseTests
         Assert.True(store.TryClaim(runs[0].Key, $"{Environment.MachineName}/{int.MaxValue}/dead", TimeSpan.FromHours(1)));
         // A runner elsewhere whose lease lapses shortly: waited for, then taken over.
         Assert.True(store.TryClaim(runs[1].Key, "other-machine/1/x", TimeSpan.FromMilliseconds(300)));
-        // A live runner that finishes the run meanwhile: waited for, never executed here.
+        // Live runners that finish a run meanwhile, one completed and one failed: waited for, never executed here.
         Assert.True(store.TryClaim(runs[2].Key, "other-machine/2/y", TimeSpan.FromHours(1)));
+        Assert.True(store.TryClaim(runs[3].Key, "other-machine/2/y", TimeSpan.FromHours(1)));
         var finisher = Task.Run(() =>
         {
             Thread.Sleep(200);
             using var other = RunStore.Open(dir.Path);
             other.SaveRun(runs[2], new RunResult(RunStatus.Completed, null, 5, 0.01, [new MetricPoint("loss", 5, null, 0.5, 0.01)], []), Env);
+            other.SaveRun(runs[3], new RunResult(RunStatus.Failed, "no data", 0, 0, [], []), Env);
         });
 
         var outcome = new ExperimentRunner(spec, new FakeCatalog(), store, new CountingTask(executions))
@@ -108,11 +110,12 @@ public sealed class RunLeaseTests
         }.Run();
         await finisher;
 
-        Assert.Equal(15, outcome.Executed);
-        Assert.Equal(1, outcome.DoneElsewhere);
+        Assert.Equal(14, outcome.Executed);
+        Assert.Equal(2, outcome.DoneElsewhere);
         Assert.False(executions.ContainsKey(runs[2].Key));
+        Assert.False(executions.ContainsKey(runs[3].Key));
         Assert.Equal(1, executions[runs[0].Key]);
         Assert.Equal(1, executions[runs[1].Key]);
-        Assert.Equal(16, store.DoneRunKeys().Count);
+        Assert.Equal(15, store.DoneRunKeys().Count); // the failed one is retried by the next compare
     }
 }
