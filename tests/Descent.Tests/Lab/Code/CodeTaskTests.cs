@@ -1,11 +1,11 @@
 using Descent.Data;
-using Descent.Experiments.Code;
+using Descent.Lab.Code;
 using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Tests.Data;
 using Descent.Training;
 
-namespace Descent.Tests.Experiments.Code;
+namespace Descent.Tests.Lab.Code;
 
 public sealed class CodeTaskTests : IDisposable
 {
