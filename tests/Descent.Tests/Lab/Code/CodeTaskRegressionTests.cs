@@ -86,30 +86,24 @@ public sealed class CodeTaskRegressionTests
         Assert.Equal(first.Configurations.SelectMany(c => c.Final.Values), second.Configurations.SelectMany(c => c.Final.Values));
     }
 
-    [Fact]
-    public void AModelWhoseOutputWidthDoesNotFitTheTargetsFailsBeforeAnyRun()
+    [Theory]
+    [InlineData("output width", "the model (seed 0) outputs [1, 3] for one sample, the targets have 2 columns")]
+    [InlineData("target rows", "TrainTargets is [5, 2]; expected [256, k]")]
+    [InlineData("one side", "ValidationTargets not set; a regression needs both")]
+    public void BadInputFailsBeforeAnyRunNamingTheCulprit(string problem, string expected)
     {
-        var e = Assert.Throws<SpecValidationException>(() => Task(outputs: 3).Compare(Spec));
-        Assert.Contains("the model (seed 0) outputs [1, 3] for one sample, the targets have 2 columns", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void TargetsOfTheWrongShapeOrOnlyOneSideAreReported()
-    {
-        var task = Task();
-        var wrongRows = new CodeTask
+        var good = Task();
+        var task = problem switch
         {
-            Train = task.Train,
-            TrainTargets = new Tensor(5, Outputs),
-            Validation = task.Validation,
-            ValidationTargets = task.ValidationTargets,
-            Model = task.Model,
+            "output width" => Task(outputs: 3),
+            "target rows" => new CodeTask
+            {
+                Train = good.Train, TrainTargets = new Tensor(5, Outputs), Validation = good.Validation,
+                ValidationTargets = good.ValidationTargets, Model = good.Model,
+            },
+            _ => new CodeTask { Train = good.Train, TrainTargets = good.TrainTargets, Validation = good.Validation, Model = good.Model },
         };
-        var e = Assert.Throws<SpecValidationException>(() => wrongRows.Compare(Spec));
-        Assert.Contains("TrainTargets is [5, 2]; expected [256, k]", e.Message, StringComparison.Ordinal);
-
-        var oneSide = new CodeTask { Train = task.Train, TrainTargets = task.TrainTargets, Validation = task.Validation, Model = task.Model };
-        e = Assert.Throws<SpecValidationException>(() => oneSide.Compare(Spec));
-        Assert.Contains("ValidationTargets not set; a regression needs both", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<SpecValidationException>(() => task.Compare(Spec));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 }

@@ -81,4 +81,13 @@ public sealed class CodeTaskTests : IDisposable
         Assert.Contains("$.target.metric", e.Message, StringComparison.Ordinal);
         Assert.Contains("$.optimizers[0]", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NeedsOnlyDescentAndDescentLab()
+    {
+        // A program comparing optimizers on its own model references Descent.Lab alone: no other Descent assembly.
+        var descent = typeof(CodeTask).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Descent", StringComparison.Ordinal));
+        Assert.Equal(["Descent"], descent);
+    }
 }
