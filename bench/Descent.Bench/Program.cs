@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Descent.Bench;
 
-// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|all> [--quick]
+// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|bert|muon|all> [--quick]
 if (args.Length > 0 && args[0] == "gemm-tune")
 {
     GemmTuning.Run(args);
@@ -35,10 +35,11 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
     ["optim"] = OptimSuite.Run,
     ["train"] = TrainSuite.Run,
     ["bert"] = BertSuite.Run,
+    ["muon"] = MuonSuite.Run,
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert, muon or all (and --quick)");
     return 2;
 }
 

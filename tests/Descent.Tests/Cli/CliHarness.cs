@@ -16,4 +16,16 @@ internal static class CliHarness
         var code = Program.Run(args, tasks is null ? context : context.WithTasks(tasks));
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs <c>descent compare</c> on the spec <paramref name="json"/> in a temporary folder; asserts that it
+    /// succeeded and returns its standard output and the text of its <c>runs.csv</c>.</summary>
+    public static (string Output, string RunsCsv) Compare(string json)
+    {
+        using var dir = new Lab.TempDir();
+        var file = dir.Sub("spec.json");
+        File.WriteAllText(file, json);
+        var (code, text, error) = Run("compare", file, "--out", dir.Sub("out"));
+        Assert.True(code == 0, error);
+        return (text, File.ReadAllText(Path.Combine(dir.Sub("out"), "runs.csv")));
+    }
 }

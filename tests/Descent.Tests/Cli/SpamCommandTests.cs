@@ -74,11 +74,27 @@ public sealed class SpamCommandTests : IDisposable
         Assert.Equal(60, run.GetProperty("TestCount").GetInt32());
         Assert.Equal(3e-4, run.GetProperty("HeadLearningRate").GetDouble());
         Assert.Equal(0.5, run.GetProperty("Options").GetProperty("MaxGradNorm").GetDouble()); // --max-grad-norm reaches the fine-tuner
-        Assert.Equal(((7 * 2 * 384) * 256) + 256 + (256 * 2) + 2, run.GetProperty("TrainableParameters").GetInt64());
+        const long trainable = ((7 * 2 * 384) * 256) + 256 + (256 * 2) + 2;
+        Assert.Equal(trainable, run.GetProperty("TrainableParameters").GetInt64());
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
         Assert.Equal(51, csv.Length); // head mode defaults to 50 epochs
         Assert.StartsWith("adam,head,", csv[1], StringComparison.Ordinal);
-        Assert.EndsWith(",mlp-256 all:mean+max:std", csv[1], StringComparison.Ordinal);
+        Assert.EndsWith($",mlp-256 all:mean+max:std,{trainable},{8 * trainable}", csv[1], StringComparison.Ordinal); // Adam: 2 float32 per parameter
+    }
+
+    [Fact]
+    public void MiniLmLoraRunTrainsTheAdaptersAndTheHead()
+    {
+        var (code, text, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--mode", "lora", "--lora-r", "4",
+            "--lora-alpha", "8", "--lora-targets", "query,value", "--lora-plus", "16", "--limit", "8", "--max-length", "16", "--out", output);
+        Assert.True(code == 0, error);
+        Assert.Contains("adamw/lora-r4", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var run = json.RootElement.GetProperty("runs")[0];
+        const long trainable = (6 * 2 * 4 * (384 + 384)) + (384 * 2) + 2; // r 4 on query and value of 6 layers, and the head
+        Assert.Equal(trainable, run.GetProperty("TrainableParameters").GetInt64());
+        Assert.Equal(8 * trainable, run.GetProperty("OptimizerStateBytes").GetInt64());
+        Assert.StartsWith("adamw,lora-r4,", File.ReadAllLines(Path.Combine(output, "results.csv"))[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,7 +111,7 @@ public sealed class SpamCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
         Assert.Equal(5, csv.Length);
         Assert.StartsWith("sgd,head,", csv[4], StringComparison.Ordinal);
-        Assert.EndsWith(",linear last:mean", csv[4], StringComparison.Ordinal);
+        Assert.EndsWith($",linear last:mean,{(384 * 2) + 2},{4 * ((384 * 2) + 2)}", csv[4], StringComparison.Ordinal); // SGD: one momentum buffer
 
         (code, _, error) = CliHarness.Run("finetune", "--model", "minilm", "--data", Subset, "--mode", "head", "--init", "probe", "--out", output);
         Assert.Equal(1, code);

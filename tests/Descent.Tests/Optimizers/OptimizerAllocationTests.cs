@@ -41,19 +41,25 @@ public sealed class OptimizerAllocationTests
 
         var opt = OptimizerRegistry.Create(name, ps, hp);
         opt.KernelPath = path;
+        AssertSteadyStateStepAllocatesNothing(opt);
+    }
+
+    /// <summary>After three warm-up steps, five more steps of <paramref name="optimizer"/> allocate nothing.</summary>
+    internal static void AssertSteadyStateStepAllocatesNothing(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
         for (var i = 0; i < 3; i++)
         {
-            opt.Step();
+            optimizer.Step();
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 5; i++)
         {
-            opt.Step();
+            optimizer.Step();
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Theory]

@@ -81,22 +81,9 @@ internal sealed class LinearOp : Node
     {
         var x = Inputs[0];
         var w = Inputs[1];
-        int outF = w.Shape[0], inF = w.Shape[1];
+        int outF = w.Shape[0];
         var rows = ShapeUtil.Count(x.Shape[..^1]);
-        if (x.RequiresGrad)
-        {
-            var gx = GradientScratch.For(x);
-            Gemm.Multiply(false, false, rows, inF, outF, 1f, gradOutput, outF, w.Span, inF, 0f, gx.Span, inF);
-            gx.AccumulateInto(x);
-        }
-
-        if (w.RequiresGrad)
-        {
-            var gw = GradientScratch.For(w);
-            Gemm.Multiply(true, false, outF, inF, rows, 1f, gradOutput, outF, x.Span, inF, 0f, gw.Span, inF);
-            gw.AccumulateInto(w);
-        }
-
+        BackwardProduct(x, w, gradOutput, rows);
         if (Inputs.Count > 2 && Inputs[2].RequiresGrad)
         {
             var b = Inputs[2];
@@ -105,6 +92,26 @@ internal sealed class LinearOp : Node
             ColumnSums(gradOutput, rows, outF, gb);
             b.AccumulateGrad(gb);
             ArrayPoolBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>The gradients of y = x·Wᵀ (x [rows, in], W [out, in]) given g = dy [rows, out], accumulated into
+    /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x.</summary>
+    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows)
+    {
+        int outF = w.Shape[0], inF = w.Shape[1];
+        if (x.RequiresGrad)
+        {
+            var gx = GradientScratch.For(x);
+            Gemm.Multiply(false, false, rows, inF, outF, 1f, g, outF, w.Span, inF, 0f, gx.Span, inF);
+            gx.AccumulateInto(x);
+        }
+
+        if (w.RequiresGrad)
+        {
+            var gw = GradientScratch.For(w);
+            Gemm.Multiply(true, false, outF, inF, rows, 1f, g, outF, x.Span, inF, 0f, gw.Span, inF);
+            gw.AccumulateInto(w);
         }
     }
 

@@ -25,8 +25,6 @@ public sealed class LoraAdapter
     /// <summary>The child name of the adapter's dropout (present when the probability is &gt; 0).</summary>
     public const string DropoutName = "lora_dropout";
 
-    private readonly Tensor scale;
-
     internal LoraAdapter(Linear layer, LoraOptions options, Rng rng)
     {
         Layer = layer;
@@ -36,7 +34,6 @@ public sealed class LoraAdapter
         B = new Linear(options.Rank, layer.OutFeatures, rng, bias: false);
         B.Weight.Span.Clear();
         Dropout = options.Dropout > 0 ? new Dropout(options.Dropout, rng.Fork()) : null;
-        scale = Tensor.Scalar((float)Scaling);
     }
 
     /// <summary>The base layer this adapter belongs to.</summary>
@@ -111,13 +108,11 @@ public sealed class LoraAdapter
         }
     }
 
-    /// <summary>baseOutput + (dropout(x)·Aᵀ·Bᵀ)·scaling, recorded for autodiff.</summary>
+    /// <summary>baseOutput + (dropout(x)·Aᵀ·Bᵀ)·scaling, recorded for autodiff (one fused node, <see cref="LoraOp"/>).</summary>
     internal Tensor AddTo(Tensor baseOutput, Tensor input)
     {
         var x = Dropout is null ? input : Dropout.Forward(input);
-        var low = LinearOp.Forward(x, A.Weight, null);
-        var update = LinearOp.Forward(low, B.Weight, null);
-        return baseOutput + (update * scale);
+        return LoraOp.Forward(baseOutput, x, A.Weight, B.Weight, (float)Scaling);
     }
 
     private static void AddDelta(Span<float> weight, ReadOnlySpan<float> delta, float sign)

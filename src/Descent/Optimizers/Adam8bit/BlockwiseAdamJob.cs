@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Numerics;
 using Descent.Optimizers.Kernels;
 
@@ -58,6 +59,7 @@ internal sealed class BlockwiseAdamJob : IRangeJob
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int start, int end)
     {
         Span<float> m = stackalloc float[BlockSize];

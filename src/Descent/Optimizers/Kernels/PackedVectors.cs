@@ -133,10 +133,12 @@ internal static unsafe class PackedVectors
         var y = Avx.Divide(m, divisor);
 
         // At most one midpoint lies in a 16-bit bucket: c0 counts those below it, one compare finishes the count.
+        // A tie (y on a midpoint) can only be with mid[c0]: when mid[c0] < y, mid[c0 + 1] lies in a later bucket.
         var c0 = Avx2.And(Avx2.GatherVector256((int*)buckets, Avx2.ShiftRightLogical(y.AsInt32(), 16), 1), lowByte);
-        var below = Avx.CompareLessThan(Avx2.GatherVector256(mids, c0, 4), y).AsInt32();
+        var mid = Avx2.GatherVector256(mids, c0, 4);
+        var below = Avx.CompareLessThan(mid, y).AsInt32();
+        var tie = Avx.CompareEqual(mid, y).AsInt32();
         var code = Avx2.Subtract(c0, below);
-        var tie = Avx.CompareEqual(Avx2.GatherVector256(mids, code, 4), y).AsInt32();
         code = Avx2.Min(Avx2.Add(code, Avx2.And(Avx2.And(tie, code), Vector256<int>.One)), Vector256.Create(255));
         if (!keepSign)
         {

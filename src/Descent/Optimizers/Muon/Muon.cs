@@ -29,8 +29,8 @@ namespace Descent.Optimizers;
 /// from J. Liu et al., "Muon is Scalable for LLM Training" (2025, arXiv:2502.16982).</para>
 /// <para>Only 2-D parameters are accepted, as in PyTorch. Embeddings, the output layer, biases and normalization
 /// weights belong to AdamW: <see cref="MuonParameterGroups"/> builds that split (Muon + AdamW as one
-/// optimizer), and the name <c>muon</c> in the registry, CLI and lab specs does it by rank
-/// (<see cref="Create"/>). Differences from PyTorch: <c>foreach</c> (which PyTorch rejects) and complex
+/// optimizer), and the name <c>muon</c> in the registry, CLI and lab specs does it by rank (and, with
+/// <c>adamw_head</c>, position; see <see cref="Create"/>). Differences from PyTorch: <c>foreach</c> (which PyTorch rejects) and complex
 /// parameters do not exist here; bfloat16 products accumulate in float32 (PyTorch's CPU bf16 GEMM for tiny
 /// matrices accumulates in bfloat16).</para>
 /// </remarks>
@@ -65,27 +65,28 @@ public sealed class Muon : Optimizer<MuonOptions, MuonState>
     internal Action<Parameter, float[]>? UpdateObserver { get; set; }
 
     /// <summary>
-    /// What the name <c>muon</c> builds (registry, CLI <c>--optimizer muon</c>, lab specs): when every parameter is
-    /// 2-D, a <see cref="Muon"/>; otherwise Muon for the 2-D parameters and an <see cref="AdamW"/>
-    /// (<see cref="MuonOptions.FallbackOptions"/>: <c>adamw_lr</c>, <c>adamw_weight_decay</c>) for the others, as one
-    /// <see cref="CompositeOptimizer"/>. Models always have biases, so this is what makes the name usable; it sends
-    /// every matrix, the first and the last layer's too, to Muon — <see cref="MuonParameterGroups"/> also keeps
-    /// embeddings and the head on AdamW.
+    /// What the name <c>muon</c> builds (registry, CLI <c>--optimizer muon</c>, lab specs): Muon for the 2-D
+    /// parameters and an <see cref="AdamW"/> (<see cref="MuonOptions.FallbackOptions"/>: <c>adamw_lr</c>,
+    /// <c>adamw_weight_decay</c>) for the others — and for the head, the last 2-D parameter in the order given, when
+    /// <see cref="MuonOptions.AdamWHead"/> (<c>adamw_head</c>) is set — as one <see cref="CompositeOptimizer"/>; a
+    /// plain <see cref="Muon"/> when AdamW would get nothing. Models always have biases, so this is what makes the
+    /// name usable. <see cref="MuonParameterGroups"/> splits by name instead (embeddings and heads too).
     /// </summary>
     public static Optimizer Create(IEnumerable<Parameter> parameters, MuonOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
         var list = parameters.ToList();
-        var others = list.Where(p => p.Rank != 2).ToList();
-        if (others.Count == 0)
+        var head = options.AdamWHead ? list.LastOrDefault(p => p.Rank == 2) : null;
+        bool ToAdamW(Parameter p) => p.Rank != 2 || ReferenceEquals(p, head);
+        if (!list.Any(ToAdamW))
         {
             return new Muon(list, options);
         }
 
         return new CompositeOptimizer(
-            new Muon(list.Where(p => p.Rank == 2), options),
-            new AdamW(others, options.FallbackOptions()));
+            new Muon(list.Where(p => !ToAdamW(p)), options),
+            new AdamW(list.Where(ToAdamW), options.FallbackOptions()));
     }
 
     /// <inheritdoc />

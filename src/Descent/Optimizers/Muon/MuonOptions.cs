@@ -4,7 +4,7 @@ namespace Descent.Optimizers;
 /// Hyperparameters of <see cref="Muon"/>, with <c>torch.optim.Muon</c>'s defaults: lr 1e-3, weight decay 0.1,
 /// momentum 0.95, Nesterov on, Newton–Schulz coefficients (a, b, c) = (3.4445, −4.7750, 2.0315), eps 1e-7,
 /// 5 Newton–Schulz steps, learning-rate adjustment <see cref="MuonLearningRateAdjustment.Original"/>, bfloat16
-/// Newton–Schulz arithmetic. <see cref="AdamWLearningRate"/> and <see cref="AdamWWeightDecay"/> are not Muon's:
+/// Newton–Schulz arithmetic. <see cref="AdamWLearningRate"/>, <see cref="AdamWWeightDecay"/> and <see cref="AdamWHead"/> are not Muon's:
 /// they configure the AdamW that takes the parameters Muon cannot (see <see cref="Muon.Create"/>).
 /// </summary>
 public sealed record MuonOptions : OptimizerOptions
@@ -75,6 +75,12 @@ public sealed record MuonOptions : OptimizerOptions
     /// <see cref="Muon"/> itself.</summary>
     [Hyperparameter("adamw_weight_decay")]
     public double AdamWWeightDecay { get; init => field = Require.NonNegative(value, nameof(AdamWWeightDecay)); } = 0.01;
+
+    /// <summary>Also give the head — the last 2-D parameter in the order given, the output layer of a
+    /// <see cref="Nn.Sequential"/> — to that AdamW when Muon is created by name (<see cref="Muon.Create"/>), as the
+    /// standard recipe does; default false. Not used by <see cref="Muon"/> itself.</summary>
+    [Hyperparameter("adamw_head")]
+    public bool AdamWHead { get; init; }
 
     /// <summary>The learning rate applied to the orthogonalized update of a <paramref name="rows"/>×<paramref name="cols"/>
     /// matrix, in double as PyTorch's <c>_adjust_lr</c>: <see cref="OptimizerOptions.LearningRate"/> times

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Descent.Checkpoints;
 using Descent.Numerics;
 
@@ -12,8 +14,8 @@ namespace Descent.Optimizers;
 /// ns_steps × { G = R(X·Xᵀ);  P = R(b·G + c·G·G);  X = R(a·X + P·X) }
 /// O = X (transposed back)
 /// </code>
-/// R rounds to bfloat16 (round to nearest even) under <see cref="NewtonSchulzPrecision.BFloat16"/> and is the
-/// identity under <see cref="NewtonSchulzPrecision.Float32"/>. The norm is summed in double; each product is one
+/// R rounds to bfloat16 (round to nearest even; vectorized, or the scalar reference on <see cref="KernelPath.Reference"/>)
+/// under <see cref="NewtonSchulzPrecision.BFloat16"/> and is the identity under <see cref="NewtonSchulzPrecision.Float32"/>. The norm is summed in double; each product is one
 /// float32 GEMM (Descent's <see cref="Gemm"/>, or <see cref="GemmReference"/> on <see cref="KernelPath.Reference"/>),
 /// addmm's two terms in the same GEMM call, rounded once.
 /// </summary>
@@ -38,10 +40,11 @@ internal sealed class NewtonSchulz
         Grow(ref poly, r * r);
         var bf16 = options.Precision == NewtonSchulzPrecision.BFloat16;
         var reference = path == KernelPath.Reference;
+        var simd = bf16 && !reference;
 
         var xs = x.AsSpan(0, n);
         Transpose(update, xs, rows, cols, transposed);
-        Round(xs, bf16);
+        Round(xs, bf16, simd);
 
         var sum = 0.0;
         foreach (var v in xs)
@@ -67,13 +70,13 @@ internal sealed class NewtonSchulz
             var nx = next.AsSpan(0, n);
 
             Multiply(reference, false, true, r, r, c, 1f, xc, c, xc, c, 0f, g, r);
-            Round(g, bf16);
+            Round(g, bf16, simd);
             g.CopyTo(p);
             Multiply(reference, false, false, r, r, r, cc, g, r, g, r, b, p, r);
-            Round(p, bf16);
+            Round(p, bf16, simd);
             xc.CopyTo(nx);
             Multiply(reference, false, false, r, c, r, 1f, p, r, xc, c, a, nx, c);
-            Round(nx, bf16);
+            Round(nx, bf16, simd);
             (x, next) = (next, x);
         }
 
@@ -85,17 +88,54 @@ internal sealed class NewtonSchulz
 
     private static float Round(float value, bool bf16) => bf16 ? ToBFloat16(value) : value;
 
-    private static void Round(Span<float> values, bool bf16)
+    private static void Round(Span<float> values, bool bf16, bool simd)
     {
         if (!bf16)
         {
             return;
         }
 
+        if (simd)
+        {
+            RoundToBFloat16Simd(values);
+        }
+        else
+        {
+            RoundToBFloat16Reference(values);
+        }
+    }
+
+    /// <summary>Rounds every value to bfloat16 in place, one at a time (the reference).</summary>
+    internal static void RoundToBFloat16Reference(Span<float> values)
+    {
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = ToBFloat16(values[i]);
         }
+    }
+
+    /// <summary>As <see cref="RoundToBFloat16Reference"/> on vectors: bits + 0x7FFF + (bit 16), upper half kept;
+    /// NaN becomes the quiet NaN 0x7FC00000 as in the scalar conversion. Bit-identical to the reference.</summary>
+    internal static void RoundToBFloat16Simd(Span<float> values)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(values);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = new Vector<uint>(1);
+            var bias = new Vector<uint>(0x7FFF);
+            var upper = new Vector<uint>(0xFFFF0000);
+            var quietNaN = new Vector<uint>(0x7FC00000);
+            for (; i <= bits.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+            {
+                var v = new Vector<uint>(bits[i..]);
+                var f = new Vector<float>(values[i..]);
+                var rounded = (v + bias + ((v >> 16) & one)) & upper;
+                Vector.ConditionalSelect(Vector.AsVectorUInt32(Vector.Equals(f, f)), rounded, quietNaN).CopyTo(bits[i..]);
+            }
+        }
+
+        RoundToBFloat16Reference(values[i..]);
     }
 
     /// <summary>Copies a rows×cols matrix, transposed when asked.</summary>

@@ -4,7 +4,6 @@ using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Tests.Cli;
-using Descent.Tests.Lab;
 using MuonOptimizer = Descent.Optimizers.Muon;
 
 namespace Descent.Tests.Optimizers.Muon;
@@ -59,6 +58,11 @@ public sealed class MuonTests
         Assert.Equal(0.02, muon.Defaults.LearningRate);
         Assert.Equal(new AdamWOptions { LearningRate = 3e-3, WeightDecay = 0 }, adamw.Defaults);
         Assert.Equal(opt.Groups, [.. muon.Groups, .. adamw.Groups]);
+
+        // adamw_head: the last matrix (the output layer) goes to AdamW too.
+        var recipe = Assert.IsType<CompositeOptimizer>(OptimizerRegistry.Create("muon", model.Parameters(), new Dictionary<string, double> { ["adamw_head"] = 1 }));
+        Assert.Equal([model.Parameters().First()], recipe.Parts[0].Groups.Single().Parameters);
+        Assert.Equal(3, recipe.Parts[1].Groups.Single().Parameters.Count);
 
         // Only matrices: the name builds Muon itself.
         Assert.IsType<MuonOptimizer>(OptimizerRegistry.Create("muon", [new Parameter(2, 3)]));
@@ -116,6 +120,8 @@ public sealed class MuonTests
             Assert.Equal(alone[i == 1 ? 1 : 0].GetState(b[i])!.Tensors.Select(t => t.Value.ToArray()), composite.GetState(a[i])!.Tensors.Select(t => t.Value.ToArray()));
         }
 
+        // State: Muon's momentum buffer (4 bytes per element) plus AdamW's two moments (8).
+        Assert.Equal((4L * (12 + 10)) + (8L * 4), composite.StateBytes);
         composite.ZeroGrad();
         Assert.All(a, p => Assert.Null(p.Grad));
         Assert.Throws<ArgumentException>(() => new CompositeOptimizer(new AdamW([a[1]]), new Sgd([a[1]])));
@@ -138,6 +144,22 @@ public sealed class MuonTests
         Assert.All(Assert.IsType<MuonState>(muon.GetState(p)).MomentumBuffer.ToArray(), v => Assert.Equal(0f, v));
     }
 
+    [Fact]
+    public void VectorBFloat16RoundingEqualsTheReference()
+    {
+        float[] specials = [float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, 1e-40f,
+            float.MaxValue, -float.MaxValue, 1f + MathF.Pow(2, -8), 1f + (3 * MathF.Pow(2, -8)), 3.3895314e38f];
+        for (var n = 0; n <= 257; n++)
+        {
+            var rng = new Rng((ulong)n + 1);
+            var values = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? specials[i / 5 % specials.Length] : (float)(rng.NextNormal() * Math.Pow(10, (i % 13) - 6))).ToArray();
+            var (reference, simd) = ((float[])values.Clone(), (float[])values.Clone());
+            NewtonSchulz.RoundToBFloat16Reference(reference);
+            NewtonSchulz.RoundToBFloat16Simd(simd);
+            Assert.Equal(reference.Select(BitConverter.SingleToUInt32Bits), simd.Select(BitConverter.SingleToUInt32Bits));
+        }
+    }
+
     [Theory]
     [InlineData(KernelPath.Auto, NewtonSchulzPrecision.BFloat16)]
     [InlineData(KernelPath.Reference, NewtonSchulzPrecision.Float32)]
@@ -151,18 +173,7 @@ public sealed class MuonTests
 
         var opt = OptimizerRegistry.Create("muon", ps, null, new Dictionary<string, string> { ["ns_dtype"] = precision == NewtonSchulzPrecision.Float32 ? "float32" : "bfloat16" });
         opt.KernelPath = path;
-        for (var i = 0; i < 3; i++)
-        {
-            opt.Step();
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 3; i++)
-        {
-            opt.Step();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        OptimizerAllocationTests.AssertSteadyStateStepAllocatesNothing(opt);
     }
 
     [Fact]
@@ -176,12 +187,7 @@ public sealed class MuonTests
         var spec = SpecParser.Parse(Json, EngineCatalog.Instance);
         Assert.Equal("muon", Assert.Single(spec.Optimizers).Name);
 
-        using var dir = new TempDir();
-        var file = dir.Sub("spec.json");
-        File.WriteAllText(file, Json);
-        var (code, _, error) = CliHarness.Run("compare", file, "--out", dir.Sub("out"));
-        Assert.True(code == 0, error);
-        Assert.Contains("muon", File.ReadAllText(Path.Combine(dir.Sub("out"), "runs.csv")), StringComparison.Ordinal);
+        Assert.Contains("muon", CliHarness.Compare(Json).RunsCsv, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -189,7 +195,7 @@ public sealed class MuonTests
     {
         var specs = Presets.Load("adamw-vs-muon").Select(t => SpecParser.Parse(t, EngineCatalog.Instance)).ToList();
         Assert.Equal([TaskKinds.DigitsMlp, TaskKinds.FashionTransfer], specs.Select(s => s.Task.Kind));
-        Assert.All(specs, s => Assert.Equal(["adamw", "muon"], s.Optimizers.Select(o => o.Name)));
+        Assert.All(specs, s => Assert.Equal(["adamw", "muon", "muon"], s.Optimizers.Select(o => o.Name)));
     }
 
     private static float[] Values(int n, ulong seed)

@@ -26,7 +26,10 @@ public sealed class LoraFineTuneTests
         long head = (TextClassifierFineTunerTests.Tiny.HiddenSize * 2) + 2;
         var adapters = linears.Sum(l => (long)options.Lora.Rank * (l.InFeatures + l.OutFeatures));
         Assert.Equal(adapters + head, result.TrainableParameters);
-        Assert.Equal(8 * result.TrainableParameters, result.OptimizerStateBytes); // AdamW: exp_avg and exp_avg_sq, float32
+        // AdamW keeps exp_avg and exp_avg_sq (float32) for every parameter that got a gradient: all but the pooler's adapter
+        // (the head reads the mean-pooled sentence embedding, not the pooler).
+        var unused = LoraAdapters.Find(encoder).Where(a => a.Name.StartsWith("pooler.", StringComparison.Ordinal)).Sum(a => a.Adapter.ParameterCount);
+        Assert.Equal(8 * (result.TrainableParameters - unused), result.OptimizerStateBytes);
         Assert.Equal(linears.Count, LoraAdapters.Find(encoder).Count);
         foreach (var (name, values) in pretrained)
         {
