@@ -2,7 +2,7 @@
 // The region below is the README's copy (docs/conveniences.md counts its lines against PyTorch's).
 // <readme>
 using Descent;
-using Descent.Experiments.Code;
+using Descent.Lab.Code;
 using Descent.Nn;
 using Descent.Training;
 

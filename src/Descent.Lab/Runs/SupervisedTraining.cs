@@ -1,14 +1,13 @@
 using System.Globalization;
 using Descent.Autodiff;
-using Descent.Lab.Runs;
 using Descent.Nn;
 using Descent.Training;
 
-namespace Descent.Experiments;
+namespace Descent.Lab.Runs;
 
 /// <summary>
-/// The training loop shared by the supervised lab tasks (classification through <see cref="ClassificationTraining"/>,
-/// and the <c>csv</c>/<c>idx</c> tasks of <see cref="Tabular"/>): the configured optimizer over all of the model's
+/// The training loop of supervised lab tasks (the built-in classification, <c>csv</c> and <c>idx</c> tasks, and
+/// <see cref="Code.CodeTask"/>), for a task author's <see cref="LabTask.Run"/>: the configured optimizer over all of the model's
 /// parameters and its schedule, any loss on mini-batches of <c>loader</c> for the run's budget (epochs, or steps
 /// rounded up to whole epochs for the epoch count), and the metrics the tasks document.
 /// </summary>
@@ -19,7 +18,7 @@ namespace Descent.Experiments;
 /// validation loss ends the run as diverged. The model is put in training mode at the start of every epoch
 /// (evaluation may switch it to evaluation mode).
 /// </remarks>
-internal static class SupervisedTraining
+public static class SupervisedTraining
 {
     /// <summary>Trains <paramref name="model"/> and records the run.</summary>
     /// <typeparam name="TTarget">What the loss compares the model's output with (class labels, a target tensor).</typeparam>

@@ -1,11 +1,11 @@
 using Descent.Data;
-using Descent.Experiments.Code;
+using Descent.Lab.Code;
 using Descent.Lab.Specs;
 using Descent.Nn;
 using Descent.Tests.Data;
 using Descent.Training;
 
-namespace Descent.Tests.Experiments.Code;
+namespace Descent.Tests.Lab.Code;
 
 public sealed class CodeTaskTests : IDisposable
 {
@@ -80,5 +80,14 @@ public sealed class CodeTaskTests : IDisposable
             """{"name": "x", "budget": {"epochs": 1}, "target": {"metric": "val_auc"}, "optimizers": [{"name": "sgdd"}]}"""));
         Assert.Contains("$.target.metric", e.Message, StringComparison.Ordinal);
         Assert.Contains("$.optimizers[0]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NeedsOnlyDescentAndDescentLab()
+    {
+        // A program comparing optimizers on its own model references Descent.Lab alone: no other Descent assembly.
+        var descent = typeof(CodeTask).Assembly.GetReferencedAssemblies().Select(a => a.Name!)
+            .Where(n => n.StartsWith("Descent", StringComparison.Ordinal));
+        Assert.Equal(["Descent"], descent);
     }
 }

@@ -12,7 +12,7 @@ using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Training;
 
-namespace Descent.Experiments.Code;
+namespace Descent.Lab.Code;
 
 /// <summary>
 /// A lab task made of the caller's own model, data, loss and metrics: <see cref="Compare"/> trains it with every
@@ -23,17 +23,27 @@ namespace Descent.Experiments.Code;
 /// <para>Each run builds its model with <see cref="Model"/> from the run's seed (so every optimizer starts from the same
 /// weights for a seed), shuffles <see cref="Train"/> into mini-batches of <see cref="BatchSize"/> by the seed, and trains
 /// under <see cref="Loss"/> for the spec's budget with the spec's optimizer and schedule.</para>
+/// <para>Classification (the default): the datasets' labels are the targets and <see cref="Loss"/> compares the model's
+/// output with them. Regression: set <see cref="TrainTargets"/> and <see cref="ValidationTargets"/> (float tensors
+/// [N, k], row i the target of sample i; the datasets then only provide the features, their labels are ignored — e.g.
+/// <c>new Dataset(features, new int[n], 1)</c>), and <see cref="RegressionLoss"/> (default the mean squared error)
+/// compares the model's [B, k] output with the batch's target rows.</para>
 /// <para>Metrics: per step <c>loss</c>; per epoch (0 = before training) <c>train_loss</c>, <c>val_loss</c> (the loss on
-/// <see cref="Validation"/>), <c>val_accuracy</c>, and every entry of <see cref="CustomMetrics"/>. The main metric is
-/// the spec's <c>target.metric</c>, else <c>val_accuracy</c>; a metric named <c>…accuracy</c> or <c>…f1</c> is
-/// maximized, others minimized, unless the target says <c>"goal"</c>.</para>
+/// <see cref="Validation"/>), <c>val_accuracy</c> (classification) or <c>val_rmse</c> (regression: the root of the
+/// mean squared error over every target value), and every entry of <see cref="CustomMetrics"/>. The main metric is
+/// the spec's <c>target.metric</c>, else <c>val_accuracy</c> (classification) or <c>val_rmse</c> (regression); a metric
+/// named <c>…accuracy</c> or <c>…f1</c> is maximized, others minimized, unless the target says <c>"goal"</c>.</para>
 /// <para>Before the first run, <see cref="Validate"/> builds the seed-0 model and evaluates the loss and every metric
 /// once, so a model that does not fit the data fails at once with the reason. A kind name <see cref="Kind"/> (default
 /// <c>code</c>) is what the spec's <c>task.kind</c> may say; the spec needs no <c>task</c> section.</para>
 /// </remarks>
 public sealed class CodeTask : ILabTask
 {
-    private static readonly string[] BuiltInMetrics = ["loss", Learner.TrainLossMetric, Learner.ValidationLossMetric, "val_accuracy"];
+    /// <summary>The validation accuracy's metric name (classification).</summary>
+    public const string AccuracyMetric = "val_accuracy";
+
+    /// <summary>The validation root mean squared error's metric name (regression).</summary>
+    public const string RmseMetric = "val_rmse";
 
     /// <summary>The task kind's name in the spec (default <c>code</c>).</summary>
     public string Kind { get; init; } = "code";
@@ -44,8 +54,18 @@ public sealed class CodeTask : ILabTask
     /// <summary>The training set.</summary>
     public required Dataset Train { get; init; }
 
-    /// <summary>The validation set (<c>val_loss</c>, <c>val_accuracy</c>).</summary>
+    /// <summary>The validation set (<c>val_loss</c>, <c>val_accuracy</c> or <c>val_rmse</c>).</summary>
     public required Dataset Validation { get; init; }
+
+    /// <summary>Regression targets of <see cref="Train"/>, [<c>Train.Count</c>, k]; with <see cref="ValidationTargets"/>
+    /// it makes the task a regression (null: classification by the datasets' labels).</summary>
+    public Tensor? TrainTargets { get; init; }
+
+    /// <summary>Regression targets of <see cref="Validation"/>, [<c>Validation.Count</c>, k].</summary>
+    public Tensor? ValidationTargets { get; init; }
+
+    /// <summary>Whether the task is a regression (<see cref="TrainTargets"/> or <see cref="ValidationTargets"/> set).</summary>
+    public bool IsRegression => TrainTargets is not null || ValidationTargets is not null;
 
     /// <summary>Mini-batch size (≥ 1; default 32; at most the training set).</summary>
     public int BatchSize
@@ -54,8 +74,11 @@ public sealed class CodeTask : ILabTask
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be ≥ 1");
     } = 32;
 
-    /// <summary>The loss of a batch's outputs and labels (default <see cref="CrossEntropyLoss"/>).</summary>
+    /// <summary>The loss of a batch's outputs and labels (classification; default <see cref="CrossEntropyLoss"/>).</summary>
     public Func<Tensor, int[], Tensor> Loss { get; init; } = new CrossEntropyLoss().Forward;
+
+    /// <summary>The loss of a batch's outputs [B, k] and target rows [B, k] (regression; default <see cref="MseLoss"/>).</summary>
+    public Func<Tensor, Tensor, Tensor> RegressionLoss { get; init; } = new MseLoss().Forward;
 
     /// <summary>Further metrics by name, each computed from the model after every epoch (e.g. a validation F1 through
     /// <see cref="Module.PredictClasses"/> and <see cref="Training.Metrics"/>).</summary>
@@ -65,10 +88,17 @@ public sealed class CodeTask : ILabTask
     public IReadOnlyList<TaskKey> Keys => [];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Metrics => [.. BuiltInMetrics, .. CustomMetrics.Keys.Where(k => !BuiltInMetrics.Contains(k))];
+    public IReadOnlyList<string> Metrics
+    {
+        get
+        {
+            string[] builtIn = ["loss", Learner.TrainLossMetric, Learner.ValidationLossMetric, DefaultMetric];
+            return [.. builtIn, .. CustomMetrics.Keys.Where(k => !builtIn.Contains(k))];
+        }
+    }
 
     /// <inheritdoc />
-    public string DefaultMetric => "val_accuracy";
+    public string DefaultMetric => IsRegression ? RmseMetric : AccuracyMetric;
 
     /// <summary>
     /// Runs the experiment <paramref name="specJson"/> (the <c>descent compare</c> format: <c>name</c>, <c>budget</c>,
@@ -113,6 +143,14 @@ public sealed class CodeTask : ILabTask
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(set.Labels.ToArray().AsSpan()));
         }
 
+        foreach (var targets in new[] { TrainTargets, ValidationTargets })
+        {
+            if (targets is not null)
+            {
+                sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(targets.Span));
+            }
+        }
+
         var model = Model(0);
         var architecture = string.Join(";", model.NamedParameters().Select(p => $"{p.Name}{Shape(p.Parameter.Shape)}"));
         return string.Create(CultureInfo.InvariantCulture,
@@ -135,11 +173,21 @@ public sealed class CodeTask : ILabTask
                 $"the training samples {Shape(Train.SampleShape)} in {Train.NumClasses}; they must agree");
         }
 
+        if (IsRegression)
+        {
+            ValidateTargets();
+        }
+
         var model = Model(0);
         double loss;
         try
         {
-            loss = CodeTaskRun.Evaluate(this, model, Validation).Loss;
+            if (IsRegression)
+            {
+                ValidateOutputWidth(model);
+            }
+
+            loss = CodeTaskRun.Evaluate(this, model, Validation, ValidationTargets)[0].Value;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -172,6 +220,56 @@ public sealed class CodeTask : ILabTask
 
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new CodeTaskRun(this);
+
+    private void ValidateTargets()
+    {
+        foreach (var (name, targets, set) in new[] { (nameof(TrainTargets), TrainTargets, Train), (nameof(ValidationTargets), ValidationTargets, Validation) })
+        {
+            if (targets is null)
+            {
+                throw new SpecValidationException(
+                    $"{Kind}: {nameof(TrainTargets)} is {Describe(TrainTargets)} and {nameof(ValidationTargets)} {Describe(ValidationTargets)}; a regression needs both");
+            }
+
+            if (targets.Rank != 2 || targets.Dim(0) != set.Count)
+            {
+                throw new SpecValidationException(
+                    $"{Kind}: {name} is {Shape(targets.Shape)}; expected [{set.Count}, k] (one row of targets per sample of the dataset)");
+            }
+
+            var values = targets.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                {
+                    throw new SpecValidationException(string.Create(CultureInfo.InvariantCulture,
+                        $"{Kind}: {name}[{i / targets.Dim(1)}, {i % targets.Dim(1)}] is {values[i]}; targets must be finite"));
+                }
+            }
+        }
+
+        if (TrainTargets!.Dim(1) != ValidationTargets!.Dim(1))
+        {
+            throw new SpecValidationException(
+                $"{Kind}: {nameof(TrainTargets)} has {TrainTargets.Dim(1)} columns and {nameof(ValidationTargets)} {ValidationTargets.Dim(1)}; they must agree");
+        }
+    }
+
+    private void ValidateOutputWidth(Module model)
+    {
+        var probe = Validation.Subset([0]);
+        using var _ = Autodiff.Tape.NoGrad();
+        model.Eval();
+        var output = model.Forward(probe.Features);
+        if (output.Rank != 2 || output.Dim(1) != ValidationTargets!.Dim(1))
+        {
+            throw new SpecValidationException(
+                $"{Kind}: the model (seed 0) outputs {Shape(output.Shape)} for one sample, the targets have {ValidationTargets!.Dim(1)} columns; " +
+                $"the model's output must be [batch, {ValidationTargets.Dim(1)}]");
+        }
+    }
+
+    private static string Describe(Tensor? targets) => targets is null ? "not set" : Shape(targets.Shape);
 
     private static string Shape(ReadOnlySpan<int> shape) => $"[{string.Join(", ", shape.ToArray())}]";
 
