@@ -145,7 +145,7 @@ public static class CompareCommand
     {
         var total = spec.Runs().Count;
         var prefix = count > 1 ? $"[{index}/{count}] " : "";
-        context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel → {outDir}");
+        context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel{(ResourceLimits.EstimateTime(spec, jobs) is { TotalMinutes: >= 1 } t ? $" (compute estimated at least {DurationText.Format(t)})" : "")} → {outDir}");
         var progress = new ProgressPrinter(context.Output, prefix);
         try
         {

@@ -43,18 +43,13 @@ public sealed class DigitsMlpKind : ILabTask
     public MemoryFootprint? Footprint(TaskSpec task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        long parameters = 0;
-        long units = 0;
-        var width = 64L;
-        foreach (var h in task.Hidden.Append(10))
+        var batch = task.BatchSize ?? DigitsMlpTask.DefaultBatchSize;
+        var train = task.Data is null ? DigitsMlpTask.Load(null).Train.Count : (long?)null;
+        return MemoryFootprint.Mlp(64, task.Hidden.Append(10), Math.Max(batch, DigitsMlpTask.EvaluationRows)) with
         {
-            parameters += (width * h) + h;
-            units += h;
-            width = h;
-        }
-
-        var rows = Math.Max(task.BatchSize ?? DigitsMlpTask.DefaultBatchSize, DigitsMlpTask.EvaluationRows);
-        return new MemoryFootprint(parameters, rows * (64 + (4 * units)) * sizeof(float));
+            SamplesPerStep = train is { } n ? Math.Min(batch, n) : batch,
+            SamplesPerEpoch = train,
+        };
     }
 
     /// <inheritdoc />

@@ -95,6 +95,21 @@ public abstract class TabularKind : ILabTask
         }
     }
 
+    /// <summary>The MLP's weights and biases (inputs → hidden… → outputs, from the data read by <see cref="Validate"/>) and its
+    /// activations over the largest pass a run makes: a mini-batch, or an evaluation over every training row.</summary>
+    public MemoryFootprint? Footprint(TaskSpec task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var data = Data(task);
+        var model = Settings(task).Model;
+        var batch = task.BatchSize ?? TabularSettings.DefaultBatchSize;
+        return MemoryFootprint.Mlp(data.Inputs, model.Hidden.Append(data.Outputs), Math.Max(batch, data.Train.Count), model.Dropout > 0 ? 6 : 4) with
+        {
+            SamplesPerStep = Math.Min(batch, data.Train.Count),
+            SamplesPerEpoch = data.Train.Count,
+        };
+    }
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory)
     {

@@ -116,7 +116,13 @@ public sealed class ExperimentRunner
                 }
                 else if (Claim(run))
                 {
-                    if (!Execute(run))
+                    // Stored by its holder between the check and the claim (it saved the run, then let go): not ours to run.
+                    if (store.IsSettled(run.Key, started))
+                    {
+                        store.ReleaseLease(run.Key, Owner);
+                        Interlocked.Increment(ref elsewhere);
+                    }
+                    else if (!Execute(run))
                     {
                         return;
                     }

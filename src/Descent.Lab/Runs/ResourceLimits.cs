@@ -95,7 +95,7 @@ public sealed record ResourceLimits
         {
             var configurations = runs / Math.Max(1, spec.Seeds.Count);
             throw new SpecValidationException([new SpecError("$",
-                Invariant($"the spec expands to {runs:N0} runs ({configurations:N0} configurations × {spec.Seeds.Count:N0} seeds), more than the limit of {MaxRuns:N0}; ")
+                Invariant($"the spec expands to {runs:N0} runs ({configurations:N0} configurations × {spec.Seeds.Count:N0} seeds){Took(EstimateTime(spec, jobs))}, more than the limit of {MaxRuns:N0}; ")
                 + Invariant($"make the grid or the seeds smaller, or raise the limit explicitly (descent compare --max-runs {runs})"))]);
         }
 
@@ -124,7 +124,65 @@ public sealed record ResourceLimits
             one + together + Invariant($", more than the {AvailableBytes / GiB:0.##} GiB of memory available; {advice}"))]);
     }
 
+    /// <summary>Estimated compute time of all of <paramref name="spec"/>'s runs with <paramref name="jobs"/> in parallel: per
+    /// run 6 floating-point operations per parameter per training sample (forward 2, backward 4) over the budget's samples,
+    /// at this machine's matrix-product speed (<see cref="MeasuredGflops"/>); null when the task declares no footprint with
+    /// sample counts. A lower bound: evaluation passes and element-wise work come on top.</summary>
+    public static TimeSpan? EstimateTime(ExperimentSpec spec, int jobs)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
+        if (spec.Task.Definition.Footprint(spec.Task) is not { } f)
+        {
+            return null;
+        }
+
+        double? samples = spec.Budget switch
+        {
+            { Steps: { } steps } when f.SamplesPerStep is { } batch => (double)steps * batch,
+            { Epochs: { } epochs } when f.SamplesPerEpoch is { } rows => (double)epochs * rows,
+            _ => null,
+        };
+        if (samples is not { } n)
+        {
+            return null;
+        }
+
+        var seconds = (double)RunCount(spec) * 6.0 * f.Parameters * n / (MeasuredGflops * 1e9) / jobs;
+        return TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2));
+    }
+
+    /// <summary>This machine's matrix-product speed in GFLOP/s, measured once (best of five 128×128×128 products through
+    /// <see cref="Descent.Numerics.Gemm"/>, a few milliseconds).</summary>
+    public static double MeasuredGflops => Gflops.Value;
+
+    private static readonly Lazy<double> Gflops = new(() =>
+    {
+        const int n = 128;
+        var a = new float[n * n];
+        var c = new float[n * n];
+        a.AsSpan().Fill(0.5f);
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            Descent.Numerics.Gemm.Multiply(false, false, n, n, n, 1f, a, n, a, n, 0f, c, n);
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        return Math.Max(1.0, 2.0 * n * n * n / Math.Max(best, 1e-9) / 1e9);
+    });
+
     private static long Saturating(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    /// <summary>", estimated at least 3.2 hours of compute" (the largest sensible unit), or nothing without an estimate.</summary>
+    private static string Took(TimeSpan? time) => time switch
+    {
+        null => string.Empty,
+        { TotalDays: >= 2 } t => Invariant($", estimated at least {t.TotalDays:0.#} days of compute"),
+        { TotalHours: >= 2 } t => Invariant($", estimated at least {t.TotalHours:0.#} hours of compute"),
+        { } t => Invariant($", estimated at least {t.TotalMinutes:0.#} minutes of compute"),
+    };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

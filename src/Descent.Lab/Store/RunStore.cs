@@ -298,6 +298,18 @@ public sealed class RunStore : IDisposable
         }
     });
 
+    /// <summary>Drops <paramref name="owner"/>'s lease on <paramref name="runKey"/> (a run it claimed but will not run).</summary>
+    public void ReleaseLease(string runKey, string owner) => Named(() =>
+    {
+        lock (gate)
+        {
+            using var cmd = Command("DELETE FROM leases WHERE run_key = $k AND claimed_by = $o");
+            cmd.Parameters.AddWithValue("$k", runKey);
+            cmd.Parameters.AddWithValue("$o", owner);
+            return cmd.ExecuteNonQuery();
+        }
+    });
+
     /// <summary>Drops every lease <paramref name="owner"/> holds (a runner that stops, finished or cancelled).</summary>
     public void ReleaseLeases(string owner) => Named(() =>
     {

@@ -63,6 +63,31 @@ public sealed class ResourceLimitsTests
     }
 
     [Fact]
+    public void TheComputeTimeIsEstimatedFromTheFootprintTheBudgetAndTheMeasuredSpeed()
+    {
+        string Spec(string budget, int seeds) =>
+            $$"""{"name":"t","task":{"kind":"digits-mlp","hidden":[64]},"budget":{{{budget}}},"seeds":[{{string.Join(",", Enumerable.Range(0, seeds))}}],"optimizers":[{"name":"sgd","lr":[0.1,0.2]}]}""";
+        var one = SpecParser.Parse(Spec("\"epochs\":1", 1), EngineCatalog.Instance);
+        var footprint = one.Task.Definition.Footprint(one.Task)!;
+        Assert.NotNull(footprint.SamplesPerEpoch);
+        var expected = 2 * 6.0 * footprint.Parameters * footprint.SamplesPerEpoch!.Value / (ResourceLimits.MeasuredGflops * 1e9);
+        // TimeSpan holds 100 ns ticks: compare within a relative 1e-6 (plus a tick).
+        static void Near(double want, TimeSpan? got) => Assert.Equal(want, got!.Value.TotalSeconds, (want * 1e-6) + 1e-7);
+        Near(expected, ResourceLimits.EstimateTime(one, jobs: 1));
+
+        // Linear in epochs, runs and 1/jobs; steps count mini-batches.
+        var more = SpecParser.Parse(Spec("\"epochs\":10", 4), EngineCatalog.Instance);
+        Near(expected * 40 / 2, ResourceLimits.EstimateTime(more, jobs: 2));
+        var steps = SpecParser.Parse(Spec("\"steps\":3", 1), EngineCatalog.Instance);
+        Near(2 * 6.0 * footprint.Parameters * 3 * footprint.SamplesPerStep!.Value / (ResourceLimits.MeasuredGflops * 1e9), ResourceLimits.EstimateTime(steps, jobs: 1));
+
+        // A task without a footprint has no estimate; a refused grid states the estimate.
+        Assert.Null(ResourceLimits.EstimateTime(SpecParser.Parse(HugeGrid(), EngineCatalog.Instance), jobs: 1));
+        var e = Assert.Throws<SpecValidationException>(() => new ResourceLimits { MaxRuns = 3 }.Check(more, EngineCatalog.Instance, jobs: 1));
+        Assert.Contains("8 runs (2 configurations × 4 seeds), estimated at least ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheCliRefusesTheDeepMlpBeforeAnyRun()
     {
         // Before: "Out of memory." and abort (exit 134). 300 layers of 4096 with Adam need about 75 GiB per run; four in
