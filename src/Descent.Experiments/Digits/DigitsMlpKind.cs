@@ -8,6 +8,9 @@ namespace Descent.Experiments.Digits;
 /// <see cref="DigitsMlpTask"/>).</summary>
 public sealed class DigitsMlpKind : ILabTask
 {
+    /// <summary>Training rows of the built-in split, read once (the estimate is asked for per spec and per configuration).</summary>
+    private static readonly Lazy<long> BuiltInTrainCount = new(() => DigitsMlpTask.Load(null).Train.Count);
+
     /// <inheritdoc />
     public string Kind => TaskKinds.DigitsMlp;
 
@@ -44,7 +47,7 @@ public sealed class DigitsMlpKind : ILabTask
     {
         ArgumentNullException.ThrowIfNull(task);
         var batch = task.BatchSize ?? DigitsMlpTask.DefaultBatchSize;
-        var train = task.Data is null ? DigitsMlpTask.Load(null).Train.Count : (long?)null;
+        var train = task.Data is null ? BuiltInTrainCount.Value : (long?)null;
         return MemoryFootprint.Mlp(64, task.Hidden.Append(10), Math.Max(batch, DigitsMlpTask.EvaluationRows)) with
         {
             SamplesPerStep = train is { } n ? Math.Min(batch, n) : batch,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Descent.Lab.Catalog;
 using Descent.Lab.Specs;
+using Descent.Lab.Tasks;
 using Descent.Nn;
 
 namespace Descent.Lab.Runs;
@@ -77,10 +78,11 @@ public sealed record ResourceLimits
     public static double EstimateBytes(ExperimentSpec spec, RunConfiguration configuration, IOptimizerCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Task.Definition.Footprint(spec.Task) is { } f
-            ? (f.Parameters * (8.0 + StateBytesPerParameter(configuration, catalog))) + f.ActivationBytes
-            : 0;
+        return spec.Task.Definition.Footprint(spec.Task) is { } f ? EstimateBytes(f, StateBytesPerParameter(configuration, catalog)) : 0;
     }
+
+    private static double EstimateBytes(MemoryFootprint footprint, double stateBytesPerParameter) =>
+        (footprint.Parameters * (8.0 + stateBytesPerParameter)) + footprint.ActivationBytes;
 
     /// <summary>Refuses <paramref name="spec"/> (<see cref="SpecValidationException"/> with the estimate) when it expands to
     /// more than <see cref="MaxRuns"/> runs, or when <paramref name="jobs"/> of its largest runs in parallel would need more
@@ -104,8 +106,10 @@ public sealed record ResourceLimits
             return;
         }
 
-        var (largest, configuration) = spec.Configurations()
-            .Select(c => (Bytes: EstimateBytes(spec, c, catalog), Configuration: c))
+        // The footprint once, the optimizer's state per configuration once (each a probe step).
+        var (largest, configuration, state) = spec.Configurations()
+            .Select(c => (Configuration: c, State: StateBytesPerParameter(c, catalog)))
+            .Select(x => (Bytes: EstimateBytes(footprint, x.State), x.Configuration, x.State))
             .MaxBy(x => x.Bytes);
         var parallel = (int)Math.Min(jobs, runs);
         if (largest * parallel <= AvailableBytes)
@@ -113,7 +117,6 @@ public sealed record ResourceLimits
             return;
         }
 
-        var state = StateBytesPerParameter(configuration, catalog);
         var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({footprint.Parameters:N0} parameters × ")
                   + Invariant($"(4 bytes of weight, 4 of gradient, {state:0.##} of optimizer state) + {footprint.ActivationBytes / GiB:0.##} GiB of activations)");
         var advice = largest <= AvailableBytes
