@@ -56,25 +56,82 @@ public static class ExperimentPipeline
         }
     }
 
+    /// <summary>Runs what remains of <paramref name="spec"/> in <paramref name="store"/> (any backend: a PostgreSQL store
+    /// shared with <c>descent worker</c> processes, say), waiting for the runs other runners hold, then renders the report
+    /// into <paramref name="directory"/>. Checks as <see cref="Run(ExperimentSpec, string, IOptimizerCatalog, int, IProgress{RunnerProgress}?, CancellationToken, ResourceLimits?)"/>.</summary>
+    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
+        ExperimentSpec spec,
+        IRunStore store,
+        string directory,
+        IOptimizerCatalog catalog,
+        int jobs,
+        IProgress<RunnerProgress>? progress = null,
+        CancellationToken cancellation = default,
+        ResourceLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(directory);
+        Check(spec, catalog, jobs, limits);
+        var task = spec.Task.Definition.CreateRun(spec.Task, directory);
+        var outcome = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);
+        Directory.CreateDirectory(directory);
+        return (outcome, Render(store, directory, spec));
+    }
+
+    /// <summary>
+    /// A worker (<c>descent worker</c>): reads the experiment recorded in <paramref name="store"/>, checks its task's inputs on
+    /// this machine, and executes queued runs (<see cref="ExperimentRunner.FromQueue"/>) on <paramref name="jobs"/> threads
+    /// until none is pending. Relative paths in the spec resolve against <paramref name="baseDirectory"/> (default: the
+    /// current directory). <paramref name="configure"/> may set the lease and the poll interval.
+    /// </summary>
+    public static RunnerOutcome Work(
+        IRunStore store,
+        IOptimizerCatalog catalog,
+        int jobs,
+        IProgress<RunnerProgress>? progress = null,
+        CancellationToken cancellation = default,
+        string? baseDirectory = null,
+        Func<ExperimentRunner, ExperimentRunner>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var spec = SpecParser.Parse(SpecJson(store), catalog, baseDirectory: baseDirectory);
+        spec.Task.Definition.Validate(spec.Task);
+        var task = spec.Task.Definition.CreateRun(spec.Task, null);
+        var runner = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress, FromQueue = true };
+        return (configure?.Invoke(runner) ?? runner).Run(cancellation);
+    }
+
     /// <summary>Re-renders a folder from its store, reading the spec recorded there.</summary>
     public static ExperimentSummary Render(string directory, IOptimizerCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string json;
-        using (var store = RunStore.OpenExisting(directory))
-        {
-            json = store.GetSpecJson() ?? throw new InvalidOperationException($"'{Path.Combine(directory, RunStore.FileName)}' holds no experiment spec");
-        }
+        using var store = RunStore.OpenExisting(directory);
+        return Render(store, directory, catalog);
+    }
 
-        return Render(directory, SpecParser.Parse(json, catalog));
+    /// <summary>Renders <paramref name="store"/>'s experiment, with the spec recorded there, into <paramref name="directory"/>.</summary>
+    public static ExperimentSummary Render(IRunStore store, string directory, IOptimizerCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Directory.CreateDirectory(directory);
+        return Render(store, directory, SpecParser.Parse(SpecJson(store), catalog));
     }
 
     /// <summary>Analyzes <paramref name="spec"/>'s runs in <paramref name="directory"/> and writes every output file.</summary>
     public static ExperimentSummary Render(string directory, ExperimentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(spec);
         using var store = RunStore.OpenExisting(directory);
+        return Render(store, directory, spec);
+    }
+
+    /// <summary>Analyzes <paramref name="spec"/>'s runs in <paramref name="store"/> and writes every output file into <paramref name="directory"/>.</summary>
+    public static ExperimentSummary Render(IRunStore store, string directory, ExperimentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(spec);
         var runs = store.LoadRuns();
         var (summary, timing) = Analyzer.Analyze(spec, runs);
         SummaryJson.Write(directory, summary, timing);
@@ -84,13 +141,22 @@ public static class ExperimentPipeline
         return summary;
     }
 
+    private static string SpecJson(IRunStore store) =>
+        store.GetSpecJson() ?? throw new InvalidOperationException($"'{store.Location}' holds no experiment spec; run 'descent compare' with it first");
+
+    /// <summary>Validates the task's inputs and the experiment's size and memory.</summary>
+    private static void Check(ExperimentSpec spec, IOptimizerCatalog catalog, int jobs, ResourceLimits? limits)
+    {
+        spec.Task.Definition.Validate(spec.Task);
+        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
+    }
+
     /// <summary>Validates the task's inputs and the experiment's size and memory, then runs what the store in <paramref name="directory"/> lacks.</summary>
     private static RunnerOutcome Execute(ExperimentSpec spec, string directory, IOptimizerCatalog catalog, int jobs,
         IProgress<RunnerProgress>? progress, CancellationToken cancellation, ResourceLimits? limits)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        spec.Task.Definition.Validate(spec.Task);
-        (limits ?? new ResourceLimits()).Check(spec, catalog, jobs);
+        Check(spec, catalog, jobs, limits);
         var task = spec.Task.Definition.CreateRun(spec.Task, directory);
         using var store = RunStore.Open(directory);
         return new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress }.Run(cancellation);

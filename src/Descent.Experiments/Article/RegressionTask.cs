@@ -62,7 +62,7 @@ public sealed class RegressionTask : LabTask
         var parameters = model.Parameters().ToList();
         var optimizer = context.CreateOptimizer(parameters);
         var mse = new MseLoss();
-        var rec = new RunRecorder();
+        var rec = new RunRecorder(context);
         var learner = new Learner<Tensor, Tensor>(model, optimizer, model.Forward, mse.Forward, new LearnerOptions { MaxSteps = steps })
         {
             Scheduler = context.CreateSchedule(optimizer, steps),

@@ -85,7 +85,7 @@ public sealed class MiniLmSpamTask : LabTask
             }
         }
 
-        var rec = new RunRecorder();
+        var rec = new RunRecorder(context);
         var step = 0;
         FineTuneResult result;
         try

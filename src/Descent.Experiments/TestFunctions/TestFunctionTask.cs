@@ -37,7 +37,7 @@ public sealed class TestFunctionTask : LabTask
         var optimizer = context.CreateOptimizer([p]);
         var rng = new Rng((ulong)context.Seed);
         var grad = new Tensor(2);
-        var rec = new RunRecorder();
+        var rec = new RunRecorder(context);
         var f = 0.0;
 
         // The loss of step s: f at the current point, recorded with the distance and the trajectory; NaN (a divergence)

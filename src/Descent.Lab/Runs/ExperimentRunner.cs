@@ -15,23 +15,27 @@ namespace Descent.Lab.Runs;
 /// change any result. Interrupting (Ctrl+C, a kill) loses only the runs in flight; running again skips
 /// the completed and diverged runs and executes the rest (failed runs are retried).
 /// The spec recorded in the store is replaced by this one only when this invocation ends with no failed run
-/// (see <see cref="RunStore.SetExperiment"/>), so a failing or interrupted run of another spec never replaces
+/// (see <see cref="SqlRunStore.SetExperiment"/>), so a failing or interrupted run of another spec never replaces
 /// the one the folder's report is rendered from.
 /// Several runners may work on one folder at once (two <c>descent compare</c> processes, say): each run is claimed in the
-/// store before it starts (<see cref="RunStore.TryClaim"/>, a lease renewed while the runner lives), a run another
+/// store before it starts (<see cref="IRunStore.TryClaim"/>, a lease renewed while the runner lives), a run another
 /// runner holds is left to it and waited for, and a run whose holder died (its lease expired, or its process on this
 /// machine is gone) is taken over — so every run executes once (a run the other runner stored as failed meanwhile is not
 /// retried here: running the compare again retries it).
+/// With <see cref="FromQueue"/> the runner is a worker (<c>descent worker</c>): it records nothing about the experiment and
+/// takes the store's queued runs one by one (<see cref="IRunStore.ClaimNext"/>) until none is pending, waiting while runs
+/// are held by other workers, so that a run whose worker died is taken over when its lease expires.
+/// A run stopped by the spec's early stopping (<see cref="RunStoppedException"/>) is stored as <see cref="RunStatus.Stopped"/>.
 /// </remarks>
 public sealed class ExperimentRunner
 {
     private readonly ExperimentSpec spec;
     private readonly IOptimizerCatalog catalog;
-    private readonly RunStore store;
+    private readonly IRunStore store;
     private readonly LabTask task;
 
     /// <summary>Creates a runner. <paramref name="task"/> defaults to the runs of the spec's kind (<see cref="Tasks.ILabTask.CreateRun"/>).</summary>
-    public ExperimentRunner(ExperimentSpec spec, IOptimizerCatalog catalog, RunStore store, LabTask? task = null)
+    public ExperimentRunner(ExperimentSpec spec, IOptimizerCatalog catalog, IRunStore store, LabTask? task = null)
     {
         this.spec = spec ?? throw new ArgumentNullException(nameof(spec));
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
@@ -58,6 +62,10 @@ public sealed class ExperimentRunner
     /// default two minutes.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether this runner is a worker that takes the store's queued runs (<see cref="IRunStore.ClaimNext"/>) instead of
+    /// recording the experiment and running its runs in spec order (default false).</summary>
+    public bool FromQueue { get; init; }
+
     /// <summary>How often a run another runner holds is checked again (default one second).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -69,10 +77,17 @@ public sealed class ExperimentRunner
             throw new InvalidOperationException($"Jobs must be ≥ 1, got {Jobs}");
         }
 
-        store.SetExperiment(spec);
+        if (!FromQueue)
+        {
+            store.SetExperiment(spec);
+        }
+
         var all = spec.Runs();
+        var byKey = all.ToDictionary(r => r.Key, StringComparer.Ordinal);
         var done = store.DoneRunKeys();
-        var todo = all.Where(r => !done.Contains(r.Key)).ToList();
+        List<RunDescriptor> todo = FromQueue
+            ? [.. store.PendingRunKeys().Where(byKey.ContainsKey).Select(k => byKey[k])]
+            : [.. all.Where(r => !done.Contains(r.Key))];
         if (MaxRuns is { } max)
         {
             todo = [.. todo.Take(max)];
@@ -85,6 +100,7 @@ public sealed class ExperimentRunner
         var clock = Stopwatch.StartNew();
         var finished = 0;
         var diverged = 0;
+        var stopped = 0;
         var elsewhere = 0;
         var failed = new ConcurrentBag<string>();
         var progressGate = new Lock();
@@ -95,6 +111,12 @@ public sealed class ExperimentRunner
 
         void Worker()
         {
+            if (FromQueue)
+            {
+                QueueWorker();
+                return;
+            }
+
             // First every run nobody holds; then the runs other runners held, as they finish or their holders vanish.
             while (Running() && queue.TryDequeue(out var run))
             {
@@ -135,16 +157,44 @@ public sealed class ExperimentRunner
             }
         }
 
+        // A worker: the first queued run nobody holds, until none is pending; runs held by others are waited for (their
+        // holders may die, and their leases then expire).
+        void QueueWorker()
+        {
+            while (Running())
+            {
+                if (store.ClaimNext(Owner, Lease, byKey.ContainsKey) is { } key)
+                {
+                    if (!Execute(byKey[key]))
+                    {
+                        return;
+                    }
+                }
+                else if (store.PendingRunKeys().Any(byKey.ContainsKey))
+                {
+                    cancellation.WaitHandle.WaitOne(PollInterval);
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+
         bool Execute(RunDescriptor run)
         {
             RunResult result;
             try
             {
-                result = task.Run(new RunContext(spec, run, catalog, cancellation));
+                result = task.Run(new RunContext(spec, run, catalog, cancellation) { Rungs = store });
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 return false;
+            }
+            catch (RunStoppedException stopped)
+            {
+                result = stopped.Result;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -170,12 +220,16 @@ public sealed class ExperimentRunner
                 {
                     diverged++;
                 }
+                else if (result.Status == RunStatus.Stopped)
+                {
+                    stopped++;
+                }
                 else if (result.Status == RunStatus.Failed)
                 {
                     failed.Add($"{run.Key}: {result.Message}");
                 }
 
-                var remaining = todo.Count - finished;
+                var remaining = Math.Max(0, todo.Count - finished);
                 var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / finished * remaining);
                 Progress?.Report(new RunnerProgress(all.Count, skipped, finished, diverged, failed.Count, clock.Elapsed, eta,
                     $"{run.Configuration.Label} {run.Configuration.Description} seed {run.Seed}: {Describe(result)}"));
@@ -203,11 +257,11 @@ public sealed class ExperimentRunner
 
         if (fatal is not null)
         {
-            throw new IOException($"could not write to the run store '{store.Path}': {Printable.Describe(fatal)}", fatal);
+            throw new IOException($"could not write to the run store '{store.Location}': {Printable.Describe(fatal)}", fatal);
         }
 
         cancellation.ThrowIfCancellationRequested();
-        if (failed.IsEmpty)
+        if (failed.IsEmpty && !FromQueue)
         {
             store.CommitExperiment();
         }
@@ -215,6 +269,7 @@ public sealed class ExperimentRunner
         return new RunnerOutcome(all.Count, skipped, finished, diverged, [.. failed.Order(StringComparer.Ordinal)], clock.Elapsed)
         {
             DoneElsewhere = elsewhere,
+            Stopped = stopped,
         };
     }
 
@@ -274,6 +329,7 @@ public sealed class ExperimentRunner
     {
         RunStatus.Completed => $"completed {r.Steps} steps in {r.Seconds:0.00} s",
         RunStatus.Diverged => $"diverged at step {r.Steps}",
+        RunStatus.Stopped => $"stopped early at step {r.Steps}",
         _ => $"failed: {r.Message}",
     };
 }

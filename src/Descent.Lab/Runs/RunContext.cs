@@ -1,5 +1,7 @@
 using Descent.Lab.Catalog;
+using System.Globalization;
 using Descent.Lab.Specs;
+using Descent.Lab.Store;
 using Descent.Nn;
 using Descent.Optimizers;
 
@@ -32,6 +34,51 @@ public sealed class RunContext
 
     /// <summary>The run's seed.</summary>
     public int Seed => Run.Seed;
+
+    /// <summary>Where early-stopping rungs are shared between runs (the run store), or null: the spec's
+    /// <see cref="ExperimentSpec.EarlyStopping"/> is then not applied.</summary>
+    public IRunStore? Rungs { get; init; }
+
+    private IReadOnlyList<int>? rungs;
+    private readonly HashSet<int> decided = [];
+
+    /// <summary>
+    /// Early stopping (ASHA) of this run: when <paramref name="metric"/> is the spec's early-stopping metric and
+    /// <paramref name="used"/> (budget used so far, in the budget's unit) has reached a rung not yet decided for this run, records
+    /// <paramref name="value"/> at the highest such rung and returns why the run stops there, or null when it continues
+    /// (<see cref="Asha.ShouldStop"/>). <see cref="RunRecorder"/> calls this for every metric it records.
+    /// </summary>
+    public string? EarlyStop(string metric, int used, double value)
+    {
+        if (Rungs is null || Spec.EarlyStopping is not { } es || metric != es.Metric || !double.IsFinite(value))
+        {
+            return null;
+        }
+
+        rungs ??= es.Rungs(Spec.Budget.Epochs ?? Spec.Budget.Steps ?? 0);
+        for (var i = rungs.Count - 1; i >= 0; i--)
+        {
+            var rung = rungs[i];
+            if (rung > used)
+            {
+                continue;
+            }
+
+            if (!decided.Add(rung))
+            {
+                return null;
+            }
+
+            var others = Rungs.RecordRung(Run.Key, rung, value);
+            return Asha.ShouldStop(others, value, es.Goal, es.ReductionFactor)
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"{Run.Configuration.Label} ({Run.Configuration.Description}) stopped early at rung {rung} {(Spec.Budget.Epochs is null ? "steps" : "epochs")}: " +
+                    $"{metric} = {value:R} is not in the best 1/{es.ReductionFactor:R} of the {others.Count} runs recorded there (ASHA)")
+                : null;
+        }
+
+        return null;
+    }
 
     /// <summary>Creates the configured optimizer over <paramref name="parameters"/>.</summary>
     public Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters) =>

@@ -12,4 +12,8 @@ public enum RunStatus
 
     /// <summary>The task threw (a bug or missing data); rerun on resume.</summary>
     Failed,
+
+    /// <summary>Stopped early by the spec's <c>early_stopping</c> (ASHA) at a rung where its metric was not among the best;
+    /// keeps its metrics up to there, is never rerun, and is listed as stopped in the report.</summary>
+    Stopped,
 }

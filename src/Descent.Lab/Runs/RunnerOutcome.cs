@@ -12,4 +12,7 @@ public sealed record RunnerOutcome(int Total, int Skipped, int Executed, int Div
     /// <summary>Runs another runner on the same folder (another <c>descent compare</c>) had claimed, and finished while
     /// this one waited; not executed here.</summary>
     public int DoneElsewhere { get; init; }
+
+    /// <summary>Runs executed now that the spec's early stopping ended at a rung (stored as stopped).</summary>
+    public int Stopped { get; init; }
 }

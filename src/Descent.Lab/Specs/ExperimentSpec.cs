@@ -27,6 +27,9 @@ public sealed record ExperimentSpec(
     MetricGoal Goal,
     string SourceJson)
 {
+    /// <summary>Early stopping of hopeless configurations (<c>$.early_stopping</c>), or null: every run trains for the whole budget.</summary>
+    public EarlyStoppingSpec? EarlyStopping { get; init; }
+
     /// <summary>Every configuration: each optimizer entry's grid expanded, in spec order.</summary>
     public IReadOnlyList<RunConfiguration> Configurations()
     {

@@ -19,7 +19,7 @@ namespace Descent.Lab.Specs;
 /// </remarks>
 public sealed partial class SpecParser
 {
-    private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule"];
+    private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule", "early_stopping"];
 
     private readonly IOptimizerCatalog catalog;
     private readonly LabTaskRegistry tasks;
@@ -126,6 +126,9 @@ public sealed partial class SpecParser
             ? ReadSchedule(sc, "$.schedule")
             : null;
         var optimizers = root.TryGetProperty("optimizers", out var o) ? ReadOptimizers(o, "$.optimizers") : Missing<List<OptimizerSpec>>("$", "optimizers");
+        var earlyStopping = root.TryGetProperty("early_stopping", out var es) && es.ValueKind != JsonValueKind.Null
+            ? ReadEarlyStopping(es, "$.early_stopping", task, budget)
+            : null;
 
         if (errors.Count > 0 || task is null || budget is null || optimizers is null || name is null)
         {
@@ -134,7 +137,7 @@ public sealed partial class SpecParser
 
         var metric = target?.Metric ?? task.Definition.DefaultMetricOf(task);
         var goal = target?.Goal ?? GoalOf(metric);
-        var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json);
+        var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json) { EarlyStopping = earlyStopping };
         CheckBuildable(spec);
         return errors.Count == 0 ? spec : null;
     }
@@ -232,12 +235,7 @@ public sealed partial class SpecParser
         }
 
         CheckKeys(e, path, ["metric", "value", "goal"]);
-        var metric = RequiredString(e, path, "metric");
-        if (metric is not null && task is not null && !task.Definition.MetricsOf(task).Contains(metric))
-        {
-            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.MetricsOf(task))}");
-        }
-
+        var metric = ReadMetric(e, path, task);
         double? value = null;
         if (!e.TryGetProperty("value", out var v))
         {
@@ -248,6 +246,13 @@ public sealed partial class SpecParser
             value = Number(v, $"{path}.value");
         }
 
+        var goal = ReadGoal(e, path);
+        return metric is null || value is null ? null : new TargetSpec(metric, value.Value, goal ?? GoalOf(metric));
+    }
+
+    /// <summary>The optional <c>goal</c> of <paramref name="e"/>: "min" or "max".</summary>
+    private MetricGoal? ReadGoal(JsonElement e, string path)
+    {
         MetricGoal? goal = null;
         if (e.TryGetProperty("goal", out var g))
         {
@@ -263,7 +268,68 @@ public sealed partial class SpecParser
             }
         }
 
-        return metric is null || value is null ? null : new TargetSpec(metric, value.Value, goal ?? GoalOf(metric));
+        return goal;
+    }
+
+    /// <summary>The metric named by <paramref name="e"/>'s required <c>metric</c>, checked against the task's metrics.</summary>
+    private string? ReadMetric(JsonElement e, string path, TaskSpec? task)
+    {
+        var metric = RequiredString(e, path, "metric");
+        if (metric is not null && task is not null && !task.Definition.MetricsOf(task).Contains(metric))
+        {
+            Error($"{path}.metric", $"task {task.Kind} does not report '{metric}'; it reports {string.Join(", ", task.Definition.MetricsOf(task))}");
+        }
+
+        return metric;
+    }
+
+    private EarlyStoppingSpec? ReadEarlyStopping(JsonElement e, string path, TaskSpec? task, BudgetSpec? budget)
+    {
+        if (!IsObject(e, path))
+        {
+            return null;
+        }
+
+        CheckKeys(e, path, ["method", "metric", "goal", "reduction_factor", "min_budget"]);
+        var method = RequiredString(e, path, "method");
+        if (method is not null && method != EarlyStoppingSpec.Asha)
+        {
+            Error($"{path}.method", $"unknown method '{method}'; expected \"{EarlyStoppingSpec.Asha}\" (asynchronous successive halving)");
+        }
+
+        var metric = ReadMetric(e, path, task);
+        var goal = ReadGoal(e, path);
+        double? factor = 3;
+        if (e.TryGetProperty("reduction_factor", out var rf))
+        {
+            factor = Number(rf, $"{path}.reduction_factor");
+            if (factor is not null && !(factor > 1 && factor <= 100))
+            {
+                Error($"{path}.reduction_factor", $"must be in (1, 100], got {rf.GetRawText()}");
+                factor = null;
+            }
+        }
+
+        var total = budget?.Epochs ?? budget?.Steps ?? int.MaxValue;
+        var unit = budget?.Epochs is null ? "steps" : "epochs";
+        int? minBudget = 1;
+        if (e.TryGetProperty("min_budget", out var mb))
+        {
+            minBudget = Int(mb, $"{path}.min_budget", 1, int.MaxValue);
+            if (minBudget >= total)
+            {
+                Error($"{path}.min_budget", $"must be below the budget ({total} {unit}), so that at least one rung comes before the end; got {minBudget}");
+                minBudget = null;
+            }
+        }
+        else if (total <= 1)
+        {
+            Error(path, $"the budget ({total} {unit}) leaves no rung before the end; early stopping needs a budget of at least 2 {unit}");
+        }
+
+        return method is null || metric is null || factor is null || minBudget is null
+            ? null
+            : new EarlyStoppingSpec(method, metric, goal ?? GoalOf(metric), factor.Value, minBudget.Value);
     }
 
     private List<OptimizerSpec>? ReadOptimizers(JsonElement e, string path)
