@@ -55,6 +55,7 @@ public static class Program
         root.Subcommands.Add(TransferCommands.CreateFinetune(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(WorkerCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
         return root;
     }

@@ -83,7 +83,7 @@ public static class ExperimentPipeline
     /// A worker (<c>descent worker</c>): reads the experiment recorded in <paramref name="store"/>, checks its task's inputs on
     /// this machine, and executes queued runs (<see cref="ExperimentRunner.FromQueue"/>) on <paramref name="jobs"/> threads
     /// until none is pending. Relative paths in the spec resolve against <paramref name="baseDirectory"/> (default: the
-    /// current directory). <paramref name="configure"/> may set the lease and the poll interval.
+    /// current directory). <paramref name="lease"/> and <paramref name="pollInterval"/> default to the runner's.
     /// </summary>
     public static RunnerOutcome Work(
         IRunStore store,
@@ -92,14 +92,22 @@ public static class ExperimentPipeline
         IProgress<RunnerProgress>? progress = null,
         CancellationToken cancellation = default,
         string? baseDirectory = null,
-        Func<ExperimentRunner, ExperimentRunner>? configure = null)
+        TimeSpan? lease = null,
+        TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var spec = SpecParser.Parse(SpecJson(store), catalog, baseDirectory: baseDirectory);
         spec.Task.Definition.Validate(spec.Task);
         var task = spec.Task.Definition.CreateRun(spec.Task, null);
-        var runner = new ExperimentRunner(spec, catalog, store, task) { Jobs = jobs, Progress = progress, FromQueue = true };
-        return (configure?.Invoke(runner) ?? runner).Run(cancellation);
+        var defaults = new ExperimentRunner(spec, catalog, store, task);
+        return new ExperimentRunner(spec, catalog, store, task)
+        {
+            Jobs = jobs,
+            Progress = progress,
+            FromQueue = true,
+            Lease = lease ?? defaults.Lease,
+            PollInterval = pollInterval ?? defaults.PollInterval,
+        }.Run(cancellation);
     }
 
     /// <summary>Re-renders a folder from its store, reading the spec recorded there.</summary>

@@ -40,19 +40,22 @@ public static class CompareCommand
         var output = CommonOptions.Out("descent-compare", "Output folder (created if missing). Running again with the same folder resumes: finished runs are skipped.");
         var maxRuns = CommonOptions.Integer("--max-runs", (int)ResourceLimits.DefaultMaxRuns, min: 1, max: int.MaxValue,
             $"Most runs a spec may expand to (configurations × seeds; default {ResourceLimits.DefaultMaxRuns:N0}): a larger grid is refused before any run unless this is raised.");
+        var store = StoreLocation.Option("Where runs are stored (default: runs.db in the output folder): a PostgreSQL URL (postgresql://user:password@host:port/database), "
+            + "shared with 'descent worker' processes on other machines, which execute the queued runs too; or a folder for runs.db. The report is written to --out.");
         var command = new Command("compare", "Compare optimizers: run a grid of configurations × seeds, store every run, and write statistics and a report")
         {
-            specArg, preset, jobs, output, maxRuns,
+            specArg, preset, jobs, output, maxRuns, store,
         };
         command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!,
-            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }));
+            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }, store: parse.GetValue(store)));
         return command;
     }
 
     /// <summary>Runs the command; returns the exit code. Every spec is checked against <paramref name="limits"/> (default
     /// <see cref="ResourceLimits"/>' defaults) before any run.</summary>
+    /// <paramref name="store"/>: a PostgreSQL URL or a folder for runs.db (default: the output folder).
     public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, ResourceLimits? limits = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, string? store = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         limits ??= new ResourceLimits();
@@ -77,7 +80,7 @@ public static class CompareCommand
         if (specPath is not null)
         {
             var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs);
-            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, limits, cancellation, 1, 1);
+            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, limits, cancellation, 1, 1, store);
             context.Output.WriteLine();
             context.Output.WriteLine(Printable.Escape(summary.Verdict));
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
@@ -101,7 +104,8 @@ public static class CompareCommand
         for (var i = 0; i < specs.Count; i++)
         {
             var folder = specs[i].Name;
-            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, limits, cancellation, i + 1, specs.Count);
+            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, limits, cancellation, i + 1, specs.Count,
+                store is null || StoreLocation.IsPostgres(store) ? store : Path.Combine(store, folder));
             done.Add((folder, summary));
             failedRuns += failed;
         }
@@ -141,15 +145,24 @@ public static class CompareCommand
 
     /// <summary>Runs one experiment; returns its summary and the number of runs that failed in this invocation.</summary>
     private static (ExperimentSummary Summary, int Failed) RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
-        ResourceLimits limits, CancellationToken cancellation, int index, int count)
+        ResourceLimits limits, CancellationToken cancellation, int index, int count, string? store)
     {
         var total = spec.Runs().Count;
         var prefix = count > 1 ? $"[{index}/{count}] " : "";
         context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel{(ResourceLimits.EstimateTime(spec, jobs) is { TotalMinutes: >= 1 } t ? $" (compute estimated at least {DurationText.Format(t)})" : "")} → {outDir}");
+        // A shared store is opened (and so checked: it answers, its schema version is this build's) before any run.
+        using var shared = store is null ? null : StoreLocation.Open(store, spec.Name, mustExist: false);
+        if (shared is not null)
+        {
+            context.Output.WriteLine($"{prefix}store: {Printable.Escape(shared.Location)}");
+        }
+
         var progress = new ProgressPrinter(context.Output, prefix);
         try
         {
-            var (outcome, summary) = ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits);
+            var (outcome, summary) = shared is null
+                ? ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits)
+                : ExperimentPipeline.Run(spec, shared, outDir, catalog, jobs, progress, cancellation, limits);
             progress.Finish();
             if (outcome.DoneElsewhere > 0)
             {
@@ -159,6 +172,11 @@ public static class CompareCommand
             if (outcome.Skipped > 0)
             {
                 context.Output.WriteLine($"{prefix}resumed: {outcome.Skipped} runs were already done, {outcome.Executed} executed now");
+            }
+
+            if (outcome.Stopped > 0)
+            {
+                context.Output.WriteLine($"{prefix}{outcome.Stopped} run{(outcome.Stopped == 1 ? "" : "s")} stopped early by early_stopping (recorded as stopped)");
             }
 
             if (outcome.Diverged > 0)
@@ -205,7 +223,7 @@ public static class CompareCommand
     }
 
     /// <summary>Prints runs done / total, percentage and ETA: rewriting one line on a terminal, or a line every 10% otherwise.</summary>
-    private sealed class ProgressPrinter(TextWriter output, string prefix) : IProgress<RunnerProgress>
+    internal sealed class ProgressPrinter(TextWriter output, string prefix) : IProgress<RunnerProgress>
     {
         private readonly bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         private int lastDecile = -1;

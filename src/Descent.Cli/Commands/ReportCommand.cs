@@ -20,16 +20,34 @@ public static class ReportCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var dir = new Argument<string>("dir") { Description = "Output folder of 'descent compare' (holding runs.db, or experiment folders that do)." };
-        var command = new Command("report", "Re-render the report of a 'descent compare' output folder from its run store") { dir };
-        command.SetAction(parse => Execute(context, parse.GetValue(dir)!));
+        var store = StoreLocation.Option("Render from this store instead of DIR's runs.db (a PostgreSQL URL, or a folder holding runs.db); DIR receives the report.");
+        var experiment = StoreLocation.ExperimentOption();
+        var command = new Command("report", "Re-render the report of a 'descent compare' output folder from its run store") { dir, store, experiment };
+        command.SetAction(parse => Execute(context, parse.GetValue(dir)!, parse.GetValue(store), parse.GetValue(experiment)));
         return command;
     }
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Execute(CliContext context, string directory)
+    /// <summary>Runs the command; returns the exit code. With <paramref name="store"/>, the report of its experiment
+    /// (<paramref name="experiment"/>, or the only one there) is written into <paramref name="directory"/>.</summary>
+    public static int Execute(CliContext context, string directory, string? store = null, string? experiment = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(directory);
+        if (store is not null)
+        {
+            using var runs = StoreLocation.Open(store, StoreLocation.Single(store, experiment), mustExist: true);
+            OutputFolder.RequireWritable(directory);
+            var rendered = ExperimentPipeline.Render(runs, directory, EngineCatalog.Instance);
+            context.Output.WriteLine(Printable.Escape(rendered.Verdict));
+            context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(directory, "report.html"))}");
+            return ExitCodes.Success;
+        }
+
+        if (experiment is not null)
+        {
+            throw new CliException("--experiment chooses an experiment of a PostgreSQL store; give the store with --store");
+        }
+
         if (!Directory.Exists(directory))
         {
             throw new CliException($"folder '{directory}' does not exist");

@@ -17,7 +17,7 @@ public static class Analyzer
     /// <summary>The definitions used, as written into <c>summary.json</c>.</summary>
     public static IReadOnlyDictionary<string, string> MethodNotes { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        ["final"] = "value of the main metric at the end of training (last epoch evaluation, or last step for step-metric tasks); diverged runs are excluded from mean/std/CI and counted in the divergence rate",
+        ["final"] = "value of the main metric at the end of training (last epoch evaluation, or last step for step-metric tasks); diverged runs are excluded from mean/std/CI and counted in the divergence rate; runs stopped early (early_stopping) are excluded from mean/std/CI and counted as stopped",
         ["std"] = "sample standard deviation over seeds (n - 1 denominator)",
         ["ci95"] = $"95% percentile bootstrap interval of the mean over seeds: {Statistics.DefaultResamples} resamples with replacement drawn by xoshiro256** seeded {BootstrapSeed} + configuration index; quantiles with linear interpolation (numpy default)",
         ["steps_to_target"] = "first measured step at which the main metric reaches the target (<= for min, >= for max); a run that never reaches it (or diverges first) is a miss and counts as never (+inf); the median over seeds is null ('never') when half or more of the runs missed",
@@ -144,7 +144,10 @@ public static class Analyzer
             present.Count == 0 ? 0 : (double)diverged / present.Count,
             Stats(finals, BootstrapSeed + (ulong)c.Index),
             Stats(bests, BootstrapSeed + (ulong)c.Index),
-            target);
+            target)
+        {
+            Stopped = present.Count(r => r!.Result.Status == RunStatus.Stopped),
+        };
     }
 
     private static MetricStats Stats(List<double?> perSeed, ulong seed)

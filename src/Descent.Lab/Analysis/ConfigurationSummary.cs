@@ -25,4 +25,10 @@ public sealed record ConfigurationSummary(
     double DivergenceRate,
     MetricStats Final,
     MetricStats Best,
-    TargetStats? Target);
+    TargetStats? Target)
+{
+    /// <summary>Runs stopped early by the spec's early stopping (ASHA); like diverged runs they have no final value. Omitted
+    /// from <c>summary.json</c> when zero, so summaries of specs without early stopping are unchanged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int Stopped { get; init; }
+}

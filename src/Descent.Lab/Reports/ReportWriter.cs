@@ -199,7 +199,7 @@ public static class ReportWriter
         foreach (var c in s.Configurations)
         {
             var t = timing.Configurations[c.Index];
-            sb.Append(CultureInfo.InvariantCulture, $"<tr{(bestSet.Contains(c.Index) ? " class=\"best\"" : "")}><td>{c.Index}</td><td>{E(c.Label)}</td><td><code>{E(c.Description)}</code></td><td class=\"n\">{c.Runs}</td><td class=\"n\">{c.Diverged}</td>");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr{(bestSet.Contains(c.Index) ? " class=\"best\"" : "")}><td>{c.Index}</td><td>{E(c.Label)}</td><td><code>{E(c.Description)}</code></td><td class=\"n\">{c.Runs}{(c.Stopped > 0 ? $" ({c.Stopped} stopped early)" : "")}</td><td class=\"n\">{c.Diverged}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(Verdict.Stat(spec, c.Final))}</td><td class=\"n\">{Ci(c.Final, acc)}</td><td class=\"n\">{E(Verdict.Stat(spec, c.Best))}</td>");
             if (c.Target is { } ts)
             {
@@ -215,10 +215,18 @@ public static class ReportWriter
         var problems = runs.Where(r => r.Result.Status != RunStatus.Completed).OrderBy(r => r.RunKey, StringComparer.Ordinal).ToList();
         if (problems.Count > 0)
         {
-            sb.Append("<section id=\"problems\"><h2>Diverged and failed runs</h2><ul class=\"problems\">\n");
+            sb.Append(problems.Any(r => r.Result.Status == RunStatus.Stopped)
+                ? "<section id=\"problems\"><h2>Diverged, failed and early-stopped runs</h2><ul class=\"problems\">\n"
+                : "<section id=\"problems\"><h2>Diverged and failed runs</h2><ul class=\"problems\">\n");
             foreach (var r in problems.Take(50))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<li><b>{(r.Result.Status == RunStatus.Diverged ? "diverged" : "failed")}</b> — {E(r.Label)}, seed {r.Seed}: {E(r.Result.Message ?? "")}</li>\n");
+                var status = r.Result.Status switch
+                {
+                    RunStatus.Diverged => "diverged",
+                    RunStatus.Stopped => "stopped early",
+                    _ => "failed",
+                };
+                sb.Append(CultureInfo.InvariantCulture, $"<li><b>{status}</b> — {E(r.Label)}, seed {r.Seed}: {E(r.Result.Message ?? "")}</li>\n");
             }
 
             if (problems.Count > 50)

@@ -17,13 +17,14 @@ public sealed record EarlyStoppingSpec(string Method, string Metric, MetricGoal 
     /// <summary>The only method: asynchronous successive halving.</summary>
     public const string Asha = "asha";
 
-    /// <summary>The rungs below <paramref name="budget"/>: MinBudget × η^k (rounded to whole units, distinct, increasing).</summary>
+    /// <summary>The rungs below <paramref name="budget"/>: MinBudget × η^k rounded up to whole units (a rung of 4.5 epochs is
+    /// reached after 5, as in Ray Tune, whose milestones are compared with <c>iteration ≥ milestone</c>), distinct, increasing.</summary>
     public IReadOnlyList<int> Rungs(int budget)
     {
         var rungs = new List<int>();
         for (var r = (double)MinBudget; r < budget; r *= ReductionFactor)
         {
-            var whole = (int)Math.Round(r);
+            var whole = (int)Math.Ceiling(r - 1e-9);
             if (whole < budget && (rungs.Count == 0 || whole > rungs[^1]))
             {
                 rungs.Add(whole);

@@ -527,7 +527,7 @@ public abstract class SqlRunStore : IRunStore
         });
     }
 
-    /// <inheritdoc />
+    /// <summary>Every stored run with its metrics, ordered by run key (ordinal).</summary>
     public IReadOnlyList<StoredRun> LoadRuns() => Named<IReadOnlyList<StoredRun>>(() =>
     {
         lock (gate)
@@ -551,6 +551,7 @@ public abstract class SqlRunStore : IRunStore
 
             var steps = LoadMetrics("step_metrics", "NULL");
             var epochs = LoadMetrics("epoch_metrics", "epoch");
+            runs.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key)); // the database's collation may order text otherwise
             return [.. runs.Select(x => new StoredRun(x.Key, x.ConfigKey, x.Label, x.Optimizer, x.Seed,
                 new RunResult(x.Status, x.Message, x.Steps, x.Seconds,
                     steps.TryGetValue(x.Id, out var s) ? s : [],

@@ -145,6 +145,12 @@ public sealed class BadInputTableTests
         { "target.goal", Spec(rest: ",\"target\":{\"metric\":\"loss\",\"value\":1,\"goal\":\"up\"}"), "$.target.goal: " },
         { "schedule", Spec(rest: ",\"schedule\":{\"type\":\"nope\"}"), "$.schedule" },
         { "optimizers", Spec().Replace("[{\"name\":\"sgd\",\"lr\":0.1}]", "[]", StringComparison.Ordinal), "$.optimizers: " },
+        { "early_stopping", Spec(rest: ",\"early_stopping\":5"), "$.early_stopping: " },
+        { "early_stopping.method", Spec(rest: ",\"early_stopping\":{\"method\":\"hyperband\",\"metric\":\"loss\"}"), "$.early_stopping.method: unknown method 'hyperband'" },
+        { "early_stopping.metric", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"nope\"}"), "$.early_stopping.metric: " },
+        { "early_stopping.goal", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"goal\":\"up\"}"), "$.early_stopping.goal: " },
+        { "early_stopping.reduction_factor", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"reduction_factor\":1}"), "$.early_stopping.reduction_factor: must be in (1, 100]" },
+        { "early_stopping.min_budget", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"min_budget\":5}"), "$.early_stopping.min_budget: must be below the budget (5 steps)" },
         { "task.kind", Spec(task: """{"kind":"nope"}"""), "$.task.kind: " },
         { "task.hidden", Spec(task: """{"kind":"digits-mlp","hidden":[0]}"""), "$.task.hidden[0]: " },
         { "task.batch_size", Spec(task: """{"kind":"digits-mlp","batch_size":0}"""), "$.task.batch_size: " },
@@ -197,7 +203,7 @@ public sealed class BadInputTableTests
         foreach (var p in schema.RootElement.GetProperty("properties").EnumerateObject())
         {
             fields.Add(p.Name);
-            if (p.Name is "budget" or "target" && p.Value.TryGetProperty("properties", out var inner))
+            if (p.Name is "budget" or "target" or "early_stopping" && p.Value.TryGetProperty("properties", out var inner))
             {
                 fields.AddRange(inner.EnumerateObject().Select(i => $"{p.Name}.{i.Name}"));
             }
@@ -278,7 +284,16 @@ public sealed class BadInputTableTests
         { "compare --preset sgd-vs-adam --jobs 0", ExitCodes.Usage, "--jobs" },
         { "compare --preset sgd-vs-adam --out {dir}/a-file", ExitCodes.Error, "--out" },
         { "compare --preset sgd-vs-adam --max-runs 0", ExitCodes.Usage, "--max-runs" },
+        { "compare --preset sgd-vs-adam --store postgresql://nobody@127.0.0.1:1/none --out {dir}/o", ExitCodes.Error, "run store 'postgresql://nobody@127.0.0.1:1/none' does not answer" },
+        { "compare --preset sgd-vs-adam --store postgresql://nobody@127.0.0.1:x/none --out {dir}/o", ExitCodes.Error, "--store: store URL" },
         { "report {dir}/nothing-here", ExitCodes.Error, "nothing-here" },
+        { "report {dir}/o --store postgresql://nobody:secret@127.0.0.1:1/none", ExitCodes.Error, "run store 'postgresql://nobody@127.0.0.1:1/none' does not answer" },
+        { "report {dir}/o --experiment x", ExitCodes.Error, "--experiment chooses an experiment of a PostgreSQL store" },
+        { "worker --store postgresql://nobody@127.0.0.1:1/none", ExitCodes.Error, "does not answer" },
+        { "worker --store {dir}/nothing-here", ExitCodes.Error, "--store: no run store" },
+        { "worker --store postgresql://nobody@127.0.0.1:1/none --experiment sweep", ExitCodes.Error, "does not answer" },
+        { "worker --store {dir} --jobs 0", ExitCodes.Usage, "--jobs" },
+        { "worker --store {dir} --lease 1", ExitCodes.Usage, "--lease" },
         { "train --epochs 0", ExitCodes.Usage, "--epochs" },
         { "train --seed -1", ExitCodes.Usage, "--seed" },
         { "train --lr -1", ExitCodes.Usage, "--lr" },
