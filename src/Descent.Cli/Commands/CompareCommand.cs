@@ -42,23 +42,33 @@ public static class CompareCommand
             $"Most runs a spec may expand to (configurations × seeds; default {ResourceLimits.DefaultMaxRuns:N0}): a larger grid is refused before any run unless this is raised.");
         var store = StoreLocation.Option("Where runs are stored (default: runs.db in the output folder): a PostgreSQL URL (postgresql://user:password@host:port/database), "
             + "shared with 'descent worker' processes on other machines, which execute the queued runs too; or a folder for runs.db. The report is written to --out.");
+        var queueOnly = new Option<bool>("--queue-only")
+        {
+            Description = "With --store: record the experiment and queue its runs, run none, and exit; 'descent worker --store …' processes execute them and 'descent report --store …' renders the report.",
+        };
         var command = new Command("compare", "Compare optimizers: run a grid of configurations × seeds, store every run, and write statistics and a report")
         {
-            specArg, preset, jobs, output, maxRuns, store,
+            specArg, preset, jobs, output, maxRuns, store, queueOnly,
         };
         command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!,
-            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }, store: parse.GetValue(store)));
+            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }, store: parse.GetValue(store), queueOnly: parse.GetValue(queueOnly)));
         return command;
     }
 
     /// <summary>Runs the command; returns the exit code. Every spec is checked against <paramref name="limits"/> (default
     /// <see cref="ResourceLimits"/>' defaults) before any run.</summary>
-    /// <paramref name="store"/>: a PostgreSQL URL or a folder for runs.db (default: the output folder).
+    /// <paramref name="store"/>: a PostgreSQL URL or a folder for runs.db (default: the output folder); with
+    /// <paramref name="queueOnly"/>, the experiments are recorded and their runs queued there, and nothing runs.
     public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, ResourceLimits? limits = null,
-        CancellationToken cancellation = default, string? store = null)
+        CancellationToken cancellation = default, string? store = null, bool queueOnly = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         limits ??= new ResourceLimits();
+        if (queueOnly && store is null)
+        {
+            throw new CliException("--queue-only queues the runs in a shared store for 'descent worker'; give the store with --store postgresql://…");
+        }
+
         if ((specPath is null) == (preset is null))
         {
             throw new CliException("give either a spec file (descent compare SPEC.json) or --preset NAME " +
@@ -77,6 +87,11 @@ public static class CompareCommand
 
         OutputFolder.RequireWritable(outDir);
         var catalog = EngineCatalog.Instance;
+        if (specPath is not null && queueOnly)
+        {
+            return Queue(context, Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs), store!);
+        }
+
         if (specPath is not null)
         {
             var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs);
@@ -99,6 +114,12 @@ public static class CompareCommand
 
         // Check every spec before running any.
         var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog, context.Tasks), catalog, limits, jobs)).ToList();
+        if (queueOnly)
+        {
+            specs.ForEach(s => Queue(context, s, StoreLocation.IsPostgres(store!) ? store! : Path.Combine(store!, s.Name)));
+            return ExitCodes.Success;
+        }
+
         var done = new List<(string Folder, ExperimentSummary Summary)>();
         var failedRuns = 0;
         for (var i = 0; i < specs.Count; i++)
@@ -119,6 +140,18 @@ public static class CompareCommand
 
         context.Output.WriteLine($"report: {Path.GetFullPath(index)}");
         return failedRuns > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Records <paramref name="spec"/> in <paramref name="store"/> and queues its runs (at once the experiment's spec
+    /// there, so that workers read it), running none.</summary>
+    private static int Queue(CliContext context, ExperimentSpec spec, string store)
+    {
+        using var runs = StoreLocation.Open(store, spec.Name, mustExist: false);
+        runs.SetExperiment(spec);
+        runs.CommitExperiment();
+        context.Output.WriteLine($"{Printable.Escape(spec.Name)}: {spec.Runs().Count} runs recorded in {Printable.Escape(runs.Location)}, " +
+                                 $"{runs.PendingRunKeys().Count} pending; start 'descent worker --store …' on each machine, then 'descent report DIR --store …'");
+        return ExitCodes.Success;
     }
 
     private static string PresetDescription(string preset) =>

@@ -286,6 +286,7 @@ public sealed class BadInputTableTests
         { "compare --preset sgd-vs-adam --max-runs 0", ExitCodes.Usage, "--max-runs" },
         { "compare --preset sgd-vs-adam --store postgresql://nobody@127.0.0.1:1/none --out {dir}/o", ExitCodes.Error, "run store 'postgresql://nobody@127.0.0.1:1/none' does not answer" },
         { "compare --preset sgd-vs-adam --store postgresql://nobody@127.0.0.1:x/none --out {dir}/o", ExitCodes.Error, "--store: store URL" },
+        { "compare --preset sgd-vs-adam --queue-only --out {dir}/o", ExitCodes.Error, "--queue-only queues the runs in a shared store" },
         { "report {dir}/nothing-here", ExitCodes.Error, "nothing-here" },
         { "report {dir}/o --store postgresql://nobody:secret@127.0.0.1:1/none", ExitCodes.Error, "run store 'postgresql://nobody@127.0.0.1:1/none' does not answer" },
         { "report {dir}/o --experiment x", ExitCodes.Error, "--experiment chooses an experiment of a PostgreSQL store" },
