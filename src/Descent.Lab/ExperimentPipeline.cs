@@ -59,15 +59,8 @@ public static class ExperimentPipeline
     /// <summary>Runs what remains of <paramref name="spec"/> in <paramref name="store"/> (any backend: a PostgreSQL store
     /// shared with <c>descent worker</c> processes, say), waiting for the runs other runners hold, then renders the report
     /// into <paramref name="directory"/>. Checks as <see cref="Run(ExperimentSpec, string, IOptimizerCatalog, int, IProgress{RunnerProgress}?, CancellationToken, ResourceLimits?)"/>.</summary>
-    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(
-        ExperimentSpec spec,
-        IRunStore store,
-        string directory,
-        IOptimizerCatalog catalog,
-        int jobs,
-        IProgress<RunnerProgress>? progress = null,
-        CancellationToken cancellation = default,
-        ResourceLimits? limits = null)
+    public static (RunnerOutcome Outcome, ExperimentSummary Summary) Run(ExperimentSpec spec, IRunStore store, string directory, IOptimizerCatalog catalog,
+        int jobs, IProgress<RunnerProgress>? progress = null, CancellationToken cancellation = default, ResourceLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(store);

@@ -15,15 +15,12 @@ namespace Descent.Cli.Commands;
 /// </summary>
 public static class WorkerCommand
 {
-    /// <summary>Longest lease, in seconds.</summary>
-    public const int MaxLeaseSeconds = 86_400;
-
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var store = StoreLocation.Option("Where the experiments are: a PostgreSQL URL (postgresql://user:password@host:port/database) or a folder holding runs.db.");
         var experiment = StoreLocation.ExperimentOption();
+        ArgumentNullException.ThrowIfNull(context);
         var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: CompareCommand.MaxJobs, "Runs executed in parallel on this machine (default: number of processors).");
         jobs.Aliases.Add("-j");
         var lease = CommonOptions.Integer("--lease", 120, min: 2, max: MaxLeaseSeconds,
@@ -89,4 +86,7 @@ public static class WorkerCommand
 
         return failed > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
     }
+
+    /// <summary>Longest lease, in seconds.</summary>
+    public const int MaxLeaseSeconds = 86_400;
 }

@@ -28,13 +28,7 @@ public sealed class PostgresUrlTests
     }
 
     [Theory]
-    [InlineData("mysql://h/db", "must start with postgresql://")]
-    [InlineData("postgresql://u:pw@h:99999/db", "port '99999'")]
-    [InlineData("postgresql://u@/db", "names no host")]
-    [InlineData("postgresql://h/db?sslmode=sometimes", "sslmode 'sometimes'")]
-    [InlineData("postgresql://h/db?connect_timeout=0", "connect_timeout '0'")]
-    [InlineData("postgresql://h/db?pool=1", "unknown parameter 'pool'")]
-    [InlineData("postgresql://u:pw@[::1:5432/db", "closing ']'")]
+    [MemberData(nameof(Malformed))]
     public void AMalformedUrlIsRefusedNamingThePart(string url, string fragment)
     {
         var e = Assert.Throws<FormatException>(() => PostgresUrl.Parse(url));
@@ -56,4 +50,16 @@ public sealed class PostgresUrlTests
         Assert.Equal(63, PostgresRunStore.SchemaName(new string('x', 100)).Length);
         Assert.Throws<ArgumentException>(() => PostgresRunStore.SchemaName(" "));
     }
+
+    /// <summary>Malformed URLs and the part each message names.</summary>
+    public static TheoryData<string, string> Malformed() => new()
+    {
+        { "mysql://h/db", "must start with postgresql://" },
+        { "postgresql://u:pw@h:99999/db", "port '99999'" },
+        { "postgresql://u@/db", "names no host" },
+        { "postgresql://h/db?sslmode=sometimes", "sslmode 'sometimes'" },
+        { "postgresql://h/db?connect_timeout=0", "connect_timeout '0'" },
+        { "postgresql://h/db?pool=1", "unknown parameter 'pool'" },
+        { "postgresql://u:pw@[::1:5432/db", "closing ']'" },
+    };
 }

@@ -15,14 +15,14 @@ namespace Descent.Tests.Lab.Store;
 /// </summary>
 public sealed class RunStoreContractTests
 {
+    public static TheoryData<string> Backends() => StoreBackend.All();
+
+    private static readonly EnvironmentInfo Env = new("test", ".NET", "os", "cpu", 2, 256, "Auto");
+
     private const string Json = """
         { "name": "contract", "task": { "kind": "rosenbrock" }, "budget": { "steps": 30 }, "seeds": [0, 1],
           "optimizers": [ { "name": "sgd", "lr": [0.0005, 0.001] }, { "name": "adam", "lr": [0.01, 0.05] } ] }
         """;
-
-    private static readonly EnvironmentInfo Env = new("test", ".NET", "os", "cpu", 2, 256, "Auto");
-
-    public static TheoryData<string> Backends() => StoreBackend.All();
 
     private static ExperimentSpec Spec(string json = Json) => SpecParser.Parse(json, EngineCatalog.Instance);
 

@@ -63,12 +63,17 @@ internal sealed class StoreBackend : IDisposable
         }
         else
         {
-            using var c = new NpgsqlConnection(Descent.Lab.PostgreSql.PostgresUrl.Parse(PostgresUrl!).Builder.ConnectionString);
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SET search_path TO {PostgresRunStore.SchemaName(Experiment!)}; {sql}";
-            cmd.ExecuteNonQuery();
+            Postgres($"SET search_path TO {PostgresRunStore.SchemaName(Experiment!)}; {sql}");
         }
+    }
+
+    private static void Postgres(string sql)
+    {
+        using var c = new NpgsqlConnection(Descent.Lab.PostgreSql.PostgresUrl.Parse(PostgresUrl!).Builder.ConnectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
     }
 
     public void Dispose()
@@ -80,11 +85,7 @@ internal sealed class StoreBackend : IDisposable
         }
         else
         {
-            using var c = new NpgsqlConnection(Descent.Lab.PostgreSql.PostgresUrl.Parse(PostgresUrl!).Builder.ConnectionString);
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"DROP SCHEMA IF EXISTS {PostgresRunStore.SchemaName(Experiment!)} CASCADE";
-            cmd.ExecuteNonQuery();
+            Postgres($"DROP SCHEMA IF EXISTS {PostgresRunStore.SchemaName(Experiment!)} CASCADE");
         }
     }
 }
