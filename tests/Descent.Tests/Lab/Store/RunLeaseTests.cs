@@ -94,8 +94,12 @@ public sealed class RunLeaseTests
         // Live runners that finish a run meanwhile, one completed and one failed: waited for, never executed here.
         Assert.True(store.TryClaim(runs[2].Key, "other-machine/2/y", TimeSpan.FromHours(1)));
         Assert.True(store.TryClaim(runs[3].Key, "other-machine/2/y", TimeSpan.FromHours(1)));
+        // The other runner finishes its runs once this one has read which runs are done (its first progress report), so
+        // that they are waited for here however slowly this runner starts on a loaded machine.
+        using var started = new ManualResetEventSlim();
         var finisher = Task.Run(() =>
         {
+            started.Wait();
             Thread.Sleep(200);
             using var other = RunStore.Open(dir.Path);
             other.SaveRun(runs[2], new RunResult(RunStatus.Completed, null, 5, 0.01, [new MetricPoint("loss", 5, null, 0.5, 0.01)], []), Env);
@@ -107,6 +111,7 @@ public sealed class RunLeaseTests
             Jobs = 2,
             Environment = Env,
             PollInterval = TimeSpan.FromMilliseconds(20),
+            Progress = new Signal(started),
         }.Run();
         await finisher;
 
@@ -117,5 +122,11 @@ public sealed class RunLeaseTests
         Assert.Equal(1, executions[runs[0].Key]);
         Assert.Equal(1, executions[runs[1].Key]);
         Assert.Equal(15, store.DoneRunKeys().Count); // the failed one is retried by the next compare
+    }
+
+    /// <summary>Sets an event at the runner's first progress report.</summary>
+    private sealed class Signal(ManualResetEventSlim started) : IProgress<RunnerProgress>
+    {
+        public void Report(RunnerProgress value) => started.Set();
     }
 }
