@@ -71,6 +71,47 @@ public static class Gemm
     }
 
     /// <summary>
+    /// Computes C = op(A) · op(B) and applies <paramref name="epilogue"/> (bias, pre-activation copy, activation) to each
+    /// tile of C as the packed path finishes it, so C is written once; small products apply it in one pass afterwards.
+    /// Arguments are validated as by <see cref="Multiply"/>; the epilogue's buffers must hold m × n (pre-activation) and
+    /// n (bias) values.
+    /// </summary>
+    internal static unsafe void MultiplyFused(
+        bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, in GemmEpilogue epilogue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckMatrix(c, nameof(c), m, n, ldc, nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0)
+        {
+            CheckMatrix(a, nameof(a), transA ? k : m, transA ? m : k, lda, nameof(lda));
+            CheckMatrix(b, nameof(b), transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            if (k == 0 || (long)m * n * k <= GemmSmall.Threshold)
+            {
+                Run(Kernel, GemmSmall.Threshold, 1, transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
+                epilogue.Apply(pc, ldc, 0, 0, m, n);
+            }
+            else
+            {
+                GemmPacked.Run(Kernel, transA, transB, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc, MaxWorkers, epilogue);
+            }
+        }
+    }
+
+    /// <summary>
     /// Computes C_i = alpha · op(A_i) · op(B_i) + beta · C_i for i &lt; <paramref name="batch"/>, where matrix i of each
     /// operand starts <c>i · stride</c> elements into its span (a stride of 0 uses one matrix for every product, e.g. a
     /// shared B). Each product is computed exactly as <see cref="Multiply"/> computes it; small products are spread
