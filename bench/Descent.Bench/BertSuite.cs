@@ -142,14 +142,13 @@ internal static class BertSuite
         var components = new (string Name, int Count, Action Run)[]
         {
             ("Linear 384→384 (Q, K, V, out)", 4 * layers, () => lin.Forward(x).Sum().Backward()),
-            ("Linear 384→1536", layers, () => up.Forward(x).Sum().Backward()),
+            ("Linear 384→1536 + GELU (fused epilogue, as BertIntermediate)", layers, () => up.ForwardGelu(x).Sum().Backward()),
             ("Linear 1536→384", layers, () => down.Forward(xf).Sum().Backward()),
             ("attention core (scores, mask, softmax, dropout, P·V, head split/merge)", layers, () =>
             {
                 attention.Forward(x, maskBias).Sum().Backward();
             }),
             ("LayerNorm", 2 * layers + 1, () => norm.Forward(x).Sum().Backward()),
-            ("GELU", layers, () => xf.Gelu().Sum().Backward()),
             ("residual add + dropout", 2 * layers, () => (new Dropout(0.1, rng).Forward(x) + x).Sum().Backward()),
         };
         var attentionLinear = 0.0;

@@ -12,25 +12,13 @@ Usage: bert_step.py [--quick] [--threads N] [--batch B] [--length S]
 """
 import json
 import math
+import os
 import sys
-import time
 
-
-def arg(name, default):
-    if name in sys.argv:
-        return sys.argv[sys.argv.index(name) + 1]
-    return default
-
-
-def blas_info():
-    try:
-        from threadpoolctl import threadpool_info
-        for pool in threadpool_info():
-            if pool.get("internal_api") == "openblas":
-                return "OpenBLAS %s %s" % (pool.get("version"), pool.get("architecture"))
-        return "BLAS: " + ", ".join("%s %s" % (p.get("internal_api"), p.get("version")) for p in threadpool_info())
-    except Exception:
-        return "BLAS unknown"
+# peer.py's helpers: beside this file in the bench's output folder, or in the source tree.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[0:0] = [_here, os.path.join(_here, "..", "Descent.Bench", "peers")]
+from peer import arg, best_median, blas_info  # noqa: E402
 
 
 def build(torch, nn):
@@ -127,24 +115,14 @@ def main():
         loss_fn(model(ids, mask), labels).backward()
         opt.step()
 
-    blocks = 3 if quick else 5
-    budget = 20.0 if quick else 60.0
-    step()  # warm-up
-    times = []
-    start = time.perf_counter()
-    while len(times) < blocks and (len(times) < 2 or time.perf_counter() - start < budget):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    times.sort()
+    best, median = best_median(step, 1, 3 if quick else 5, 20.0 if quick else 60.0)
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "blas": blas_info(),
         "parameters": sum(p.numel() for p in model.parameters()),
-        "step_best_ms": times[0] * 1e3,
-        "step_median_ms": times[len(times) // 2] * 1e3,
-        "steps": len(times),
+        "step_best_ms": best * 1e3,
+        "step_median_ms": median * 1e3,
     }
     print(json.dumps(out))
 
