@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Descent.Numerics;
 
 /// <summary>
@@ -80,9 +82,12 @@ internal sealed unsafe class GemmBatched : IWorkerJob
 
     private void Products(int first, int end, int workers)
     {
+        // A narrow product (one column panel) on one thread takes the direct kernel, whose four-row blocks use each
+        // row of B for eight multiply-adds without packing A (attention's 128 × 32 × 128 products).
+        var smallThreshold = workers == 1 && n <= GemmSmall.NarrowWidth && Avx512F.IsSupported ? long.MaxValue : GemmSmall.Threshold;
         for (var i = first; i < end; i++)
         {
-            Gemm.Run(kind, GemmSmall.Threshold, workers, transA, transB, m, n, k, alpha,
+            Gemm.Run(kind, smallThreshold, workers, transA, transB, m, n, k, alpha,
                 new ReadOnlySpan<float>(a + (i * strideA), (int)lengthA), lda,
                 new ReadOnlySpan<float>(b + (i * strideB), (int)lengthB), ldb,
                 beta, new Span<float>(c + (i * strideC), (int)lengthC), ldc);
