@@ -114,8 +114,9 @@ public static class Gemm
     /// <summary>
     /// Computes C_i = alpha · op(A_i) · op(B_i) + beta · C_i for i &lt; <paramref name="batch"/>, where matrix i of each
     /// operand starts <c>i · stride</c> elements into its span (a stride of 0 uses one matrix for every product, e.g. a
-    /// shared B). Each product is computed exactly as <see cref="Multiply"/> computes it; small products are spread
-    /// across cores by product instead of within each product.
+    /// shared B). Small products are spread across cores by product instead of within each product, and narrow ones
+    /// (n ≤ 32) run a direct kernel instead of the packed one (results equal <see cref="Multiply"/>'s within float
+    /// rounding); the results do not depend on the worker count.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension, the batch or a stride is negative, a leading
     /// dimension is smaller than its row length, or C's stride makes products overlap.</exception>

@@ -6,8 +6,8 @@ namespace Descent.Numerics;
 /// The batched form of <see cref="Gemm"/> (<see cref="Gemm.MultiplyBatched"/>): many independent products of one
 /// shape. Small products (attention's per-head 128 × 32 · 32 × 128) are split across workers by product, each run on
 /// one thread, because handing one such product to the pool costs more than it computes; large ones run one after
-/// another, each on all workers. Either way every product is computed exactly as a single call would compute it (the
-/// results do not depend on the worker count).
+/// another, each on all workers. Narrow small products (n ≤ 32) take <see cref="GemmSmall"/>'s direct kernel, others
+/// the path a single call takes; the choice depends on the shape only, so the results do not depend on the worker count.
 /// </summary>
 internal sealed unsafe class GemmBatched : IWorkerJob
 {
@@ -16,25 +16,16 @@ internal sealed unsafe class GemmBatched : IWorkerJob
 
     private GemmKernelKind kind;
     private int batch;
-    private bool transA;
-    private bool transB;
-    private int m;
-    private int n;
-    private int k;
-    private float alpha;
-    private float beta;
-    private float* a;
-    private float* b;
-    private float* c;
-    private int lda;
-    private int ldb;
-    private int ldc;
-    private long strideA;
-    private long strideB;
-    private long strideC;
-    private long lengthA;
-    private long lengthB;
-    private long lengthC;
+    private (bool A, bool B) transposed;
+    private (int M, int N, int K) size;
+    private (float Alpha, float Beta) scale;
+
+    // Per operand A, B, C: its first matrix (address), row stride, distance between matrices and extent of one matrix.
+    private (nint A, nint B, nint C) origin;
+    private (int A, int B, int C) rowStride;
+    private (long A, long B, long C) matrixStride;
+    private (long A, long B, long C) extent;
+    private long smallThreshold;
 
     /// <summary>Largest m·n·k of one product that is split by product rather than within the product.</summary>
     internal static long SplitByProductThreshold { get; set; } = 256L * 256 * 256;
@@ -48,19 +39,22 @@ internal sealed unsafe class GemmBatched : IWorkerJob
         var job = perThread ??= new GemmBatched();
         job.kind = kind;
         job.batch = batch;
-        job.transA = transA;
-        job.transB = transB;
-        (job.m, job.n, job.k) = (m, n, k);
-        (job.alpha, job.beta) = (alpha, beta);
-        job.a = a;
-        job.b = b;
-        job.c = c;
-        (job.lda, job.ldb, job.ldc) = (lda, ldb, ldc);
-        (job.strideA, job.strideB, job.strideC) = (strideA, strideB, strideC);
-        (job.lengthA, job.lengthB, job.lengthC) = (lengthA, lengthB, lengthC);
+        job.transposed = (transA, transB);
+        job.size = (m, n, k);
+        job.scale = (alpha, beta);
+        job.origin = ((nint)a, (nint)b, (nint)c);
+        job.rowStride = (lda, ldb, ldc);
+        job.matrixStride = (strideA, strideB, strideC);
+        job.extent = (lengthA, lengthB, lengthC);
+
+        // Narrow products (one column panel) of a batch take the direct kernel, whose four-row blocks use each row of B
+        // for eight multiply-adds without packing A (attention's 128 × 32 × 128 products); chosen by shape alone, so
+        // that the results do not depend on the worker count.
+        var small = batch > 1 && (long)m * n * k <= SplitByProductThreshold;
+        job.smallThreshold = small && n <= GemmSmall.NarrowWidth && Avx512F.IsSupported ? long.MaxValue : GemmSmall.Threshold;
         try
         {
-            var byProduct = workers > 1 && batch > 1 && (long)m * n * k <= SplitByProductThreshold;
+            var byProduct = workers > 1 && small;
             if (byProduct)
             {
                 WorkerPool.Shared.Run(job, Math.Min(workers, batch));
@@ -72,7 +66,7 @@ internal sealed unsafe class GemmBatched : IWorkerJob
         }
         finally
         {
-            job.a = job.b = job.c = null;
+            job.origin = default;
         }
     }
 
@@ -82,15 +76,13 @@ internal sealed unsafe class GemmBatched : IWorkerJob
 
     private void Products(int first, int end, int workers)
     {
-        // A narrow product (one column panel) on one thread takes the direct kernel, whose four-row blocks use each
-        // row of B for eight multiply-adds without packing A (attention's 128 × 32 × 128 products).
-        var smallThreshold = workers == 1 && n <= GemmSmall.NarrowWidth && Avx512F.IsSupported ? long.MaxValue : GemmSmall.Threshold;
+        var (m, n, k) = size;
         for (var i = first; i < end; i++)
         {
-            Gemm.Run(kind, smallThreshold, workers, transA, transB, m, n, k, alpha,
-                new ReadOnlySpan<float>(a + (i * strideA), (int)lengthA), lda,
-                new ReadOnlySpan<float>(b + (i * strideB), (int)lengthB), ldb,
-                beta, new Span<float>(c + (i * strideC), (int)lengthC), ldc);
+            Gemm.Run(kind, smallThreshold, workers, transposed.A, transposed.B, m, n, k, scale.Alpha,
+                new ReadOnlySpan<float>((float*)origin.A + (i * matrixStride.A), (int)extent.A), rowStride.A,
+                new ReadOnlySpan<float>((float*)origin.B + (i * matrixStride.B), (int)extent.B), rowStride.B,
+                scale.Beta, new Span<float>((float*)origin.C + (i * matrixStride.C), (int)extent.C), rowStride.C);
         }
     }
 }
