@@ -8,6 +8,32 @@ namespace Descent.Tests.Lab.Store;
 /// place when opened, keeping its runs and metrics; the single-machine path needs nothing new.</summary>
 public sealed class SqliteUpgradeTests
 {
+    private static string Database(TempDir dir) => $"Data Source={dir.Sub(RunStore.FileName)};Pooling=False";
+
+    [Fact]
+    public void AVersion1StoreIsUpgradedInPlaceWithItsRunsAndMetrics()
+    {
+        using var dir = new TempDir();
+        using (var c = new SqliteConnection(Database(dir)))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = Version1;
+            cmd.ExecuteNonQuery();
+        }
+
+        using var store = RunStore.OpenExisting(dir.Path);
+        var run = Assert.Single(store.LoadRuns());
+        Assert.Equal(("c#seed=0", RunStatus.Completed), (run.RunKey, run.Result.Status));
+        Assert.Equal(2, run.Result.StepMetrics.Count);
+        Assert.True(double.IsNaN(run.Result.StepMetrics[1].Value));
+        Assert.Empty(store.RecordRung("c#seed=0", 1, 1.0)); // the new tables exist
+        store.SaveRun(new Descent.Lab.Specs.RunDescriptor(
+            new Descent.Lab.Specs.RunConfiguration(0, 0, "sgd", "sgd", [], null), 1),
+            new RunResult(RunStatus.Stopped, "stopped", 1, 0.1, [], []), run.Environment);
+        Assert.Contains(store.LoadRuns(), r => r.Result.Status == RunStatus.Stopped); // the new status is accepted
+    }
+
     /// <summary>Version 1's schema and one run, as RunStore wrote them before issue 19.</summary>
     private const string Version1 = """
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,28 +60,4 @@ public sealed class SqliteUpgradeTests
         INSERT INTO runs VALUES (5, 'c#seed=0', 7, 0, 'completed', NULL, 2, 0.5, 3, '2026-01-01T00:00:00.000Z');
         INSERT INTO step_metrics VALUES (5, 'loss', 0, 2.0, 0.1), (5, 'loss', 1, NULL, 0.2);
         """;
-
-    [Fact]
-    public void AVersion1StoreIsUpgradedInPlaceWithItsRunsAndMetrics()
-    {
-        using var dir = new TempDir();
-        using (var c = new SqliteConnection($"Data Source={dir.Sub(RunStore.FileName)};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = Version1;
-            cmd.ExecuteNonQuery();
-        }
-
-        using var store = RunStore.OpenExisting(dir.Path);
-        var run = Assert.Single(store.LoadRuns());
-        Assert.Equal(("c#seed=0", RunStatus.Completed), (run.RunKey, run.Result.Status));
-        Assert.Equal(2, run.Result.StepMetrics.Count);
-        Assert.True(double.IsNaN(run.Result.StepMetrics[1].Value));
-        Assert.Empty(store.RecordRung("c#seed=0", 1, 1.0)); // the new tables exist
-        store.SaveRun(new Descent.Lab.Specs.RunDescriptor(
-            new Descent.Lab.Specs.RunConfiguration(0, 0, "sgd", "sgd", [], null), 1),
-            new RunResult(RunStatus.Stopped, "stopped", 1, 0.1, [], []), run.Environment);
-        Assert.Contains(store.LoadRuns(), r => r.Result.Status == RunStatus.Stopped); // the new status is accepted
-    }
 }
