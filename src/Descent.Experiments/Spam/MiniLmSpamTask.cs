@@ -10,7 +10,9 @@ namespace Descent.Experiments.Spam;
 /// <summary>
 /// <c>minilm-spam</c>: fine-tunes all-MiniLM-L6-v2 with a fresh head for SpamAssassin spam detection with
 /// <see cref="TextClassifierFineTuner"/>, the optimizer and schedule coming from the spec (not the CLI presets): all
-/// trainable parameters form one group.
+/// trainable parameters form one group, given to the optimizer with their names, so that <c>muon</c> trains the encoder's
+/// hidden matrices and gives the embeddings, the head, biases and LayerNorm weights to AdamW
+/// (<see cref="Descent.Optimizers.Muon.CreateNamed"/>).
 /// </summary>
 /// <remarks>
 /// <para>Task fields: <c>mode</c> (head, top-k, full), <c>top_k</c>, <c>head</c> (mlp, linear), <c>features</c> (layers,
@@ -99,9 +101,9 @@ public sealed class MiniLmSpamTask : LabTask
                     }
                 },
                 embeddings, context.Cancellation,
-                (parameters, totalSteps) =>
+                (namedParameters, totalSteps) =>
                 {
-                    var optimizer = context.CreateOptimizer(parameters);
+                    var optimizer = context.CreateOptimizer(namedParameters);
                     return (optimizer, context.CreateSchedule(optimizer, totalSteps));
                 });
         }

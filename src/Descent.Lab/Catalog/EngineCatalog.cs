@@ -49,6 +49,22 @@ public sealed class EngineCatalog : IOptimizerCatalog
     /// <inheritdoc />
     public Optimizer CreateOptimizer(string name, IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters, IReadOnlyList<Parameter> parameters)
     {
+        var (values, choices) = Arguments(name, hyperparameters);
+        return OptimizerRegistry.Create(name, parameters, values, choices);
+    }
+
+    /// <inheritdoc />
+    public Optimizer CreateOptimizer(string name, IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters,
+        IReadOnlyList<(string Name, Parameter Parameter)> namedParameters)
+    {
+        var (values, choices) = Arguments(name, hyperparameters);
+        return OptimizerRegistry.CreateNamed(name, namedParameters, values, choices);
+    }
+
+    /// <summary>The spec's hyperparameters as the registry's numbers (tuples by component, flags 0/1) and choices.</summary>
+    private static (Dictionary<string, double> Values, Dictionary<string, string> Choices) Arguments(
+        string name, IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters)
+    {
         ArgumentNullException.ThrowIfNull(hyperparameters);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         var choices = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -79,7 +95,7 @@ public sealed class EngineCatalog : IOptimizerCatalog
             }
         }
 
-        return OptimizerRegistry.Create(name, parameters, values, choices);
+        return (values, choices);
     }
 
     /// <inheritdoc />

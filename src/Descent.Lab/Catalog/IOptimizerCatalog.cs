@@ -23,6 +23,14 @@ public interface IOptimizerCatalog
         IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters,
         IReadOnlyList<Parameter> parameters);
 
+    /// <summary>Creates an optimizer over parameters with their state_dict names, for an optimizer that routes parameters
+    /// by name (<c>muon</c>: embeddings and heads to AdamW). By default the names are dropped.</summary>
+    Optimizer CreateOptimizer(
+        string name,
+        IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters,
+        IReadOnlyList<(string Name, Parameter Parameter)> namedParameters) =>
+        CreateOptimizer(name, hyperparameters, [.. (namedParameters ?? throw new ArgumentNullException(nameof(namedParameters))).Select(p => p.Parameter)]);
+
     /// <summary>Creates a schedule for <paramref name="optimizer"/> that runs <paramref name="totalSteps"/>
     /// steps (stepped by the <see cref="Descent.Training.Learner"/> after every optimizer step), or null for one that
     /// leaves the learning rate unchanged. Throws <see cref="ArgumentException"/> for an unknown schedule or argument.</summary>

@@ -84,6 +84,11 @@ public sealed class RunContext
     public Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters) =>
         Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, parameters);
 
+    /// <summary>Creates the configured optimizer over parameters with their state_dict names (<c>Module.NamedParameters()</c>),
+    /// which an optimizer that routes parameters by name uses (<c>muon</c>: embeddings and heads to AdamW).</summary>
+    public Optimizer CreateOptimizer(IReadOnlyList<(string Name, Parameter Parameter)> namedParameters) =>
+        Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, namedParameters);
+
     /// <summary>Creates the configured schedule, or null when there is none.</summary>
     public Descent.Schedulers.LearningRateScheduler? CreateSchedule(Optimizer optimizer, int totalSteps) =>
         Run.Configuration.Schedule is null ? null : Catalog.CreateSchedule(Run.Configuration.Schedule, optimizer, totalSteps);

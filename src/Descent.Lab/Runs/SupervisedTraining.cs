@@ -49,7 +49,7 @@ public static class SupervisedTraining
         var epochs = context.Spec.Budget.Epochs;
         var totalSteps = epochs is { } e ? e * loader.BatchCount : context.Spec.Budget.Steps!.Value;
         epochs ??= (totalSteps + loader.BatchCount - 1) / loader.BatchCount;
-        var optimizer = context.CreateOptimizer(model.Parameters().ToList());
+        var optimizer = context.CreateOptimizer(model.NamedParameters().ToList());
         var rec = new RunRecorder(context);
         var label = $"{context.Run.Configuration.Label} ({context.Run.Configuration.Description})";
         rec.Epoch(Learner.TrainLossMetric, 0, 0, initialTrainLoss);

@@ -26,4 +26,10 @@ public sealed class OptimizerAttribute(string name, string summary) : Attribute
     /// that builds the optimizer by name instead of the constructor (e.g. <see cref="Muon.Create"/>, which gives the
     /// parameters Muon cannot take to AdamW); null for the constructor.</summary>
     public string? Factory { get; init; }
+
+    /// <summary>The name of a public static method of the class, <c>(IEnumerable&lt;(string Name, Parameter Parameter)&gt;, TOptions) →
+    /// Optimizer</c>, used instead of <see cref="Factory"/> when the caller knows the parameters' names
+    /// (<see cref="OptimizerRegistry.CreateNamed"/>;
+    /// e.g. <see cref="Muon.CreateNamed"/>); null when names change nothing.</summary>
+    public string? NamedFactory { get; init; }
 }

@@ -37,8 +37,13 @@ internal static class OptimizerDeclarations
             var type = optimizerType;
             var variant = a.DecoupledVariant;
             var factory = a.Factory;
+            var named = a.NamedFactory;
             yield return new OptimizerDescriptor(a.Name, a.Summary, infos, (ps, h) =>
-                variant is not null && h.Flag(DecoupledFlag, false) ? Build(variant, ps, h, Defaults(type)) : Build(type, ps, h, null, factory));
+                variant is not null && h.Flag(DecoupledFlag, false) ? Build(variant, ps, h, Defaults(type)) : Build(type, ps, h, null, factory))
+            {
+                NamedFactory = named is null ? null : (ps, h) =>
+                    Call(type, named, typeof(IEnumerable<(string Name, Parameter Parameter)>), ps, Options(type, h, null)),
+            };
         }
     }
 
@@ -106,6 +111,21 @@ internal static class OptimizerDeclarations
     private static Optimizer Build(Type optimizerType, IEnumerable<Parameter> parameters, Hyperparameters h, OptimizerOptions? defaults,
         string? factory = null)
     {
+        var options = Options(optimizerType, h, defaults);
+        if (factory is not null)
+        {
+            return Call(optimizerType, factory, typeof(IEnumerable<Parameter>), parameters, options);
+        }
+
+        var ctor = optimizerType.GetConstructor([typeof(IEnumerable<Parameter>), options.GetType()])
+            ?? throw new InvalidOperationException($"{optimizerType.Name} has no constructor (IEnumerable<Parameter>, {options.GetType().Name})");
+        return Invoke(() => (Optimizer)ctor.Invoke([parameters, options]));
+    }
+
+    /// <summary>The options of <paramref name="optimizerType"/> with the values given; the rest from
+    /// <paramref name="defaults"/> where it declares the same name, else the options' own defaults.</summary>
+    private static OptimizerOptions Options(Type optimizerType, Hyperparameters h, OptimizerOptions? defaults)
+    {
         var optionsType = OptionsType(optimizerType);
         var options = Activator.CreateInstance(optionsType)!;
         var fallback = defaults is null ? null : Properties(defaults.GetType()).ToDictionary(x => x.Info.Name, x => x.Property, StringComparer.Ordinal);
@@ -121,21 +141,21 @@ internal static class OptimizerDeclarations
             }
         }
 
-        if (factory is not null)
-        {
-            var method = optimizerType.GetMethod(factory, BindingFlags.Public | BindingFlags.Static, [typeof(IEnumerable<Parameter>), optionsType]);
-            if (method is null || !typeof(Optimizer).IsAssignableFrom(method.ReturnType))
-            {
-                throw new InvalidOperationException(
-                    $"{optimizerType.Name} has no public static Optimizer {factory}(IEnumerable<Parameter>, {optionsType.Name})");
-            }
+        return (OptimizerOptions)options;
+    }
 
-            return Invoke(() => (Optimizer)method.Invoke(null, [parameters, options])!);
+    /// <summary>Calls the declared static factory <paramref name="factory"/> of <paramref name="optimizerType"/>, which takes
+    /// <paramref name="parameters"/> as a <paramref name="parametersType"/> and the options.</summary>
+    private static Optimizer Call(Type optimizerType, string factory, Type parametersType, object parameters, OptimizerOptions options)
+    {
+        var method = optimizerType.GetMethod(factory, BindingFlags.Public | BindingFlags.Static, [parametersType, options.GetType()]);
+        if (method is null || !typeof(Optimizer).IsAssignableFrom(method.ReturnType))
+        {
+            throw new InvalidOperationException(
+                $"{optimizerType.Name} has no public static Optimizer {factory}({parametersType.Name}, {options.GetType().Name})");
         }
 
-        var ctor = optimizerType.GetConstructor([typeof(IEnumerable<Parameter>), optionsType])
-            ?? throw new InvalidOperationException($"{optimizerType.Name} has no constructor (IEnumerable<Parameter>, {optionsType.Name})");
-        return Invoke(() => (Optimizer)ctor.Invoke([parameters, options]));
+        return Invoke(() => (Optimizer)method.Invoke(null, [parameters, options])!);
     }
 
     private static object Read(HyperparameterInfo info, PropertyInfo property, Hyperparameters h)

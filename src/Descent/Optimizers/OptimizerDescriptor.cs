@@ -63,4 +63,9 @@ public sealed class OptimizerDescriptor
 
     /// <summary>The factory.</summary>
     public Func<IEnumerable<Parameter>, Hyperparameters, Optimizer> Factory { get; }
+
+    /// <summary>The factory for callers that know the parameters' state_dict names, for an optimizer that routes
+    /// parameters by name (<c>muon</c>: embeddings and heads to AdamW); null when names change nothing, and
+    /// <see cref="Factory"/> is used.</summary>
+    public Func<IReadOnlyList<(string Name, Parameter Parameter)>, Hyperparameters, Optimizer>? NamedFactory { get; init; }
 }

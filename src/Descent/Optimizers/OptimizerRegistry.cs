@@ -136,6 +136,31 @@ public static class OptimizerRegistry
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var d = Get(name);
+        return d.Factory(parameters, Read(d, hyperparameters, choices));
+    }
+
+    /// <summary>
+    /// As <see cref="Create(string, IEnumerable{Parameter}, IReadOnlyDictionary{string, double}?, IReadOnlyDictionary{string, string}?)"/>
+    /// over parameters with their state_dict names (<c>Module.NamedParameters()</c>), which an optimizer that routes
+    /// parameters by name uses (<see cref="OptimizerDescriptor.NamedFactory"/>: <c>muon</c> gives embeddings and heads to
+    /// AdamW, see <see cref="Muon.CreateNamed"/>); the others ignore the names.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the unnamed overload.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As the unnamed overload.</exception>
+    public static Optimizer CreateNamed(string name, IEnumerable<(string Name, Parameter Parameter)> namedParameters,
+        IReadOnlyDictionary<string, double>? hyperparameters = null, IReadOnlyDictionary<string, string>? choices = null)
+    {
+        ArgumentNullException.ThrowIfNull(namedParameters);
+        var d = Get(name);
+        var named = namedParameters.ToList();
+        var h = Read(d, hyperparameters, choices);
+        return d.NamedFactory is { } factory ? factory(named, h) : d.Factory(named.Select(p => p.Parameter), h);
+    }
+
+    /// <summary>Checks the hyperparameters and choices given for <paramref name="d"/> (names, then choice values).</summary>
+    private static Hyperparameters Read(OptimizerDescriptor d, IReadOnlyDictionary<string, double>? hyperparameters,
+        IReadOnlyDictionary<string, string>? choices)
+    {
         var given = hyperparameters ?? new Dictionary<string, double>();
         var declared = new HashSet<string>(d.HyperparameterNames, StringComparer.Ordinal);
         var unknown = given.Keys.Where(k => !declared.Contains(k) && !IgnoredArguments.Contains(k)).Order(StringComparer.Ordinal).ToList();
@@ -171,7 +196,7 @@ public static class OptimizerRegistry
         }
 
         declared.UnionWith(d.Hyperparameters.Select(h => h.Name));
-        return d.Factory(parameters, new Hyperparameters(d.Name, given, declared, choices));
+        return new Hyperparameters(d.Name, given, declared, choices);
     }
 
     /// <summary>

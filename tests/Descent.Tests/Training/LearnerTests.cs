@@ -253,11 +253,12 @@ public sealed class LearnerTests : IDisposable
         Assert.Contains($"parameter '{e.Parameter}'", e.Message, StringComparison.Ordinal);
     }
 
-    private (Learner<Tensor, int[]> Learner, EarlyStopping Best, Sequential Model) Classifier(int epochs, bool resume)
+    private (Learner<Tensor, int[]> Learner, EarlyStopping Best, Sequential Model) Classifier(int epochs, bool resume,
+        Func<Sequential, Optimizer>? createOptimizer = null)
     {
         var data = Datasets.Digits().TakePerClass(8, seed: 1);
         var model = new Sequential(new Linear(64, 16, new Rng(9)), new Relu(), new Dropout(0.2, new Rng(10)), new Linear(16, 10, new Rng(11)));
-        var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = 1e-2 });
+        var optimizer = createOptimizer?.Invoke(model) ?? new Adam(model.Parameters(), new AdamOptions { LearningRate = 1e-2 });
         var best = new EarlyStopping();
         var evaluated = 0;
         var learner = new Learner<Tensor, int[]>(model, optimizer, model.Forward, new CrossEntropyLoss().Forward)
@@ -270,16 +271,48 @@ public sealed class LearnerTests : IDisposable
     }
 
     [Fact]
-    public void ResumingFromCheckpointingEndsBitIdenticalToAnUninterruptedRun()
+    public void ResumingFromCheckpointingEndsBitIdenticalToAnUninterruptedRun() => AssertResumesBitIdentical(null);
+
+    /// <summary>The low-precision states (8-bit codes and absmax, bf16 moments with stochastic rounding, bf16 parameters)
+    /// and Muon+AdamW (momentum buffers of both parts) resume through the Learner's checkpoints bit for bit.</summary>
+    [Theory]
+    [InlineData("adam8bit", "")]
+    [InlineData("adamw8bit", "")]
+    [InlineData("adamw8bit", "bf16")]
+    [InlineData("adamw8bit", "cpu")]
+    [InlineData("muon", "")]
+    public void ResumingLowPrecisionStatesAndMuonIsBitIdentical(string name, string variant)
+    {
+        var values = new Dictionary<string, double> { ["lr"] = name == "muon" ? 0.02 : 1e-2 };
+        var choices = new Dictionary<string, string>();
+        if (name != "muon")
+        {
+            values["min_8bit_size"] = 0; // every layer 8-bit (the test layers are smaller than bitsandbytes' 4096)
+        }
+
+        if (variant == "bf16")
+        {
+            (choices["exp_avg_precision"], choices["exp_avg_sq_precision"]) = ("bf16", "int8_blockwise");
+            (values["stochastic_rounding"], values["bf16_params"], values["seed"]) = (1, 1, 7);
+        }
+        else if (variant == "cpu")
+        {
+            choices["convention"] = "cpu";
+        }
+
+        AssertResumesBitIdentical(model => OptimizerRegistry.CreateNamed(name, model.NamedParameters(), values, choices));
+    }
+
+    private void AssertResumesBitIdentical(Func<Sequential, Optimizer>? createOptimizer)
     {
         var loader = new DataLoader(Datasets.Digits().TakePerClass(8, seed: 1), 16, shuffle: true, seed: 4);
-        var (uninterrupted, best1, m1) = Classifier(4, resume: false);
+        var (uninterrupted, best1, m1) = Classifier(4, resume: false, createOptimizer);
         uninterrupted.Fit(4, Learner.Batches(loader), loader.BatchCount);
         Directory.Delete(dir, true);
 
-        var (first, _, _) = Classifier(2, resume: false);
+        var (first, _, _) = Classifier(2, resume: false, createOptimizer);
         first.Fit(2, Learner.Batches(loader), loader.BatchCount);
-        var (resumed, best2, m2) = Classifier(4, resume: true);
+        var (resumed, best2, m2) = Classifier(4, resume: true, createOptimizer);
         var result = resumed.Fit(4, Learner.Batches(loader), loader.BatchCount);
         Assert.Equal(2, result.StartEpoch);
         Assert.Equal(4, result.Epochs);

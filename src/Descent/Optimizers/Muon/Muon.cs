@@ -35,7 +35,7 @@ namespace Descent.Optimizers;
 /// matrices accumulates in bfloat16).</para>
 /// </remarks>
 [Optimizer("muon", "Muon (Jordan et al. 2024) for 2-D matrices, AdamW for the rest; Muon equivalent to torch.optim.Muon",
-    Factory = nameof(Create))]
+    Factory = nameof(Create), NamedFactory = nameof(CreateNamed))]
 public sealed class Muon : Optimizer<MuonOptions, MuonState>
 {
     private readonly NewtonSchulz newtonSchulz = new();
@@ -75,18 +75,32 @@ public sealed class Muon : Optimizer<MuonOptions, MuonState>
     public static Optimizer Create(IEnumerable<Parameter> parameters, MuonOptions options)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        return CreateNamed(parameters.Select(p => (string.Empty, p)), options);
+    }
+
+    /// <summary>
+    /// As <see cref="Create"/> for a caller that knows the parameters' state_dict names (the lab's tasks through
+    /// <see cref="OptimizerRegistry"/>): the 2-D parameters whose names mark an embedding or a head
+    /// (<see cref="MuonParameterGroups.IsEmbeddingOrHead"/>: <c>embeddings.word_embeddings.weight</c>,
+    /// <c>classifier.weight</c>, …) go to AdamW too, as <see cref="MuonParameterGroups"/> sends them — what makes the name
+    /// <c>muon</c> usable on a transformer, whose embeddings are 2-D.
+    /// </summary>
+    public static Optimizer CreateNamed(IEnumerable<(string Name, Parameter Parameter)> namedParameters, MuonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(namedParameters);
         ArgumentNullException.ThrowIfNull(options);
-        var list = parameters.ToList();
-        var head = options.AdamWHead ? list.LastOrDefault(p => p.Rank == 2) : null;
-        bool ToAdamW(Parameter p) => p.Rank != 2 || ReferenceEquals(p, head);
+        var list = namedParameters.ToList();
+        var head = options.AdamWHead ? list.LastOrDefault(p => p.Parameter.Rank == 2).Parameter : null;
+        bool ToAdamW((string Name, Parameter Parameter) p) =>
+            p.Parameter.Rank != 2 || ReferenceEquals(p.Parameter, head) || MuonParameterGroups.IsEmbeddingOrHead(p.Name);
         if (!list.Any(ToAdamW))
         {
-            return new Muon(list, options);
+            return new Muon(list.Select(p => p.Parameter), options);
         }
 
         return new CompositeOptimizer(
-            new Muon(list.Where(p => !ToAdamW(p)), options),
-            new AdamW(list.Where(ToAdamW), options.FallbackOptions()));
+            new Muon(list.Where(p => !ToAdamW(p)).Select(p => p.Parameter), options),
+            new AdamW(list.Where(ToAdamW).Select(p => p.Parameter), options.FallbackOptions()));
     }
 
     /// <inheritdoc />

@@ -4,6 +4,7 @@ using Descent.Experiments.Spam;
 using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
+using Descent.Nn;
 using Descent.Optimizers;
 using Descent.Tests.Infrastructure;
 using Descent.Text;
@@ -153,13 +154,63 @@ public sealed class MiniLmSpamTaskTests
             train,
             test,
             new TextFineTuneOptions { Mode = FineTuneMode.TopK, TopK = 1, MaxLength = 16, BatchSize = 4, Seed = 3 },
-            optimizerFactory: (parameters, _) => (new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
+            optimizerFactory: (parameters, _) => (new AdamW(parameters.Select(p => p.Parameter), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
         var epoch = first.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
         Assert.Equal(direct.Final.TrainLoss, epoch["train_loss"]);
         Assert.Equal(direct.Final.Accuracy, epoch["val_accuracy"]);
         Assert.Equal(direct.Final.F1, epoch["val_f1"]);
         Assert.Equal(test.Count, direct.TestCount);
         Assert.InRange(direct.Final.Accuracy, 0, 1);
+    }
+
+    [Fact]
+    public void MuonTrainsTheEncodersHiddenMatricesAndAdamWTheEmbeddingsHeadBiasesAndNorms()
+    {
+        var json = Spec("top-k").Replace("{ \"name\": \"adamw\", \"lr\": 1e-3, \"weight_decay\": 0.01 }",
+            "{ \"name\": \"muon\", \"lr\": 1e-3, \"adjust_lr_fn\": \"match_rms_adamw\", \"adamw_lr\": 1e-3 }", StringComparison.Ordinal);
+        var spec = SpecParser.Parse(json, EngineCatalog.Instance);
+        var catalog = new RecordingCatalog();
+        var result = spec.Task.Definition.CreateRun(spec.Task, null).Run(new RunContext(spec, spec.Runs().Single(), catalog));
+        Assert.Equal(RunStatus.Completed, result.Status);
+
+        var optimizer = Assert.IsType<CompositeOptimizer>(catalog.Optimizer);
+        string NameOf(Parameter p) => catalog.Named.Single(n => ReferenceEquals(n.Parameter, p)).Name;
+        var muon = optimizer.Parts[0].Groups.SelectMany(g => g.Parameters).Select(NameOf).ToList();
+        var adamw = optimizer.Parts[1].Groups.SelectMany(g => g.Parameters).Select(NameOf).ToList();
+        // top_k 1: the last layer's six matrices (query, key, value, attention output, intermediate, output) and the
+        // pooler's (unfrozen with them; unused by the sentence-embedding head, so Muon skips it: no gradient) are Muon's.
+        Assert.Equal(7, muon.Count);
+        Assert.Equal(6, muon.Count(n => System.Text.RegularExpressions.Regex.IsMatch(n, @"^bert\.encoder\.layer\.5\..*\.weight$")));
+        Assert.Contains("bert.pooler.dense.weight", muon);
+        Assert.DoesNotContain(muon, n => n.Contains("LayerNorm", StringComparison.Ordinal));
+        Assert.Contains(adamw, n => n.StartsWith("classifier.", StringComparison.Ordinal));
+        Assert.Contains(adamw, n => n.Contains("LayerNorm", StringComparison.Ordinal));
+        Assert.Equal(catalog.Named.Count, muon.Count + adamw.Count);
+    }
+
+    /// <summary>The engine's catalog, remembering the named parameters it was given and the optimizer it built.</summary>
+    private sealed class RecordingCatalog : IOptimizerCatalog
+    {
+        public IReadOnlyList<(string Name, Parameter Parameter)> Named { get; private set; } = [];
+
+        public Optimizer? Optimizer { get; private set; }
+
+        public IReadOnlyList<string> OptimizerNames => EngineCatalog.Instance.OptimizerNames;
+
+        public IReadOnlyList<string> ScheduleNames => EngineCatalog.Instance.ScheduleNames;
+
+        public Optimizer CreateOptimizer(string name, IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters, IReadOnlyList<Parameter> parameters) =>
+            throw new InvalidOperationException("the task should pass the parameters' names");
+
+        public Optimizer CreateOptimizer(string name, IReadOnlyList<KeyValuePair<string, HyperparameterValue>> hyperparameters,
+            IReadOnlyList<(string Name, Parameter Parameter)> namedParameters)
+        {
+            Named = namedParameters;
+            return Optimizer = EngineCatalog.Instance.CreateOptimizer(name, hyperparameters, namedParameters);
+        }
+
+        public Descent.Schedulers.LearningRateScheduler? CreateSchedule(ScheduleSpec schedule, Optimizer optimizer, int totalSteps) =>
+            EngineCatalog.Instance.CreateSchedule(schedule, optimizer, totalSteps);
     }
 
     [Fact]
@@ -179,7 +230,7 @@ public sealed class MiniLmSpamTaskTests
                 Mode = FineTuneMode.Full, MaxLength = 16, BatchSize = 4, Seed = 3, TopK = 1,
                 Head = ClassifierHead.Mlp, Features = HeadFeatures.AllLayersMeanMax, HeadInit = HeadInit.Probe,
             },
-            optimizerFactory: (parameters, _) => (new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
+            optimizerFactory: (parameters, _) => (new AdamW(parameters.Select(p => p.Parameter), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
         Assert.NotNull(direct.Probe);
         var epoch = result.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
         Assert.Equal(direct.Final.TrainLoss, epoch["train_loss"]);

@@ -69,6 +69,31 @@ public sealed class MuonTests
     }
 
     [Fact]
+    public void NameMuonWithParameterNamesGivesEmbeddingsAndHeadsToAdamW()
+    {
+        var (embedding, query, norm, ffn, head) = (new Parameter(50, 8), new Parameter(8, 8), new Parameter(8), new Parameter(32, 8), new Parameter(2, 8));
+        (string Name, Parameter Parameter)[] named =
+        [
+            ("bert.embeddings.word_embeddings.weight", embedding), ("bert.encoder.layer.0.attention.self.query.weight", query),
+            ("bert.encoder.layer.0.output.LayerNorm.weight", norm), ("bert.encoder.layer.0.intermediate.dense.weight", ffn),
+            ("classifier.1.weight", head),
+        ];
+        var opt = Assert.IsType<CompositeOptimizer>(OptimizerRegistry.CreateNamed("muon", named, new Dictionary<string, double> { ["adamw_lr"] = 3e-3 }));
+        Assert.Equal([query, ffn], opt.Parts[0].Groups.Single().Parameters);
+        Assert.Equal([embedding, norm, head], opt.Parts[1].Groups.Single().Parameters);
+        Assert.Equal(3e-3, Assert.IsType<AdamW>(opt.Parts[1]).Defaults.LearningRate);
+
+        // The lab's catalog passes the names through; without names only the rank can decide (the embedding and the head are matrices).
+        var lab = Assert.IsType<CompositeOptimizer>(EngineCatalog.Instance.CreateOptimizer("muon", [], named));
+        Assert.Equal([query, ffn], lab.Parts[0].Groups.Single().Parameters);
+        var byRank = Assert.IsType<CompositeOptimizer>(OptimizerRegistry.Create("muon", named.Select(p => p.Parameter)));
+        Assert.Equal([embedding, query, ffn, head], byRank.Parts[0].Groups.Single().Parameters);
+
+        // Optimizers that do not route by name ignore the names.
+        Assert.Equal(named.Select(p => p.Parameter), Assert.IsType<AdamW>(OptimizerRegistry.CreateNamed("adamw", named)).Groups.Single().Parameters);
+    }
+
+    [Fact]
     public void GroupHelperSendsHiddenMatricesToMuonAndTheRestToAdamW()
     {
         var plans = MuonParameterGroups.Split(
@@ -196,6 +221,15 @@ public sealed class MuonTests
         var specs = Presets.Load("adamw-vs-muon").Select(t => SpecParser.Parse(t, EngineCatalog.Instance)).ToList();
         Assert.Equal([TaskKinds.DigitsMlp, TaskKinds.FashionTransfer], specs.Select(s => s.Task.Kind));
         Assert.All(specs, s => Assert.Equal(["adamw", "muon", "muon"], s.Optimizers.Select(o => o.Name)));
+    }
+
+    [Fact]
+    public void PresetComparesPrecisionsAndMuonOnFashionAndSpam()
+    {
+        var specs = Presets.Load("low-precision-vs-muon").Select(t => SpecParser.Parse(t, EngineCatalog.Instance)).ToList();
+        Assert.Equal([TaskKinds.FashionTransfer, TaskKinds.MiniLmSpam], specs.Select(s => s.Task.Kind));
+        Assert.All(specs, s => Assert.Equal(["adamw", "adamw8bit", "adamw8bit", "adamw8bit", "muon"], s.Optimizers.Select(o => o.Name)));
+        Assert.All(specs, s => Assert.True(s.Seeds.Count >= 3, "the quality comparison needs several seeds"));
     }
 
     private static float[] Values(int n, ulong seed)
