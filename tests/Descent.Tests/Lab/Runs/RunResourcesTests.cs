@@ -1,6 +1,5 @@
 using Descent.Lab.Analysis;
 using Descent.Lab.Catalog;
-using Descent.Lab.Reports;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Lab.Store;
@@ -58,7 +57,7 @@ public sealed class RunResourcesTests
         Assert.DoesNotContain("\"peak_working_set_bytes\": ", json, StringComparison.Ordinal);
         Assert.Contains("\"peak_working_set_bytes\": ", SummaryJson.Serialize(timing), StringComparison.Ordinal);
 
-        var html = File.ReadAllText(ReportWriter.Write(dir.Sub("report"), spec, summary, timing, runs)[0]);
+        var html = File.ReadAllText(Descent.Lab.Reports.ReportWriter.Write(dir.Sub("report"), spec, summary, timing, runs)[0]);
         Assert.Contains("Trainable<br><small>parameters</small>", html, StringComparison.Ordinal);
         Assert.Contains("Peak working set<br><small>during run</small>", html, StringComparison.Ordinal);
         Assert.Contains($"{expectedState["adam"]} B</td>", html, StringComparison.Ordinal);
@@ -74,7 +73,7 @@ public sealed class RunResourcesTests
         var (summary, timing) = Analyzer.Analyze(spec, runs);
         Assert.All(summary.Configurations, c => Assert.Null(c.TrainableParameters ?? c.OptimizerStateBytes));
         Assert.All(timing.Configurations, t => Assert.Null(t.PeakWorkingSetBytes));
-        var html = File.ReadAllText(ReportWriter.Write(dir.Path, spec, summary, timing, runs)[0]);
+        var html = File.ReadAllText(Descent.Lab.Reports.ReportWriter.Write(dir.Path, spec, summary, timing, runs)[0]);
         Assert.DoesNotContain("Peak working set", html, StringComparison.Ordinal);
     }
 
