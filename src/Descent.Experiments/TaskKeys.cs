@@ -51,7 +51,7 @@ public static class TaskKeys
     /// <summary><c>lora</c>.</summary>
     public static TaskKey Lora { get; } = new("lora", "applies to minilm-spam only",
         """
-        {"type": "object", "additionalProperties": false, "properties": {"r": {"type": "integer", "minimum": 1, "maximum": 4096}, "alpha": {"type": "number", "exclusiveMinimum": 0}, "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "target_modules": {"type": "array", "items": {"type": "string"}, "minItems": 1}}, "description": "minilm-spam lora mode only: the adapters, as PEFT's LoraConfig: r (default 8), alpha (default 16), dropout (default 0), target_modules (module-name suffixes; default [\"query\", \"key\", \"value\", \"dense\"]). The head always trains."}
+        {"type": "object", "additionalProperties": false, "properties": {"r": {"type": "integer", "minimum": 1, "maximum": 4096}, "alpha": {"type": "number", "exclusiveMinimum": 0}, "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}, "target_modules": {"type": "array", "items": {"type": "string"}, "minItems": 1}, "plus": {"type": "number", "minimum": 0}}, "description": "minilm-spam lora mode only: the adapters, as PEFT's LoraConfig: r (default 8), alpha (default 16), dropout (default 0), target_modules (module-name suffixes; default [\"query\", \"key\", \"value\", \"dense\"]); plus: LoRA+ ratio of the B matrices' learning rate to the spec's lr (PEFT's create_loraplus_optimizer groups; 0 or absent = off, the paper's default is 16). The head always trains."}
         """);
 
     /// <summary><c>top_k</c>.</summary>

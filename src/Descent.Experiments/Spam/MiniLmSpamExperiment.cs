@@ -1,4 +1,5 @@
 using Descent.Onnx;
+using Descent.Lab.Runs;
 using Descent.Text;
 using Descent.Text.Classification;
 using Descent.Text.Data;
@@ -61,6 +62,9 @@ public sealed class MiniLmSpamExperiment
                     PooledEmbeddings.Compute(encoder, Train, Test, options.EvalBatchSize, p, cancellation));
             }
 
+            // Each run's peak working set (FineTuneEpoch.PeakWorkingSetBytes) is its own: measured from here, after the
+            // shared cache, with the earlier runs' memory returned.
+            PeakWorkingSetMeter.ResetProcessPeak();
             FineTuneResult result;
             try
             {

@@ -20,7 +20,7 @@ public sealed class MiniLmSpamKind : ILabTask
     public IReadOnlyList<TaskKey> Keys { get; } = [TaskKeys.BatchSize, TaskKeys.L2, TaskKeys.Data, TaskKeys.Samples, .. TaskKeys.MiniLm];
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops", "trainable_parameters", "optimizer_state_mib", "peak_working_set_mib"];
+    public IReadOnlyList<string> Metrics { get; } = ["loss", "train_loss", "val_accuracy", "val_f1", "epoch_seconds", "tokens_per_second", "gflops", .. RunResources.Names];
 
     /// <inheritdoc />
     public string DefaultMetric => "val_accuracy";
@@ -40,7 +40,7 @@ public sealed class MiniLmSpamKind : ILabTask
             }
         }
 
-        var lora = ReadLora(section, mode);
+        var (lora, plus) = ReadLora(section, mode);
 
         var init = section.Choice("init", "random", "probe") ?? "random";
         if (init == "probe" && mode == "head")
@@ -56,6 +56,7 @@ public sealed class MiniLmSpamKind : ILabTask
             {
                 Mode = mode,
                 Lora = lora,
+                LoraPlus = plus,
                 Head = section.Choice("head", "mlp", "linear") ?? (headPreset ? "mlp" : "linear"),
                 Features = section.Choice("features", "layers", "sentence") ?? (headPreset ? "layers" : "sentence"),
                 Init = init,
@@ -72,28 +73,30 @@ public sealed class MiniLmSpamKind : ILabTask
         ArgumentNullException.ThrowIfNull(task);
         var t = task.Settings as MiniLmTaskSettings ?? MiniLmTaskSettings.Default;
         return string.Create(CultureInfo.InvariantCulture,
-            $" mode={t.Mode}{(t.Mode == "lora" ? $" lora_r={t.Lora.Rank} lora_alpha={t.Lora.Alpha:R} lora_dropout={t.Lora.Dropout:R} lora_targets={string.Join('+', t.Lora.TargetModules)}" : string.Empty)} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+            $" mode={t.Mode}{(t.Mode == "lora" ? $" lora_r={t.Lora.Rank} lora_alpha={t.Lora.Alpha:R} lora_dropout={t.Lora.Dropout:R} lora_targets={string.Join('+', t.Lora.TargetModules)}{(t.LoraPlus is { } p ? $" lora_plus={p:R}" : string.Empty)}" : string.Empty)} top_k={t.TopK} head={t.Head} features={t.Features} init={t.Init} max_length={t.MaxLength} train_limit={t.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
     }
 
-    /// <summary>The <c>lora</c> section (only with mode <c>lora</c>): r, alpha, dropout and target_modules over the defaults.</summary>
-    private static LoraOptions ReadLora(TaskSection section, string mode)
+    /// <summary>The <c>lora</c> section (only with mode <c>lora</c>): r, alpha, dropout and target_modules over the defaults,
+    /// and the LoRA+ ratio <c>plus</c> (0 or absent: off).</summary>
+    private static (LoraOptions Lora, double? Plus) ReadLora(TaskSection section, string mode)
     {
         var lora = TextFineTuneOptions.DefaultLora;
+        double? plus = null;
         if (!section.TryGet("lora", out var element))
         {
-            return lora;
+            return (lora, plus);
         }
 
         if (mode != "lora")
         {
             section.Error("lora", "applies to mode \"lora\" only");
-            return lora;
+            return (lora, plus);
         }
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            section.Error("lora", $"must be an object with r, alpha, dropout and target_modules, got {TaskSection.Describe(element)}");
-            return lora;
+            section.Error("lora", $"must be an object with r, alpha, dropout, target_modules and plus, got {TaskSection.Describe(element)}");
+            return (lora, plus);
         }
 
         foreach (var field in element.EnumerateObject())
@@ -108,9 +111,10 @@ public sealed class MiniLmSpamKind : ILabTask
                     "target_modules" when field.Value.ValueKind == JsonValueKind.Array && field.Value.GetArrayLength() > 0
                         && field.Value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString())) =>
                         lora with { TargetModules = [.. field.Value.EnumerateArray().Select(v => v.GetString()!)] },
+                    "plus" => ReadPlus(field.Value, out plus, lora),
                     "r" or "alpha" or "dropout" => throw new ArgumentOutOfRangeException(field.Name, $"must be a number, got {TaskSection.Describe(field.Value)}"),
                     "target_modules" => throw new ArgumentOutOfRangeException(field.Name, "must be a non-empty list of module names"),
-                    _ => throw new ArgumentOutOfRangeException(field.Name, "unknown key; the lora section has r, alpha, dropout and target_modules"),
+                    _ => throw new ArgumentOutOfRangeException(field.Name, "unknown key; the lora section has r, alpha, dropout, target_modules and plus"),
                 };
             }
             catch (ArgumentOutOfRangeException e)
@@ -119,6 +123,20 @@ public sealed class MiniLmSpamKind : ILabTask
             }
         }
 
+        return (lora, plus);
+    }
+
+    /// <summary><c>lora.plus</c>: the LoRA+ ratio η_B / η_A, a finite number ≥ 0 where 0 switches LoRA+ off; returns
+    /// <paramref name="lora"/> unchanged.</summary>
+    private static LoraOptions ReadPlus(JsonElement value, out double? plus, LoraOptions lora)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !double.IsFinite(value.GetDouble()) || value.GetDouble() < 0)
+        {
+            throw new ArgumentOutOfRangeException("plus",
+                $"must be the LoRA+ ratio of the B matrices' learning rate to the A matrices', a finite number ≥ 0 (0 = off; the paper's default is 16), got {TaskSection.Describe(value)}");
+        }
+
+        plus = value.GetDouble() > 0 ? value.GetDouble() : null;
         return lora;
     }
 

@@ -24,7 +24,11 @@ namespace Descent.Experiments.Spam;
 /// (<see cref="TextFineTuneOptions.ProbeOptions"/>: AdamW, 50 epochs of 32); the spec's optimizer trains the stage after it. The split is the fixed stratified one (test fraction 0.2, seed 0); the
 /// run's seed drives the head initialization, dropout and shuffling. A <c>steps</c> budget is rounded up to whole epochs.</para>
 /// <para>Metrics: per step <c>loss</c>; per epoch <c>train_loss</c>, <c>val_accuracy</c>, <c>val_f1</c> (spam positive),
-/// <c>epoch_seconds</c>, <c>tokens_per_second</c> and <c>gflops</c> (achieved GEMM GFLOP/s).</para>
+/// <c>epoch_seconds</c>, <c>tokens_per_second</c> and <c>gflops</c> (achieved GEMM GFLOP/s); the runner adds the
+/// trainable parameters, optimizer state and peak working set of every run (<see cref="RunResources"/>).</para>
+/// <para>LoRA mode: the <c>lora</c> section's <c>plus</c> ratio (LoRA+, 0 = off) gives the spec's optimizer the groups of
+/// <see cref="Descent.Optimizers.ParameterGroups.LoraPlus"/> (PEFT's <c>create_loraplus_optimizer</c>): B matrices and rank-1
+/// parameters at ratio × the spec's lr, the rank-1 ones without weight decay.</para>
 /// </remarks>
 public sealed class MiniLmSpamTask : LabTask
 {
@@ -56,6 +60,7 @@ public sealed class MiniLmSpamTask : LabTask
             _ => FineTuneMode.Full,
         },
         Lora = Settings.Lora,
+        LoraPlusRatio = Settings.LoraPlus,
         TopK = Settings.TopK,
         Head = Settings.Head == "mlp" ? ClassifierHead.Mlp : ClassifierHead.Linear,
         Features = Settings.Features == "layers" ? HeadFeatures.AllLayersMeanMax : HeadFeatures.SentenceEmbedding,
@@ -101,9 +106,9 @@ public sealed class MiniLmSpamTask : LabTask
                     }
                 },
                 embeddings, context.Cancellation,
-                (namedParameters, totalSteps) =>
+                (plans, totalSteps) =>
                 {
-                    var optimizer = context.CreateOptimizer(namedParameters);
+                    var optimizer = context.CreateOptimizer(plans);
                     return (optimizer, context.CreateSchedule(optimizer, totalSteps));
                 });
         }
@@ -122,9 +127,6 @@ public sealed class MiniLmSpamTask : LabTask
             rec.Epoch("epoch_seconds", e.Epoch, at, e.TrainSeconds);
             rec.Epoch("tokens_per_second", e.Epoch, at, e.TokensPerSecond);
             rec.Epoch("gflops", e.Epoch, at, e.GflopsPerSecond);
-            rec.Epoch("trainable_parameters", e.Epoch, at, result.TrainableParameters);
-            rec.Epoch("optimizer_state_mib", e.Epoch, at, result.OptimizerStateBytes / 1048576.0);
-            rec.Epoch("peak_working_set_mib", e.Epoch, at, e.PeakWorkingSetBytes / 1048576.0);
             if (IsBad(e.TrainLoss))
             {
                 return rec.Diverged(at, string.Create(CultureInfo.InvariantCulture,

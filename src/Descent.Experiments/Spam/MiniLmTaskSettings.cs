@@ -28,6 +28,9 @@ public sealed record MiniLmTaskSettings : TaskSettings
     /// <summary>The adapters of <c>lora</c> mode (the <c>lora</c> section; default <see cref="TextFineTuneOptions.DefaultLora"/>).</summary>
     public LoraOptions Lora { get; init; } = TextFineTuneOptions.DefaultLora;
 
+    /// <summary>LoRA+ (the <c>lora</c> section's <c>plus</c>): the B matrices' learning rate over the A matrices'; null = off.</summary>
+    public double? LoraPlus { get; init; }
+
     /// <summary>Encoder layers unfrozen in top-k mode (default 2).</summary>
     public int TopK { get; init; } = 2;
 

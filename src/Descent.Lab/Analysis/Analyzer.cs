@@ -25,6 +25,7 @@ public static class Analyzer
         ["lr_sensitivity"] = "per learning rate the best configuration with that lr; spread = max - min of final means over lrs that did not always diverge; robust_lr_range = lowest and highest lr whose runs all reached the target",
         ["comparison"] = "pairwise between optimizers' best configurations: difference of final means (A - B), Welch's unequal-variance t-test (two-sided, Welch-Satterthwaite df), 95% CI half-width t(0.975, df) * SE; significant when p < 0.05; no test (test = 'deterministic') when every seed gives the same final value on both sides, as the seeds then do not vary the task; no test (test = 'too few values') with fewer than 2 non-diverged runs on a side; speedup = median steps to target of B / of A",
         ["determinism"] = "summary.json depends only on the spec and the stored metrics; wall-clock times are in timing.json, so an interrupted and resumed experiment gives a byte-identical summary.json",
+        ["resources"] = "trainable_parameters: elements of the parameters that require gradients in the run's optimizers; optimizer_state_bytes: their optimizer state at the end of the run; both the largest over the configuration's stored runs. peak_working_set_bytes (timing.json, machine-dependent): the process's peak working set during a run — the kernel's exact peak resident set when the run had the process to itself (one job, Linux), else the largest 20 ms sample, which then includes runs in parallel; it includes what the process held before the run (runtime, data and models shared by the runs); the largest over the configuration's runs",
     };
 
     /// <summary>Computes the summary and timing of <paramref name="spec"/> from <paramref name="runs"/>.</summary>
@@ -144,11 +145,16 @@ public static class Analyzer
             present.Count == 0 ? 0 : (double)diverged / present.Count,
             Stats(finals, BootstrapSeed + (ulong)c.Index),
             Stats(bests, BootstrapSeed + (ulong)c.Index),
-            target)
+            target,
+            Largest(present, RunResources.TrainableParameters),
+            Largest(present, RunResources.OptimizerStateBytes))
         {
             Stopped = present.Count(r => r!.Result.Status == RunStatus.Stopped),
         };
     }
+
+    private static long? Largest(IEnumerable<StoredRun?> runs, string resource) =>
+        runs.Select(r => r is null ? null : RunResources.Of(r.Result, resource)).Max();
 
     private static MetricStats Stats(List<double?> perSeed, ulong seed)
     {
@@ -173,7 +179,8 @@ public static class Analyzer
             seconds.Count == 0 ? 0 : Statistics.Mean(seconds),
             perStep.Count == 0 ? 0 : Statistics.Mean(perStep),
             spec.Target is null ? null : MedianWithMisses(presentTargets),
-            toTarget);
+            toTarget,
+            Largest(present, RunResources.PeakWorkingSetBytes));
     }
 
     private static OptimizerSummary? SummarizeOptimizer(ExperimentSpec spec, OptimizerSpec o, List<ConfigurationSummary> mine)

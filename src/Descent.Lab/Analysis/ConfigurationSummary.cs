@@ -13,6 +13,10 @@ namespace Descent.Lab.Analysis;
 /// <param name="Final">The main metric at the end of training.</param>
 /// <param name="Best">The best value of the main metric seen during training.</param>
 /// <param name="Target">Steps to target, or null without a target.</param>
+/// <param name="TrainableParameters">Trainable parameters of a run (the largest over its stored runs;
+/// <see cref="Runs.RunResources.TrainableParameters"/>), or null when no run recorded them.</param>
+/// <param name="OptimizerStateBytes">Optimizer state in bytes at the end of a run (the largest over its stored runs;
+/// <see cref="Runs.RunResources.OptimizerStateBytes"/>), or null when no run recorded it.</param>
 public sealed record ConfigurationSummary(
     int Index,
     string Label,
@@ -25,7 +29,9 @@ public sealed record ConfigurationSummary(
     double DivergenceRate,
     MetricStats Final,
     MetricStats Best,
-    TargetStats? Target)
+    TargetStats? Target,
+    long? TrainableParameters,
+    long? OptimizerStateBytes)
 {
     /// <summary>Runs stopped early by the spec's early stopping (ASHA); like diverged runs they have no final value. Omitted
     /// from <c>summary.json</c> when zero, so summaries of specs without early stopping are unchanged.</summary>

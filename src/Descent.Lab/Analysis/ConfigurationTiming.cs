@@ -8,6 +8,9 @@ namespace Descent.Lab.Analysis;
 /// <param name="MeanSecondsPerStep">Mean wall time per optimizer step (including evaluation).</param>
 /// <param name="MedianSecondsToTarget">Median seconds to target with misses as +∞ (null = never).</param>
 /// <param name="SecondsToTarget">Per seed, null for a miss.</param>
+/// <param name="PeakWorkingSetBytes">The largest peak working set of the process during one of its runs
+/// (<see cref="Runs.RunResources.PeakWorkingSetBytes"/>; machine- and schedule-dependent, hence here and not in the
+/// summary), or null when no run recorded it.</param>
 public sealed record ConfigurationTiming(
     int Index,
     string Label,
@@ -15,4 +18,5 @@ public sealed record ConfigurationTiming(
     double MeanSecondsPerRun,
     double MeanSecondsPerStep,
     double? MedianSecondsToTarget,
-    IReadOnlyList<double?> SecondsToTarget);
+    IReadOnlyList<double?> SecondsToTarget,
+    long? PeakWorkingSetBytes);

@@ -115,7 +115,10 @@ public static class ReportWriter
             sb.Append("<th class=\"n\">Reached target</th><th class=\"n\">Median steps<br><small>to target</small></th><th class=\"n\">Median seconds<br><small>to target</small></th>");
         }
 
-        sb.Append("<th class=\"n\">Diverged</th><th class=\"n\">Seconds / run</th></tr></thead>\n<tbody>\n");
+        var resources = s.Configurations.Any(c => c.TrainableParameters is not null || c.OptimizerStateBytes is not null)
+            || timing.Configurations.Any(t => t.PeakWorkingSetBytes is not null);
+        sb.Append("<th class=\"n\">Diverged</th><th class=\"n\">Seconds / run</th>");
+        sb.Append(resources ? ResourceHeader : string.Empty).Append("</tr></thead>\n<tbody>\n");
         foreach (var o in s.Optimizers)
         {
             var c = s.Configurations[o.BestConfiguration];
@@ -128,7 +131,8 @@ public static class ReportWriter
                 sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{(t.MedianSecondsToTarget is { } sec ? Seconds(sec) : "never")}</td>");
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{c.Diverged}/{c.Runs}</td><td class=\"n\">{Seconds(t.MeanSecondsPerRun)}</td></tr>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{c.Diverged}/{c.Runs}</td><td class=\"n\">{Seconds(t.MeanSecondsPerRun)}</td>");
+            sb.Append(resources ? ResourceCells(c, t) : string.Empty).Append("</tr>\n");
         }
 
         sb.Append("</tbody></table>");
@@ -194,7 +198,7 @@ public static class ReportWriter
             sb.Append("<th class=\"n\">Reached</th><th class=\"n\">Median steps</th>");
         }
 
-        sb.Append("<th class=\"n\">s / step</th></tr></thead>\n<tbody>\n");
+        sb.Append("<th class=\"n\">s / step</th>").Append(resources ? ResourceHeader : string.Empty).Append("</tr></thead>\n<tbody>\n");
         var bestSet = s.Optimizers.Select(o => o.BestConfiguration).ToHashSet();
         foreach (var c in s.Configurations)
         {
@@ -206,10 +210,17 @@ public static class ReportWriter
                 sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{ts.Reached}/{ts.Runs}</td><td class=\"n\">{Steps(ts.MedianSteps)}</td>");
             }
 
-            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(SecondsPerStep(t.MeanSecondsPerStep))}</td></tr>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"n\">{E(SecondsPerStep(t.MeanSecondsPerStep))}</td>");
+            sb.Append(resources ? ResourceCells(c, t) : string.Empty).Append("</tr>\n");
         }
 
-        sb.Append("</tbody></table><p class=\"note\">Highlighted rows are each optimizer's best configuration.</p></section>\n");
+        sb.Append("</tbody></table><p class=\"note\">Highlighted rows are each optimizer's best configuration.");
+        if (resources)
+        {
+            sb.Append(" Trainable parameters and optimizer state are the run's own (state at the end of the run); the peak working set is the whole process's during a run (exact when the run had the process to itself, else sampled and including runs in parallel), so it includes the runtime and the data and models the runs share — see <i>resources</i> under Method.");
+        }
+
+        sb.Append("</p></section>\n");
 
         // Failed or diverged runs.
         var problems = runs.Where(r => r.Result.Status != RunStatus.Completed).OrderBy(r => r.RunKey, StringComparer.Ordinal).ToList();
@@ -269,6 +280,23 @@ public static class ReportWriter
             ? string.Create(CultureInfo.InvariantCulture, $"[{lo * 100:0.00}, {hi * 100:0.00}]%")
             : E($"[{Verdict.Num(lo)}, {Verdict.Num(hi)}]");
     }
+
+    private const string ResourceHeader =
+        "<th class=\"n\">Trainable<br><small>parameters</small></th><th class=\"n\">Optimizer<br><small>state</small></th><th class=\"n\">Peak working set<br><small>during run</small></th>";
+
+    private static string ResourceCells(ConfigurationSummary c, ConfigurationTiming t) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"<td class=\"n\">{(c.TrainableParameters is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "—")}</td><td class=\"n\">{Bytes(c.OptimizerStateBytes)}</td><td class=\"n\">{Bytes(t.PeakWorkingSetBytes)}</td>");
+
+    /// <summary>Bytes in binary units (<c>2.54 MiB</c>), or a dash.</summary>
+    private static string Bytes(long? bytes) => bytes switch
+    {
+        null => "—",
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.00} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1073741824.0:0.00} GiB"),
+    };
 
     private static string Steps(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) : "never";
 

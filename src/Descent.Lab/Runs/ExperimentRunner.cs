@@ -95,6 +95,7 @@ public sealed class ExperimentRunner
 
         var skipped = all.Count(r => done.Contains(r.Key));
         var queue = new ConcurrentQueue<RunDescriptor>(todo);
+        var workers = Math.Min(Jobs, Math.Max(1, todo.Count));
         var held = new ConcurrentQueue<RunDescriptor>();
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -186,7 +187,10 @@ public sealed class ExperimentRunner
             RunResult result;
             try
             {
-                result = task.Run(new RunContext(spec, run, catalog, cancellation) { Rungs = store });
+                var context = new RunContext(spec, run, catalog, cancellation) { Rungs = store };
+                using var meter = PeakWorkingSetMeter.Start(exclusive: workers == 1);
+                result = task.Run(context);
+                result = RunResources.Append(result, context.Optimizers, meter.Stop());
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -238,7 +242,7 @@ public sealed class ExperimentRunner
             return true;
         }
 
-        var threads = Enumerable.Range(0, Math.Min(Jobs, Math.Max(1, todo.Count)))
+        var threads = Enumerable.Range(0, workers)
             .Select(i => new Thread(Worker) { IsBackground = true, Name = $"descent-lab-{i}" })
             .ToList();
         using (var renewal = new Timer(_ => Renew(), null, Lease / 4, Lease / 4))

@@ -1,5 +1,6 @@
-using Descent.Lab.Catalog;
 using System.Globalization;
+using System.Reflection;
+using Descent.Lab.Catalog;
 using Descent.Lab.Specs;
 using Descent.Lab.Store;
 using Descent.Nn;
@@ -11,6 +12,8 @@ namespace Descent.Lab.Runs;
 /// catalog that builds the configured optimizer and schedule.</summary>
 public sealed class RunContext
 {
+    private readonly List<Optimizer> optimizers = [];
+
     /// <summary>Creates a context.</summary>
     public RunContext(ExperimentSpec spec, RunDescriptor run, IOptimizerCatalog catalog, CancellationToken cancellation = default)
     {
@@ -80,16 +83,76 @@ public sealed class RunContext
         return null;
     }
 
+    /// <summary>The optimizers this context created, in order (the runner reads their trainable parameters and state
+    /// after the run: <see cref="RunResources"/>).</summary>
+    public IReadOnlyList<Optimizer> Optimizers => optimizers;
+
     /// <summary>Creates the configured optimizer over <paramref name="parameters"/>.</summary>
     public Optimizer CreateOptimizer(IReadOnlyList<Parameter> parameters) =>
-        Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, parameters);
+        Track(Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, parameters));
+
+    /// <summary>
+    /// Creates the configured optimizer with one group per plan (e.g. <see cref="ParameterGroups.LoraPlus"/>): the first
+    /// plan's parameters form the optimizer's first group, each further plan a group named after it. A group's learning
+    /// rate is the configuration's (or the optimizer's default) times the plan's <see cref="ParameterGroupPlan.LearningRateScale"/>;
+    /// a <see cref="ParameterGroupPlan.NoWeightDecay"/> plan gets <c>weight_decay</c> 0 when the optimizer has one. A
+    /// single plan at scale 1 with weight decay gives exactly <see cref="CreateOptimizer(IReadOnlyList{Parameter})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No plans.</exception>
+    public Optimizer CreateOptimizer(IReadOnlyList<ParameterGroupPlan> plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        if (plans.Count == 0)
+        {
+            throw new ArgumentException("need at least one parameter group plan", nameof(plans));
+        }
+
+        var name = Run.Configuration.Optimizer;
+        var configured = Run.Configuration.Hyperparameters;
+        var defaults = Catalog.CreateOptimizer(name, configured, []).Groups[0];
+        var baseLr = defaults.LearningRate;
+        var decays = HasWeightDecay(defaults.BaseOptions);
+        IReadOnlyList<KeyValuePair<string, HyperparameterValue>> For(ParameterGroupPlan plan, bool hasWeightDecay)
+        {
+            var hp = configured.Where(h => h.Key != "lr" && !(plan.NoWeightDecay && hasWeightDecay && h.Key == "weight_decay")).ToList();
+            hp.Add(new("lr", HyperparameterValue.FromNumber(baseLr * plan.LearningRateScale)));
+            if (plan.NoWeightDecay && hasWeightDecay)
+            {
+                hp.Add(new("weight_decay", HyperparameterValue.FromNumber(0)));
+            }
+
+            return hp;
+        }
+
+        static IReadOnlyList<Parameter> Of(ParameterGroupPlan plan) => ParameterGroups.ParametersOf([plan]);
+        var optimizer = Catalog.CreateOptimizer(name, For(plans[0], decays), plans[0].Parameters);
+        foreach (var plan in plans.Skip(1))
+        {
+            optimizer.AddParameterGroup(Of(plan), Catalog.CreateOptimizer(name, For(plan, decays), []).Groups[0].BaseOptions, plan.Name);
+        }
+
+        return Track(optimizer);
+    }
 
     /// <summary>Creates the configured optimizer over parameters with their state_dict names (<c>Module.NamedParameters()</c>),
     /// which an optimizer that routes parameters by name uses (<c>muon</c>: embeddings and heads to AdamW).</summary>
     public Optimizer CreateOptimizer(IReadOnlyList<(string Name, Parameter Parameter)> namedParameters) =>
-        Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, namedParameters);
+        Track(Catalog.CreateOptimizer(Run.Configuration.Optimizer, Run.Configuration.Hyperparameters, namedParameters));
 
     /// <summary>Creates the configured schedule, or null when there is none.</summary>
     public Descent.Schedulers.LearningRateScheduler? CreateSchedule(Optimizer optimizer, int totalSteps) =>
         Run.Configuration.Schedule is null ? null : Catalog.CreateSchedule(Run.Configuration.Schedule, optimizer, totalSteps);
+
+    private static bool HasWeightDecay(OptimizerOptions options) =>
+        options.GetType().GetProperties().Any(p => p.GetCustomAttribute<HyperparameterAttribute>()?.Name == "weight_decay");
+
+    private Optimizer Track(Optimizer optimizer)
+    {
+        lock (optimizers)
+        {
+            optimizers.Add(optimizer);
+        }
+
+        return optimizer;
+    }
 }

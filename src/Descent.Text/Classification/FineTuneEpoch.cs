@@ -43,7 +43,8 @@ public sealed record FineTuneEpoch
     /// </summary>
     public required double GflopsPerSecond { get; init; }
 
-    /// <summary>The process's peak working set so far (bytes; Linux VmHWM, else the current peak estimate).</summary>
+    /// <summary>The process's peak working set so far (bytes; Linux VmHWM, else the current peak estimate): since the process
+    /// started or its peak was last reset (the MiniLM spam experiment resets it before every run, after the shared cache).</summary>
     public required long PeakWorkingSetBytes { get; init; }
 
     /// <summary>Managed heap size after the epoch (bytes).</summary>

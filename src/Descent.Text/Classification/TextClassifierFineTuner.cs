@@ -51,13 +51,15 @@ public static class TextClassifierFineTuner
     /// <param name="cache">Head mode only: the pooled hidden states of <paramref name="train"/> and <paramref name="test"/>
     /// already computed with this encoder by <see cref="PooledEmbeddings.Compute"/> (they are computed when null).</param>
     /// <param name="cancellation">Stops between steps.</param>
-    /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters
-    /// with their names (in state_dict order) and the total number of steps, returns the optimizer and a schedule stepped after every
-    /// optimizer step (null for none). Used by the lab, whose specs choose the optimizer.</param>
+    /// <param name="optimizerFactory">Replaces the optimizer preset and its schedule: given the trainable parameters as
+    /// parameter-group plans (one plan <c>trainable</c> with every trainable parameter in state_dict order; in LoRA mode with
+    /// <see cref="TextFineTuneOptions.LoraPlusRatio"/>, the LoRA+ groups of <see cref="ParameterGroups.LoraPlus"/>) and the
+    /// total number of steps, returns the optimizer and a schedule stepped after every optimizer step (null for none).
+    /// Used by the lab, whose specs choose the optimizer.</param>
     public static FineTuneResult Run(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default,
-        Func<IReadOnlyList<(string Name, Parameter Parameter)>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory = null)
+        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(train);
@@ -149,7 +151,7 @@ public static class TextClassifierFineTuner
     private static FineTuneResult RunEncoder(
         Module model, BertModel bert, Func<BertInput, Tensor> forward, string headPrefix, TokenizedTexts train, TokenizedTexts test,
         TextFineTuneOptions options, Action<FineTuneProgress>? progress, CancellationToken cancellation,
-        Func<IReadOnlyList<(string Name, Parameter Parameter)>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
+        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         var config = bert.Config;
         var trainable = options.Mode is FineTuneMode.Full or FineTuneMode.Lora ? config.NumLayers : options.TopK;
@@ -251,7 +253,7 @@ public static class TextClassifierFineTuner
     private static (FineTuneResult Result, Sequential Head, FeatureStandardizer? Standardizer) RunHead(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress, PooledEmbeddings? cache, CancellationToken cancellation,
-        Func<IReadOnlyList<(string Name, Parameter Parameter)>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory, bool freeze = true)
+        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory, bool freeze = true)
     {
         if (freeze)
         {
@@ -428,11 +430,15 @@ public static class TextClassifierFineTuner
     }
 
     private static (Optimizer Optimizer, LearningRateScheduler? Scheduler) Setup(Module model, Func<string, bool> isHead, TextFineTuneOptions options,
-        int totalSteps, Func<IReadOnlyList<(string Name, Parameter Parameter)>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
+        int totalSteps, Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
     {
         if (optimizerFactory is not null)
         {
-            return optimizerFactory([.. model.NamedParameters().Where(p => p.Parameter.RequiresGrad)], totalSteps);
+            var trainable = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToList();
+            IReadOnlyList<ParameterGroupPlan> plans = options.Mode == FineTuneMode.Lora && options.LoraPlusRatio is { } ratio
+                ? ParameterGroups.LoraPlus(trainable, ratio)
+                : [new ParameterGroupPlan("trainable", trainable, 1, false)];
+            return optimizerFactory(plans, totalSteps);
         }
 
         var optimizer = CreateOptimizer(model, isHead, options);

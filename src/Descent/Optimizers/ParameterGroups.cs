@@ -173,6 +173,13 @@ public static partial class ParameterGroups
         return optimizer;
     }
 
+    /// <summary>The parameters of <paramref name="plans"/>, in plan order (e.g. for an optimizer with one group).</summary>
+    public static IReadOnlyList<Parameter> ParametersOf(IEnumerable<ParameterGroupPlan> plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        return [.. plans.SelectMany(p => p.Parameters).Select(p => p.Parameter)];
+    }
+
     private static int?[] Match(IReadOnlyList<string> names, Regex pattern) =>
     [
         .. names.Select(n =>

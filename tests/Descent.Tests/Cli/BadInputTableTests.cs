@@ -174,6 +174,7 @@ public sealed class BadInputTableTests
         { "task.pretrain_per_class", Spec(task: """{"kind":"fashion-transfer","pretrain_per_class":1}"""), "$.task.pretrain_per_class: " },
         { "task.width", Spec(task: """{"kind":"fashion-transfer","width":65}"""), "$.task.width: " },
         { "task.lora", Spec(task: """{"kind":"minilm-spam","mode":"lora","lora":5}"""), "$.task.lora" },
+        { "task.lora.plus", Spec(task: """{"kind":"minilm-spam","mode":"lora","lora":{"plus":-16}}"""), "$.task.lora.plus: " },
         { "task.train", Spec(task: """{"kind":"csv","train":5,"target":"y"}"""), "$.task.train: " },
         { "task.validation", Spec(task: """{"kind":"csv","train":"a.csv","target":"y","validation":5}"""), "$.task.validation: " },
         { "task.target", Spec(task: """{"kind":"csv","train":"a.csv","target":5}"""), "$.task.target: " },

@@ -208,7 +208,7 @@ public sealed class LoopCharacterizationTests
                     losses.Add(($"step{losses.Count}", p.StepLoss));
                 }
             },
-            optimizerFactory: (parameters, total) => (new Sgd(parameters.Select(p => p.Parameter), new SgdOptions { LearningRate = 0.05, Momentum = 0.9 }), null));
+            optimizerFactory: (plans, total) => (new Sgd(ParameterGroups.ParametersOf(plans), new SgdOptions { LearningRate = 0.05, Momentum = 0.9 }), null));
         losses.AddRange(r.Epochs.Select(e => ($"epoch{e.Epoch}.accuracy", e.Accuracy)));
         AssertRecorded("finetune-factory", losses);
     }

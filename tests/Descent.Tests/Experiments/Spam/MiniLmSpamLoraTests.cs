@@ -26,7 +26,24 @@ public sealed class MiniLmSpamLoraTests
         Assert.Equal(TextFineTuneOptions.DefaultLora, ((MiniLmTaskSettings)defaults.Task.Settings!).Lora);
     }
 
+    [Fact]
+    public void PlusTurnsOnLoraPlusAndZeroLeavesItOff()
+    {
+        var spec = SpecParser.Parse(Spec("\"mode\": \"lora\", \"lora\": { \"plus\": 16 }"), EngineCatalog.Instance);
+        Assert.Equal(16, ((MiniLmSpamTask)spec.Task.Definition.CreateRun(spec.Task, null)).Options(seed: 3, epochs: 1).LoraPlusRatio);
+        var fingerprint = spec.Task.Definition.Fingerprint(spec.Task);
+        Assert.Contains("lora_plus=16", fingerprint, StringComparison.Ordinal);
+
+        // 0 is off: the same task (and fingerprint, so the same stored runs) as no plus at all.
+        var off = SpecParser.Parse(Spec("\"mode\": \"lora\", \"lora\": { \"plus\": 0 }"), EngineCatalog.Instance);
+        var none = SpecParser.Parse(Spec("\"mode\": \"lora\""), EngineCatalog.Instance);
+        Assert.Null(((MiniLmTaskSettings)off.Task.Settings!).LoraPlus);
+        Assert.Equal(none.Task.Definition.Fingerprint(none.Task), off.Task.Definition.Fingerprint(off.Task));
+    }
+
     [Theory]
+    [InlineData("\"mode\": \"lora\", \"lora\": { \"plus\": -1 }", "$.task.lora.plus: must be the LoRA+ ratio")]
+    [InlineData("\"mode\": \"lora\", \"lora\": { \"plus\": \"16\" }", "$.task.lora.plus: must be the LoRA+ ratio")]
     [InlineData("\"mode\": \"full\", \"lora\": { \"r\": 4 }", "$.task.lora: applies to mode \"lora\" only")]
     [InlineData("\"mode\": \"lora\", \"lora\": { \"r\": 0 }", "$.task.lora.r: Rank must be >= 1, got 0")]
     [InlineData("\"mode\": \"lora\", \"lora\": { \"alpha\": \"big\" }", "$.task.lora.alpha: must be a number")]

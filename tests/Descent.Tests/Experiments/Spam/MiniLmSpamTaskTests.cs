@@ -154,7 +154,7 @@ public sealed class MiniLmSpamTaskTests
             train,
             test,
             new TextFineTuneOptions { Mode = FineTuneMode.TopK, TopK = 1, MaxLength = 16, BatchSize = 4, Seed = 3 },
-            optimizerFactory: (parameters, _) => (new AdamW(parameters.Select(p => p.Parameter), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
+            optimizerFactory: (plans, _) => (new AdamW(ParameterGroups.ParametersOf(plans), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
         var epoch = first.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
         Assert.Equal(direct.Final.TrainLoss, epoch["train_loss"]);
         Assert.Equal(direct.Final.Accuracy, epoch["val_accuracy"]);
@@ -230,7 +230,7 @@ public sealed class MiniLmSpamTaskTests
                 Mode = FineTuneMode.Full, MaxLength = 16, BatchSize = 4, Seed = 3, TopK = 1,
                 Head = ClassifierHead.Mlp, Features = HeadFeatures.AllLayersMeanMax, HeadInit = HeadInit.Probe,
             },
-            optimizerFactory: (parameters, _) => (new AdamW(parameters.Select(p => p.Parameter), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
+            optimizerFactory: (plans, _) => (new AdamW(ParameterGroups.ParametersOf(plans), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 }), null));
         Assert.NotNull(direct.Probe);
         var epoch = result.EpochMetrics.Where(m => m.Epoch == 1).ToDictionary(m => m.Name, m => m.Value);
         Assert.Equal(direct.Final.TrainLoss, epoch["train_loss"]);

@@ -41,6 +41,19 @@ public sealed class LoraFineTuneTests
     }
 
     [Fact]
+    public void DenseTakesEveryLinearOfTheBlocksAndAttentionOutputDenseTheFourthProjectionOnly()
+    {
+        // PEFT's suffix matching, as the bert bench's two LoRA rows use it.
+        var config = TextClassifierFineTunerTests.Tiny;
+        var all = LoraAdapters.Apply(new BertModel(config, new Rng(1)), TextFineTuneOptions.DefaultLora);
+        var four = LoraAdapters.Apply(new BertModel(config, new Rng(1)),
+            TextFineTuneOptions.DefaultLora with { TargetModules = ["query", "key", "value", "attention.output.dense"] });
+        Assert.Equal((6 * config.NumLayers) + 1, all.Count); // q, k, v, attention output, intermediate, output; the pooler
+        Assert.Equal(4 * config.NumLayers, four.Count);
+        Assert.All(four, name => Assert.Matches(@"\.attention\.(self\.(query|key|value)|output\.dense)$", name));
+    }
+
+    [Fact]
     public void LoraPresetsAndLabel()
     {
         var adamw = new TextFineTuneOptions { Mode = FineTuneMode.Lora };

@@ -116,7 +116,7 @@ public sealed class TextClassifierFineTunerTests
             var before = encoder.Parameters().Select(p => p.Span.ToArray()).ToList();
             var options = new TextFineTuneOptions { BatchSize = 3, MaxLength = 12, Seed = 5, MaxGradNorm = clip };
             var result = TextClassifierFineTuner.Run(encoder, Tokenized(), Tokenized(), options,
-                optimizerFactory: (parameters, _) => (new Sgd(parameters.Select(p => p.Parameter), new SgdOptions { LearningRate = 1 }), null));
+                optimizerFactory: (plans, _) => (new Sgd(ParameterGroups.ParametersOf(plans), new SgdOptions { LearningRate = 1 }), null));
             Assert.Equal(3, result.Steps);
             double sum = 0;
             foreach (var (p, old) in encoder.Parameters().Zip(before))
