@@ -77,6 +77,29 @@ internal static class OptimSuite
         return rows;
     }
 
+    /// <summary>Only fp32 AdamW (16 tensors) and its low-precision variants at each size, same run (the
+    /// <c>lowprec</c> suite: the ratio rows without the SGD/Adam sweep and the PyTorch peer).</summary>
+    public static List<BenchRow> RunLowPrecision(bool quick, Action<string> log)
+    {
+        var steps = quick ? 10 : 30;
+        var budget = TimeSpan.FromSeconds(quick ? 2 : 8);
+        var fp32 = new List<(string Opt, bool Flat, int Size, double Best, double Median)>();
+        foreach (var size in Sizes)
+        {
+            var (best, median, state) = TimeOptimizer("adamw", flat: false, size, steps, budget);
+            log($"{Case("adamw", false, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {28.0 * size / best / 1e9:F1} GB/s, " +
+                $"state {state:F3} B/param");
+            fp32.Add(("adamw", false, size, best, median));
+        }
+
+        var rows = fp32.Select(r => new BenchRow
+        {
+            Suite = "lowprec", Case = Case(r.Opt, r.Flat, r.Size), Metric = "ms/step (best)", Unit = "ms", Value = r.Best * 1e3, HigherIsBetter = false,
+        }).ToList();
+        rows.AddRange(LowPrecision(fp32, steps, budget, log).Select(r => r with { Suite = "lowprec" }));
+        return rows;
+    }
+
     /// <summary>AdamW with bf16 and 8-bit moments at each size beside fp32 AdamW (16 tensors, same run).</summary>
     private static List<BenchRow> LowPrecision(
         List<(string Opt, bool Flat, int Size, double Best, double Median)> fp32, int steps, TimeSpan budget, Action<string> log)

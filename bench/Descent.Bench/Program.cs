@@ -33,13 +33,14 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
 {
     ["gemm"] = GemmSuite.Run,
     ["optim"] = OptimSuite.Run,
+    ["lowprec"] = OptimSuite.RunLowPrecision,
     ["train"] = TrainSuite.Run,
     ["bert"] = BertSuite.Run,
     ["muon"] = MuonSuite.Run,
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert, muon or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, lowprec, gemm, train, bert, muon or all (and --quick)");
     return 2;
 }
 

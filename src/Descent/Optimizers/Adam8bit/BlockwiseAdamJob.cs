@@ -14,6 +14,7 @@ namespace Descent.Optimizers;
 internal sealed class BlockwiseAdamJob : IRangeJob
 {
     private const int BlockSize = MomentStore.BlockSize;
+    private const int ChunkBlocks = 4;
     private BufferSlice p, g;
     private Adam8bitState? state;
     private BnbAdamKernel kernel;
@@ -62,20 +63,23 @@ internal sealed class BlockwiseAdamJob : IRangeJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int start, int end)
     {
-        Span<float> m = stackalloc float[BlockSize];
-        Span<float> v = stackalloc float[BlockSize];
+        // Several blocks per pass, so that the per-call costs of the codecs and the update are shared by 1,024
+        // elements; each block keeps its own absmax.
+        Span<float> m = stackalloc float[ChunkBlocks * BlockSize];
+        Span<float> v = stackalloc float[ChunkBlocks * BlockSize];
         var s = state!;
         var vectors = simd && PackedVectors.IsSupported;
-        for (var b = start; b < end; b++)
+        for (var b = start; b < end; b += ChunkBlocks)
         {
             var lo = b * BlockSize;
-            var n = Math.Min(BlockSize, length - lo);
+            var n = Math.Min(Math.Min(end - b, ChunkBlocks) * BlockSize, length - lo);
             var mb = m[..n];
             var vb = v[..n];
 
             // CUDA loads a partial last block's missing lanes as code 128 with g = 0; they take part in its absmax.
-            var floor = convention == BnbConvention.Cuda && n < BlockSize && s.ExpAvg.Precision == StatePrecision.Int8Blockwise
-                ? MathF.Abs((s.ExpAvg.MapValue(128) * s.ExpAvg.BlockAbsmax(b) * kernel.Beta1) + (kernel.OneMinusBeta1 * 0f))
+            var last = b + ((n - 1) / BlockSize);
+            var floor = convention == BnbConvention.Cuda && length - (last * BlockSize) < BlockSize && s.ExpAvg.Precision == StatePrecision.Int8Blockwise
+                ? MathF.Abs((s.ExpAvg.MapValue(128) * s.ExpAvg.BlockAbsmax(last) * kernel.Beta1) + (kernel.OneMinusBeta1 * 0f))
                 : 0f;
             s.ExpAvg.Decode(b, lo, mb, vectors);
             s.ExpAvgSq.Decode(b, lo, vb, vectors);
