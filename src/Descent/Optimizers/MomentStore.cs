@@ -156,6 +156,7 @@ internal sealed class MomentStore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeCodes(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, float absmaxFloor, bool simd)
     {
         // NaN never wins (fmaxf in CUDA, std::max with the running maximum first on the CPU).

@@ -141,6 +141,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Round(Vector256<float> v, Vector256<uint> bias, Vector256<uint> one, Vector256<uint> quiet)
     {
         var u = v.AsUInt32();
@@ -214,6 +215,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Nearest(float* at, Vector256<float> divisor, byte* buckets, float* mids, bool keepSign)
     {
         var lowByte = Vector256.Create(0xFF);
@@ -262,6 +264,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Lookup(float* at, Vector256<float> scale, byte* lut)
     {
         // maxps(NaN, −1) gives −1, slot 0 — the scalar clamp keeps NaN, whose slot is also 0.
