@@ -43,6 +43,39 @@ internal sealed class MomentStore
         }
     }
 
+    /// <summary>The float32 tensors of two moments under bitsandbytes' names: <c>state1</c>/<c>state2</c> when
+    /// float32, <c>absmax1</c>/<c>absmax2</c> and (new copies) <c>qmap1</c>/<c>qmap2</c> when 8-bit.</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> StateTensors(MomentStore first, MomentStore second)
+    {
+        foreach (var (suffix, store) in new[] { ("1", first), ("2", second) })
+        {
+            if (store.Tensor is not null)
+            {
+                yield return new("state" + suffix, store.Tensor);
+            }
+
+            if (store.AbsmaxTensor is not null)
+            {
+                yield return new("absmax" + suffix, store.AbsmaxTensor);
+                yield return new("qmap" + suffix, store.MapCopy());
+            }
+        }
+    }
+
+    /// <summary>The packed buffers (codes or bfloat16) of two moments: <c>state1</c>/<c>state2</c>.</summary>
+    public static IEnumerable<KeyValuePair<string, PackedStateBuffer>> StatePackedBuffers(MomentStore first, MomentStore second)
+    {
+        if (first.Packed is not null)
+        {
+            yield return new("state1", first.Packed);
+        }
+
+        if (second.Packed is not null)
+        {
+            yield return new("state2", second.Packed);
+        }
+    }
+
     /// <summary>The storage precision.</summary>
     public StatePrecision Precision { get; }
 
