@@ -16,10 +16,10 @@ internal sealed class DynamicMap
     /// <summary>Number of table slots of the CPU quantizer, and of buckets (the upper 16 bits of a float).</summary>
     private const int LutSize = 1 << 16;
 
-    // The lookup table carries 3 bytes of padding, so that a 32-bit gather at any slot stays inside.
+    // Both byte tables carry 3 bytes of padding, so that a 32-bit gather at any slot stays inside.
     private readonly float[] midpoints = new float[256];
     private readonly byte[] lut = new byte[LutSize + 3];
-    private readonly int[] buckets;
+    private readonly byte[] buckets = new byte[LutSize + 3];
     private readonly byte[] planes = new byte[(4 * 256) + 64];
 
     private DynamicMap(bool signed)
@@ -58,42 +58,11 @@ internal sealed class DynamicMap
             lut[j] = (byte)code;
         }
 
-        // Bucket h holds the floats whose upper 16 bits are h; the CUDA search needs the buckets of [−1, 1] and NaN
-        // only. Magnitudes below BucketBase hold no midpoint (one slot stands for all of them), the last slot of each
-        // sign takes everything above 1 (±Inf, NaN). An entry packs the number of midpoints below
-        // the bucket's least value (bits 0–7), whether a midpoint lies in the bucket (bit 8) and that midpoint's low
-        // 16 bits (bits 16–31): it shares its upper 16 bits with every value of the bucket, so comparing low bits
-        // compares the floats.
-        var lowest = midpoints.Take(255).Min(x => (BitConverter.SingleToInt32Bits(x) >> 16) & 0x7FFF);
-        BucketBase = lowest - 1;
-        BucketStride = OneBucket + 1 - BucketBase + 1;
-        buckets = new int[2 * BucketStride];
-        for (var sign = 0; sign < 2; sign++)
+        // Bucket h holds the floats whose upper 16 bits are h; its entry counts the midpoints below its least value.
+        for (var h = 0; h < LutSize; h++)
         {
-            for (var a = 0; a < BucketStride; a++)
-            {
-                if (a == BucketStride - 1)
-                {
-                    // Above 1 (±Inf; m/absmax is never there otherwise): all midpoints below, or none. NaN shares
-                    // the slot and gets code 0 from the vector search's NaN mask, as from the scalar search.
-                    buckets[(sign * BucketStride) + a] = sign == 0 ? 255 : 0;
-                    continue;
-                }
-
-                var h = (sign << 15) | (a + BucketBase);
-                var least = BitConverter.Int32BitsToSingle((h << 16) | (sign != 0 ? 0xFFFF : 0));
-                var entry = Math.Min(midpoints.Count(x => x < least), 255);
-                for (var k = 0; k < 255; k++)
-                {
-                    var bits = BitConverter.SingleToInt32Bits(midpoints[k]);
-                    if (((bits >> 16) & 0xFFFF) == h)
-                    {
-                        entry |= 0x100 | (bits << 16);
-                    }
-                }
-
-                buckets[(sign * BucketStride) + a] = entry;
-            }
+            var least = BitConverter.Int32BitsToSingle((h << 16) | ((h & 0x8000) != 0 ? 0xFFFF : 0));
+            buckets[h] = (byte)Math.Min(midpoints.Count(x => x < least), 255);
         }
 
         for (var k = 0; k < 254; k++)
@@ -129,19 +98,8 @@ internal sealed class DynamicMap
     /// <summary>The CPU backend's lookup table (65,536 slots, padded).</summary>
     public byte[] Lut => lut;
 
-    /// <summary>The upper 16 bits of 1.0f: the last bucket of [−1, 1].</summary>
-    public const int OneBucket = 0x3F80;
-
-    /// <summary>Per bucket of a float's upper 16 bits with magnitude from <see cref="BucketBase"/> up to 1, positive
-    /// then negative (<see cref="BucketStride"/> each, the last of each for magnitudes above 1): the number of midpoints below the
-    /// bucket (bits 0–7), whether one lies in it (bit 8) and its low 16 bits (bits 16–31).</summary>
-    public int[] Buckets => buckets;
-
-    /// <summary>The magnitude bucket of the first slot (all smaller magnitudes share it).</summary>
-    public int BucketBase { get; }
-
-    /// <summary>Slots per sign in <see cref="Buckets"/>.</summary>
-    public int BucketStride { get; }
+    /// <summary>Per 16-bit bucket of float bits, the number of midpoints below the bucket (padded).</summary>
+    public byte[] Buckets => buckets;
 
     /// <summary>The map for a first (signed) or second (unsigned) moment.</summary>
     public static DynamicMap For(bool signed) => signed ? Signed : Unsigned;

@@ -193,21 +193,21 @@ internal static unsafe class PackedVectors
 
     /// <summary>CUDA codes: the nearest map value to source[i]/top, exact ties to the even code, NaN to 0; with
     /// <paramref name="keepSign"/> (signed map) the first moment's sign fix (code ± 1 when the code's value has the
-    /// other sign bit). One gather per 8 values, from <see cref="DynamicMap.Buckets"/> (≈ 24 KB, cache-resident).</summary>
+    /// other sign bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NearestCodes(ReadOnlySpan<float> source, float top, DynamicMap map, bool keepSign, Span<byte> codes)
     {
         var n = source.Length & ~31;
         var divisor = Vector256.Create(top);
-        var buckets = new BucketTable(map);
         fixed (float* x = source)
-        fixed (int* table = map.Buckets)
+        fixed (byte* buckets = map.Buckets)
+        fixed (float* mids = map.Midpoints)
         fixed (byte* c = codes)
         {
             for (var i = 0; i < n; i += 32)
             {
-                var a = Vector256.Narrow(Nearest(x + i, divisor, table, buckets, keepSign), Nearest(x + i + 8, divisor, table, buckets, keepSign));
-                var b = Vector256.Narrow(Nearest(x + i + 16, divisor, table, buckets, keepSign), Nearest(x + i + 24, divisor, table, buckets, keepSign));
+                var a = Vector256.Narrow(Nearest(x + i, divisor, buckets, mids, keepSign), Nearest(x + i + 8, divisor, buckets, mids, keepSign));
+                var b = Vector256.Narrow(Nearest(x + i + 16, divisor, buckets, mids, keepSign), Nearest(x + i + 24, divisor, buckets, mids, keepSign));
                 Vector256.Narrow(a.AsUInt16(), b.AsUInt16()).Store(c + i);
             }
         }
@@ -216,28 +216,20 @@ internal static unsafe class PackedVectors
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Nearest(float* at, Vector256<float> divisor, int* table, in BucketTable buckets, bool keepSign)
+    private static Vector256<int> Nearest(float* at, Vector256<float> divisor, byte* buckets, float* mids, bool keepSign)
     {
         var lowByte = Vector256.Create(0xFF);
         var m = Avx.LoadVector256(at);
         var y = Avx.Divide(m, divisor);
-        var bits = y.AsInt32();
-        var negative = Vector256.ShiftRightArithmetic(bits, 31);
 
-        // The bucket's slot: magnitude clamped to [base, 1⁺] (1⁺: above 1, NaN), then the sign's half; NaN gives 0.
-        var magnitude = Vector256.ShiftRightLogical(bits, 16) & Vector256.Create(0x7FFF);
-        var slot = Avx2.Min(Avx2.Max(magnitude, buckets.Base), buckets.Top) - buckets.Base;
-        var entry = Avx2.GatherVector256(table, slot + (negative & buckets.Stride), 4);
-
-        // At most one midpoint lies in a bucket: the count below it, plus one when that midpoint is below y (for a
-        // negative y, when its magnitude bits are greater); an exact tie (equal bits) goes to the even code.
-        var has = Vector256.Equals(entry & Vector256.Create(0x100), Vector256.Create(0x100));
-        var midLow = Vector256.ShiftRightLogical(entry, 16);
-        var low = bits & Vector256.Create(0xFFFF);
-        var below = has & Vector256.ConditionalSelect(negative, Vector256.GreaterThan(midLow, low), Vector256.GreaterThan(low, midLow));
-        var tie = has & Vector256.Equals(low, midLow);
-        var code = (entry & lowByte) - below;
-        code = Avx2.Min(code + (tie & code & Vector256<int>.One), Vector256.Create(255)) & Vector256.Equals(y, y).AsInt32();
+        // At most one midpoint lies in a 16-bit bucket: c0 counts those below it, one compare finishes the count.
+        // A tie (y on a midpoint) can only be with mid[c0]: when mid[c0] < y, mid[c0 + 1] lies in a later bucket.
+        var c0 = Avx2.And(Avx2.GatherVector256((int*)buckets, Avx2.ShiftRightLogical(y.AsInt32(), 16), 1), lowByte);
+        var mid = Avx2.GatherVector256(mids, c0, 4);
+        var below = Avx.CompareLessThan(mid, y).AsInt32();
+        var tie = Avx.CompareEqual(mid, y).AsInt32();
+        var code = Avx2.Subtract(c0, below);
+        code = Avx2.Min(Avx2.Add(code, Avx2.And(Avx2.And(tie, code), Vector256<int>.One)), Vector256.Create(255));
         if (!keepSign)
         {
             return code;
@@ -249,14 +241,6 @@ internal static unsafe class PackedVectors
         var up = Avx.CompareGreaterThan(m, Vector256<float>.Zero).AsInt32();
         var step = Avx2.Or(Avx2.And(up, Vector256<int>.One), Avx2.AndNot(up, Vector256.Create(-1)));
         return Avx2.And(Avx2.Add(code, Avx2.And(differs, step)), lowByte);
-    }
-
-    /// <summary>The slot constants of <see cref="DynamicMap.Buckets"/> as vectors.</summary>
-    private readonly struct BucketTable(DynamicMap map)
-    {
-        public readonly Vector256<int> Base = Vector256.Create(map.BucketBase);
-        public readonly Vector256<int> Top = Vector256.Create(map.BucketBase + map.BucketStride - 1);
-        public readonly Vector256<int> Stride = Vector256.Create(map.BucketStride);
     }
 
     /// <summary>CPU codes: the lookup table's entry for source[i]·inv (clamped to [−1, 1]).</summary>
