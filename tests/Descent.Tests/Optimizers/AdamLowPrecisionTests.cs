@@ -89,30 +89,10 @@ public sealed class AdamLowPrecisionTests
     [MemberData(nameof(Configurations))]
     public void SimdEqualsReferenceForLengthsAndAcrossTheSplit(StatePrecision m, StatePrecision v, bool amsgrad)
     {
-        int[] lengths = [.. Enumerable.Range(0, 70).Select(i => i * 15), 1023, 1024, 1025, (1 << 17) + 300];
-        foreach (var n in lengths)
+        var options = new AdamWOptions { LearningRate = 0.01, ExpAvgPrecision = m, ExpAvgSqPrecision = v, MinQuantizedSize = 0, Amsgrad = amsgrad };
+        foreach (var n in (int[])[.. Enumerable.Range(0, 70).Select(i => i * 15), 1023, 1024, 1025, (1 << 17) + 300])
         {
-            var options = new AdamWOptions { LearningRate = 0.01, ExpAvgPrecision = m, ExpAvgSqPrecision = v, MinQuantizedSize = 0, Amsgrad = amsgrad };
-            var reference = new Parameter(Tensor.FromArray(KernelTestData.Values(n, 1, specials: false), [n]));
-            var simd = new Parameter(Tensor.FromArray(KernelTestData.Values(n, 1, specials: false), [n]));
-            var a = new AdamW([reference], options) { KernelPath = KernelPath.Reference };
-            var b = new AdamW([simd], options) { KernelPath = KernelPath.Auto };
-            for (var step = 0; step < 3; step++)
-            {
-                var g = KernelTestData.Values(n, 10 + step, specials: step == 1);
-                reference.Grad = Tensor.FromArray(g, [n]);
-                simd.Grad = Tensor.FromArray(g, [n]);
-                a.Step();
-                b.Step();
-                KernelTestData.AssertSame(reference.Span, simd.Span, $"n={n} step {step} p");
-                var sa = StateValues(a, reference);
-                var sb = StateValues(b, simd);
-                Assert.Equal(sa.Keys.Order(), sb.Keys.Order());
-                foreach (var key in sa.Keys)
-                {
-                    KernelTestData.AssertSame(sa[key], sb[key], $"n={n} step {step} {key}");
-                }
-            }
+            LowPrecisionChecks.AssertPathsAgree(p => new AdamW([p], options), n, KernelPath.Auto);
         }
     }
 
@@ -225,67 +205,16 @@ public sealed class AdamLowPrecisionTests
     public void ResumeFromCheckpointIsBitIdentical(StatePrecision m, StatePrecision v, bool stochastic)
     {
         var options = new AdamWOptions { LearningRate = 0.01, ExpAvgPrecision = m, ExpAvgSqPrecision = v, StochasticRounding = stochastic, Seed = 5 };
-        (string, Parameter)[] Build() =>
-        [
-            ("w", new Parameter(Tensor.FromArray(KernelTestData.Values(5000, 1, specials: false), [50, 100]))),
-            ("b", new Parameter(Tensor.FromArray(KernelTestData.Values(300, 2, specials: false), [300]))),
-        ];
-        void Train(Optimizer opt, (string, Parameter)[] ps, int from, int to)
+        LowPrecisionChecks.AssertResumeIsBitIdentical(ps => new AdamW(ps, options), total: 7, saveAt: 3, file =>
         {
-            for (var s = from; s < to; s++)
-            {
-                foreach (var (_, p) in ps)
-                {
-                    p.Grad = Tensor.FromArray(KernelTestData.Values(p.Length, 100 + s, specials: false), [.. p.Shape]);
-                }
-
-                opt.Step();
-            }
-        }
-
-        var straight = Build();
-        var straightOpt = new AdamW(straight.Select(x => x.Item2), options);
-        Train(straightOpt, straight, 0, 7);
-        var first = Build();
-        var firstOpt = new AdamW(first.Select(x => x.Item2), options);
-        Train(firstOpt, first, 0, 3);
-        var path = Path.Combine(Path.GetTempPath(), $"descent-adamlp-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            OptimizerCheckpoint.Save(path, firstOpt, first);
-            var file = SafetensorsFile.Read(path);
             Assert.Equal(m == StatePrecision.Int8Blockwise ? SafetensorsDType.U8 : SafetensorsDType.BF16, file["state.w.state1"].DType);
             Assert.Equal(SafetensorsDType.U8, file["state.w.state2"].DType);
             Assert.Equal(SafetensorsDType.F32, file["state.w.absmax2"].DType);
             Assert.Equal(SafetensorsDType.F32, file["state.b.exp_avg"].DType);
-            var resumed = Build();
-            for (var k = 0; k < resumed.Length; k++)
-            {
-                first[k].Item2.Span.CopyTo(resumed[k].Item2.Span);
-            }
-
-            var resumedOpt = new AdamW(resumed.Select(x => x.Item2), options);
-            OptimizerCheckpoint.Load(path, resumedOpt, resumed);
-            Train(resumedOpt, resumed, 3, 7);
-            for (var k = 0; k < resumed.Length; k++)
-            {
-                KernelTestData.AssertSame(straight[k].Item2.Span, resumed[k].Item2.Span, $"{straight[k].Item1} after resume");
-                var sa = StateValues(straightOpt, straight[k].Item2);
-                var sb = StateValues(resumedOpt, resumed[k].Item2);
-                foreach (var key in sa.Keys)
-                {
-                    KernelTestData.AssertSame(sa[key], sb[key], $"{straight[k].Item1}.{key}");
-                }
-            }
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
-    private static Dictionary<string, float[]> StateValues(Optimizer optimizer, Parameter p) =>
-        Bnb.Adam8bitKernelParityTests.StateValues(optimizer, p);
+    private static Dictionary<string, float[]> StateValues(Optimizer optimizer, Parameter p) => LowPrecisionChecks.StateValues(optimizer, p);
 
     private static void RoundToBf16(Span<float> values)
     {
