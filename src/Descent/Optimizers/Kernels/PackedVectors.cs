@@ -48,6 +48,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeCodes512(byte* c, byte* planes, float scale, float* d, int n)
     {
         // After the two unpack stages, result r holds, in 128-bit lane l, dword j, the input byte l·16 + r·4 + j;
