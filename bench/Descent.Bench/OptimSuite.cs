@@ -1,6 +1,7 @@
 using Descent.Nn;
 using Descent.Numerics;
 using Descent.Optimizers;
+using Descent.Optimizers.Kernels;
 
 namespace Descent.Bench;
 
@@ -77,6 +78,112 @@ internal static class OptimSuite
         return rows;
     }
 
+    /// <summary>Only fp32 AdamW (16 tensors) and its low-precision variants at each size, same run (the
+    /// <c>lowprec</c> suite: the ratio rows without the SGD/Adam sweep and the PyTorch peer).</summary>
+    public static List<BenchRow> RunLowPrecision(bool quick, Action<string> log)
+    {
+        var steps = quick ? 10 : 30;
+        var budget = TimeSpan.FromSeconds(quick ? 2 : 8);
+        var fp32 = new List<(string Opt, bool Flat, int Size, double Best, double Median)>();
+        foreach (var size in Sizes)
+        {
+            var (best, median, state) = TimeOptimizer("adamw", flat: false, size, steps, budget);
+            log($"{Case("adamw", false, size)}: {best * 1e3:F2} ms best, {median * 1e3:F2} ms median, {28.0 * size / best / 1e9:F1} GB/s, " +
+                $"state {state:F3} B/param");
+            fp32.Add(("adamw", false, size, best, median));
+        }
+
+        var rows = fp32.Select(r => new BenchRow
+        {
+            Suite = "lowprec", Case = Case(r.Opt, r.Flat, r.Size), Metric = "ms/step (best)", Unit = "ms", Value = r.Best * 1e3, HigherIsBetter = false,
+        }).ToList();
+        rows.AddRange(LowPrecision(fp32, steps, budget, log).Select(r => r with { Suite = "lowprec" }));
+        rows.AddRange(Profile(quick, log));
+        return rows;
+    }
+
+    /// <summary>Single-thread CPU time (this thread's clock, so a busy machine matters less) per element of each
+    /// step and of each codec of the low-precision step, 1M parameters in 16 tensors.</summary>
+    private static List<BenchRow> Profile(bool quick, Action<string> log)
+    {
+        var rows = new List<BenchRow>();
+        var saved = ParallelRange.MaxWorkers;
+        ParallelRange.MaxWorkers = 1;
+        try
+        {
+            const int size = 1 << 20;
+            var reps = quick ? 20 : 60;
+            foreach (var opt in new[] { "adamw", "adamw-bf16", "adamw8bit", "adamw8bit-cpu" })
+            {
+                var optimizer = Create(opt, Tensors(size, out _));
+                var ns = CpuTime(optimizer.Step, reps) / size * 1e9;
+                log($"profile {opt}: {ns:F3} ns/element (1 thread, CPU time)");
+                rows.Add(new BenchRow { Suite = "lowprec", Case = $"{opt} 1M (16 tensors, 1 thread)", Metric = "CPU ns/element", Unit = "ns", Value = ns, HigherIsBetter = false });
+            }
+
+            var x = new float[size];
+            Fill(x, new Rng(3));
+            var codes = new byte[size];
+            var halves = new ushort[size];
+            var back = new float[size];
+            var codecs = new (string Name, Action Run)[]
+            {
+                ("decode 8-bit", () => PackedVectorsDecode(codes, back)),
+                ("encode 8-bit cuda", () => Blocks(x, (b, lo, s) => PackedVectors.NearestCodes(s, 1f, DynamicMap.Signed, keepSign: true, codes.AsSpan(lo, s.Length)))),
+                ("encode 8-bit cpu", () => Blocks(x, (b, lo, s) => PackedVectors.LookupCodes(s, 1f, DynamicMap.Signed, codes.AsSpan(lo, s.Length)))),
+                ("absmax", () => Blocks(x, (b, lo, s) => PackedVectors.Absmax(s, 0f).Top)),
+                ("encode bf16", () => PackedVectors.EncodeHalves(x, halves)),
+                ("decode bf16", () => PackedVectors.DecodeHalves(halves, back)),
+            };
+            foreach (var (name, run) in codecs)
+            {
+                var ns = CpuTime(run, reps) / size * 1e9;
+                log($"profile {name}: {ns:F3} ns/element (1 thread)");
+                rows.Add(new BenchRow { Suite = "lowprec", Case = $"codec {name} (1 thread)", Metric = "CPU ns/element", Unit = "ns", Value = ns, HigherIsBetter = false });
+            }
+        }
+        finally
+        {
+            ParallelRange.MaxWorkers = saved;
+        }
+
+        return rows;
+    }
+
+    private static void PackedVectorsDecode(byte[] codes, float[] back)
+    {
+        for (var lo = 0; lo < codes.Length; lo += 256)
+        {
+            PackedVectors.DecodeCodes(codes.AsSpan(lo, 256), DynamicMap.Signed, 0.5f, back.AsSpan(lo, 256));
+        }
+    }
+
+    private static void Blocks(float[] x, Func<int, int, ReadOnlySpan<float>, float> run)
+    {
+        for (var lo = 0; lo < x.Length; lo += 256)
+        {
+            run(lo / 256, lo, x.AsSpan(lo, 256));
+        }
+    }
+
+    private static double CpuTime(Action action, int reps)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            action();
+        }
+
+        var best = double.MaxValue;
+        for (var i = 0; i < reps; i++)
+        {
+            var t0 = ThreadClock.Now();
+            action();
+            best = Math.Min(best, ThreadClock.Now() - t0);
+        }
+
+        return best;
+    }
+
     /// <summary>AdamW with bf16 and 8-bit moments at each size beside fp32 AdamW (16 tensors, same run).</summary>
     private static List<BenchRow> LowPrecision(
         List<(string Opt, bool Flat, int Size, double Best, double Median)> fp32, int steps, TimeSpan budget, Action<string> log)
@@ -123,7 +230,23 @@ internal static class OptimSuite
 
     private static (double Best, double Median, double StateBytesPerParameter) TimeOptimizer(string opt, bool flat, int size, int steps, TimeSpan budget)
     {
-        var rng = new Rng(42);
+        var parameters = Tensors(size, out _);
+        if (flat)
+        {
+            ParameterArena.Flatten(parameters);
+        }
+
+        var optimizer = Create(opt, parameters);
+        var (best, median) = Measure.Time(optimizer.Step, warmup: 2, steps, budget);
+        var state = optimizer.StateBytes / (double)size;
+        parameters.Clear();
+        GC.Collect();
+        return (best, median, state);
+    }
+
+    private static List<Parameter> Tensors(int size, out Rng rng)
+    {
+        rng = new Rng(42);
         var per = size / 16;
         var parameters = new List<Parameter>();
         for (var i = 0; i < 16; i++)
@@ -135,28 +258,21 @@ internal static class OptimSuite
             parameters.Add(p);
         }
 
-        if (flat)
-        {
-            ParameterArena.Flatten(parameters);
-        }
-
-        Optimizer optimizer = opt switch
-        {
-            "sgd" => new Sgd(parameters, new SgdOptions { LearningRate = 1e-3, Momentum = 0.9 }),
-            "adam" => new Adam(parameters, new AdamOptions { LearningRate = 1e-3 }),
-            "adamw-bf16" => new AdamW8bit(parameters, new AdamW8bitOptions
-            {
-                ExpAvgPrecision = StatePrecision.Bf16, ExpAvgSqPrecision = StatePrecision.Bf16,
-            }),
-            "adamw8bit" => new AdamW8bit(parameters),
-            _ => new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3 }),
-        };
-        var (best, median) = Measure.Time(optimizer.Step, warmup: 2, steps, budget);
-        var state = optimizer.StateBytes / (double)size;
-        parameters.Clear();
-        GC.Collect();
-        return (best, median, state);
+        return parameters;
     }
+
+    private static Optimizer Create(string opt, List<Parameter> parameters) => opt switch
+    {
+        "sgd" => new Sgd(parameters, new SgdOptions { LearningRate = 1e-3, Momentum = 0.9 }),
+        "adam" => new Adam(parameters, new AdamOptions { LearningRate = 1e-3 }),
+        "adamw-bf16" => new AdamW8bit(parameters, new AdamW8bitOptions
+        {
+            ExpAvgPrecision = StatePrecision.Bf16, ExpAvgSqPrecision = StatePrecision.Bf16,
+        }),
+        "adamw8bit" => new AdamW8bit(parameters),
+        "adamw8bit-cpu" => new AdamW8bit(parameters, new AdamW8bitOptions { Convention = BnbConvention.Cpu }),
+        _ => new AdamW(parameters, new AdamWOptions { LearningRate = 1e-3 }),
+    };
 
     private static void Fill(Span<float> x, Rng rng)
     {

@@ -33,6 +33,7 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
 {
     ["gemm"] = GemmSuite.Run,
     ["optim"] = OptimSuite.Run,
+    ["lowprec"] = OptimSuite.RunLowPrecision,
     ["train"] = TrainSuite.Run,
     ["bert"] = BertSuite.Run,
     ["bert-gemm"] = BertGemmRows.Run,
@@ -41,7 +42,7 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert (parts: bert-gemm, bert-inference), muon or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, lowprec, gemm, train, bert (parts: bert-gemm, bert-inference), muon or all (and --quick)");
     return 2;
 }
 

@@ -83,6 +83,11 @@ internal sealed class FlatGroupView<TState>
         var view = new Parameter(first.Buffer, first.Offset, [total]);
         var gradView = new Tensor(firstGrad.Buffer, firstGrad.Offset, [total]);
         var stateView = createState(view);
+        if (stateView.PackedBuffers.Any() || stateSlots.Any(s => s!.PackedBuffers.Any()))
+        {
+            return null; // packed (bf16, 8-bit) moments live per parameter and are encoded per parameter's blocks
+        }
+
         var keys = stateView.Tensors.ToList();
         var perState = new List<KeyValuePair<string, Tensor>>[count];
         for (var i = 0; i < count; i++)

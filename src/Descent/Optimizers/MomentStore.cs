@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
@@ -42,6 +43,39 @@ internal sealed class MomentStore
         }
     }
 
+    /// <summary>The float32 tensors of two moments under bitsandbytes' names: <c>state1</c>/<c>state2</c> when
+    /// float32, <c>absmax1</c>/<c>absmax2</c> and (new copies) <c>qmap1</c>/<c>qmap2</c> when 8-bit.</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> StateTensors(MomentStore first, MomentStore second)
+    {
+        foreach (var (suffix, store) in new[] { ("1", first), ("2", second) })
+        {
+            if (store.Tensor is not null)
+            {
+                yield return new("state" + suffix, store.Tensor);
+            }
+
+            if (store.AbsmaxTensor is not null)
+            {
+                yield return new("absmax" + suffix, store.AbsmaxTensor);
+                yield return new("qmap" + suffix, store.MapCopy());
+            }
+        }
+    }
+
+    /// <summary>The packed buffers (codes or bfloat16) of two moments: <c>state1</c>/<c>state2</c>.</summary>
+    public static IEnumerable<KeyValuePair<string, PackedStateBuffer>> StatePackedBuffers(MomentStore first, MomentStore second)
+    {
+        if (first.Packed is not null)
+        {
+            yield return new("state1", first.Packed);
+        }
+
+        if (second.Packed is not null)
+        {
+            yield return new("state2", second.Packed);
+        }
+    }
+
     /// <summary>The storage precision.</summary>
     public StatePrecision Precision { get; }
 
@@ -74,10 +108,11 @@ internal sealed class MomentStore
     /// <summary>The map value of <paramref name="code"/> (8-bit only).</summary>
     public float MapValue(int code) => map!.Values[code];
 
-    /// <summary>Writes the float32 values of elements [start, start + destination.Length) — block
-    /// <paramref name="block"/> — to <paramref name="destination"/>: map[code]·absmax for 8-bit (one float32
-    /// multiply), the exact bfloat16 value, or a copy; with <paramref name="simd"/> whole vectors by
-    /// <see cref="PackedVectors"/> (same values).</summary>
+    /// <summary>Writes the float32 values of elements [start, start + destination.Length) — whole blocks from
+    /// <paramref name="block"/> (the last one possibly partial) — to <paramref name="destination"/>:
+    /// map[code]·absmax for 8-bit (one float32 multiply), the exact bfloat16 value, or a copy; with
+    /// <paramref name="simd"/> whole vectors by <see cref="PackedVectors"/> (same values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(int block, int start, Span<float> destination, bool simd)
     {
         var n = destination.Length;
@@ -95,25 +130,30 @@ internal sealed class MomentStore
 
                 break;
             default:
-                var scale = absmax![block];
-                var q = map!.Values;
-                var c = codes.AsSpan(start, n);
-                for (var i = simd ? PackedVectors.DecodeCodes(c, q, scale, destination) : 0; i < n; i++)
+                for (var lo = 0; lo < n; lo += BlockSize, block++)
                 {
-                    destination[i] = q[c[i]] * scale;
+                    var d = destination[lo..Math.Min(n, lo + BlockSize)];
+                    var scale = absmax![block];
+                    var q = map!.Values;
+                    var c = codes.AsSpan(start + lo, d.Length);
+                    for (var i = simd ? PackedVectors.DecodeCodes(c, map, scale, d) : 0; i < d.Length; i++)
+                    {
+                        d[i] = q[c[i]] * scale;
+                    }
                 }
 
                 break;
         }
     }
 
-    /// <summary>Stores the updated float32 values of block <paramref name="block"/> (elements from
-    /// <paramref name="start"/>): a copy; bfloat16 rounded to nearest even, or stochastically when
-    /// <paramref name="randomKey"/> is not 0; or 8-bit: the block's new absmax (at least
-    /// <paramref name="absmaxFloor"/>, which carries the CUDA kernel's padding lanes) and each value's code under
-    /// <paramref name="convention"/>. With <paramref name="simd"/> whole vectors go through
+    /// <summary>Stores the updated float32 values of whole blocks from <paramref name="block"/> (elements from
+    /// <paramref name="start"/>, the last block possibly partial): a copy; bfloat16 rounded to nearest even, or
+    /// stochastically when <paramref name="randomKey"/> is not 0; or 8-bit: each block's new absmax (the last one at
+    /// least <paramref name="lastAbsmaxFloor"/>, which carries the CUDA kernel's padding lanes) and each value's
+    /// code under <paramref name="convention"/>. With <paramref name="simd"/> whole vectors go through
     /// <see cref="PackedVectors"/> (same results).</summary>
-    public void Encode(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, ulong randomKey, float absmaxFloor, bool simd)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Encode(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, ulong randomKey, float lastAbsmaxFloor, bool simd)
     {
         switch (Precision)
         {
@@ -139,11 +179,17 @@ internal sealed class MomentStore
 
                 break;
             default:
-                EncodeCodes(block, start, source, convention, absmaxFloor, simd);
+                for (var lo = 0; lo < source.Length; lo += BlockSize, block++)
+                {
+                    var hi = Math.Min(source.Length, lo + BlockSize);
+                    EncodeCodes(block, start + lo, source[lo..hi], convention, hi == source.Length ? lastAbsmaxFloor : 0f, simd);
+                }
+
                 break;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodeCodes(int block, int start, ReadOnlySpan<float> source, BnbConvention convention, float absmaxFloor, bool simd)
     {
         // NaN never wins (fmaxf in CUDA, std::max with the running maximum first on the CPU).

@@ -1,7 +1,7 @@
 namespace Descent.Optimizers;
 
 /// <summary>
-/// How an optimizer stores one moment buffer (see <see cref="Adam8bitFamilyOptions.ExpAvgPrecision"/>): the update
+/// How an optimizer stores one moment buffer (see <see cref="LowPrecisionMomentOptions.ExpAvgPrecision"/>): the update
 /// itself always runs in float32; the buffer is decoded before and encoded after each step.
 /// </summary>
 public enum StatePrecision
@@ -11,7 +11,7 @@ public enum StatePrecision
     Fp32,
 
     /// <summary>bfloat16, 2 bytes per element: the upper 16 bits of the float32 value, rounded to nearest even
-    /// (or stochastically with <see cref="Adam8bitFamilyOptions.StochasticRounding"/>).</summary>
+    /// (or stochastically with <see cref="LowPrecisionMomentOptions.StochasticRounding"/>).</summary>
     [Hyperparameter("bf16")]
     Bf16,
 

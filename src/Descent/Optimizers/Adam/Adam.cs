@@ -20,6 +20,11 @@ namespace Descent.Optimizers;
 /// Paper: Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; AMSGrad: Reddi et al.,
 /// "On the Convergence of Adam and Beyond", ICLR 2018. State: <c>exp_avg</c>, <c>exp_avg_sq</c>
 /// (8 bytes/parameter) and <c>max_exp_avg_sq</c> with AMSGrad.</para>
+/// <para>Moment storage: float32 by default (equal to PyTorch bit for bit); <c>ExpAvgPrecision</c> /
+/// <c>ExpAvgSqPrecision</c> (<see cref="LowPrecisionMomentOptions"/>) store either moment as bfloat16 (nearest even, or
+/// stochastic rounding) or 8-bit block-wise (bitsandbytes' dynamic maps, 256 per absmax) for parameters of at least
+/// <c>min_8bit_size</c> elements — the same float32 update between a decode and an encode of each block (4 or ≈ 2.03
+/// bytes per parameter instead of 8; see docs/low-precision-states.md).</para>
 /// </remarks>
 [Optimizer("adam", "Adam (Kingma & Ba 2015), coupled L2 decay; equivalent to torch.optim.Adam", DecoupledVariant = typeof(AdamW))]
 public sealed class Adam : AdamFamily<AdamOptions>

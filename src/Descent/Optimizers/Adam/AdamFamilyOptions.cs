@@ -2,10 +2,12 @@ namespace Descent.Optimizers;
 
 /// <summary>
 /// Hyperparameters shared by <see cref="Adam"/> (<see cref="AdamOptions"/>) and <see cref="AdamW"/>
-/// (<see cref="AdamWOptions"/>), declared once in PyTorch's order after β₁, β₂ and ε: weight decay, ε convention,
-/// AMSGrad, maximize. The two differ in how the decay is applied and in its default.
+/// (<see cref="AdamWOptions"/>), declared once: β₁, β₂, ε, the moments' storage precision
+/// (<see cref="LowPrecisionMomentOptions"/>: float32 by default, which is PyTorch's update bit for bit), then in
+/// PyTorch's order weight decay, ε convention, AMSGrad, maximize. The two differ in how the decay is applied and in
+/// its default.
 /// </summary>
-public abstract record AdamFamilyOptions : MomentOptions
+public abstract record AdamFamilyOptions : LowPrecisionMomentOptions
 {
     /// <summary>Weight decay (PyTorch: <c>weight_decay</c>): an L2 penalty added to the gradient for Adam; for AdamW
     /// decoupled, the parameter multiplied by 1 − lr·wd before the Adam step; finite, ≥ 0.</summary>

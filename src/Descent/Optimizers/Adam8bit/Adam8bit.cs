@@ -5,7 +5,7 @@ namespace Descent.Optimizers;
 /// <summary>
 /// bitsandbytes' <c>bnb.optim.Adam8bit</c>: Adam whose moments are stored 8-bit block-wise (Dettmers et al.,
 /// "8-bit Optimizers via Block-wise Quantization", ICLR 2022) — or, per moment, bfloat16 or float32
-/// (<see cref="Adam8bitFamilyOptions.ExpAvgPrecision"/>, <see cref="Adam8bitFamilyOptions.ExpAvgSqPrecision"/>).
+/// (<see cref="LowPrecisionMomentOptions.ExpAvgPrecision"/>, <see cref="LowPrecisionMomentOptions.ExpAvgSqPrecision"/>).
 /// </summary>
 /// <remarks>
 /// <para>Update rule, per step t (exact float32 order in <see cref="BnbConvention"/>; c1 = 1 − β1ᵗ, c2 = √(1 − β2ᵗ)):</para>

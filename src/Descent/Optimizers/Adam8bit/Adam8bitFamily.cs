@@ -6,8 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>
 /// The update shared by <see cref="Adam8bit"/> and <see cref="AdamW8bit"/> (bitsandbytes' one "adam" kernel; only
 /// the default weight decay differs): state <see cref="Adam8bitState"/>; parameters of at least
-/// <see cref="Adam8bitFamilyOptions.MinQuantizedSize"/> elements whose moments are not both float32 take the fused
-/// block-wise step (<see cref="BlockwiseAdamJob"/>), the others the 32-bit step (<see cref="BnbAdamKernel"/>). Blocks
+/// <see cref="LowPrecisionMomentOptions.MinQuantizedSize"/> elements whose moments are not both float32 take the fused
+/// block-wise step (<see cref="BlockwiseMomentJob{TUpdate}"/>), the others the 32-bit step (<see cref="BnbAdamKernel"/>). Blocks
 /// start at each parameter's first element, as in bitsandbytes, so parameters are never updated as one flat range.
 /// </summary>
 /// <typeparam name="TOptions">The options record.</typeparam>
@@ -15,7 +15,7 @@ public abstract class Adam8bitFamily<TOptions> : Optimizer<TOptions, Adam8bitSta
     where TOptions : Adam8bitFamilyOptions
 {
     private readonly ElementwiseJob<BnbAdamKernel> job = new();
-    private readonly BlockwiseAdamJob blockJob = new();
+    private readonly BlockwiseMomentJob<BnbAdamKernel> blockJob = new();
 
     /// <summary>Creates the optimizer with one group.</summary>
     private protected Adam8bitFamily(IEnumerable<Parameter> parameters, TOptions defaults)
@@ -34,8 +34,8 @@ public abstract class Adam8bitFamily<TOptions> : Optimizer<TOptions, Adam8bitSta
     {
         ArgumentNullException.ThrowIfNull(parameter);
         ArgumentNullException.ThrowIfNull(options);
-        var small = parameter.Length < options.MinQuantizedSize;
-        return new(parameter.Shape, small ? StatePrecision.Fp32 : options.ExpAvgPrecision, small ? StatePrecision.Fp32 : options.ExpAvgSqPrecision);
+        var fp32 = options.KeepsFp32(parameter.Length);
+        return new(parameter.Shape, fp32 ? StatePrecision.Fp32 : options.ExpAvgPrecision, fp32 ? StatePrecision.Fp32 : options.ExpAvgSqPrecision);
     }
 
     /// <inheritdoc />
@@ -44,7 +44,9 @@ public abstract class Adam8bitFamily<TOptions> : Optimizer<TOptions, Adam8bitSta
         var kernel = new BnbAdamKernel(options, state.Step, state.IsCompact);
         if (state.IsCompact)
         {
-            blockJob.Run(kernel, KernelPath, parameter, grad, state, options);
+            var cuda = options.Convention == BnbConvention.Cuda;
+            blockJob.Run(kernel, KernelPath, parameter, grad, state.ExpAvg, state.ExpAvgSq, null, BlockwiseEncoding.For(
+                options, state.Step, options.Convention, options.Bf16Parameters, cuda ? kernel.Beta1 : null, kernel.OneMinusBeta1));
             return;
         }
 

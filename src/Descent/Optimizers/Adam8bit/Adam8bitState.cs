@@ -4,7 +4,7 @@ namespace Descent.Optimizers;
 /// The state of one parameter of <see cref="Adam8bit"/> / <see cref="AdamW8bit"/>, under bitsandbytes' names: the
 /// first moment <c>state1</c> and second moment <c>state2</c>, each stored at its <see cref="StatePrecision"/>; for
 /// 8-bit moments also <c>absmax1</c>/<c>absmax2</c> (one float32 per block of 256) and the dynamic maps
-/// <c>qmap1</c>/<c>qmap2</c>. A parameter with fewer elements than <see cref="Adam8bitFamilyOptions.MinQuantizedSize"/>
+/// <c>qmap1</c>/<c>qmap2</c>. A parameter with fewer elements than <see cref="LowPrecisionMomentOptions.MinQuantizedSize"/>
 /// keeps both moments in float32 (bitsandbytes' <c>min_8bit_size</c>) and takes the 32-bit update.
 /// </summary>
 /// <remarks>Checkpoints save codes as U8, bfloat16 moments as BF16 and the rest as F32 (see
@@ -40,44 +40,8 @@ public sealed class Adam8bitState : ParameterState
     internal MomentStore ExpAvgSq { get; }
 
     /// <inheritdoc />
-    public override IEnumerable<KeyValuePair<string, Tensor>> Tensors
-    {
-        get
-        {
-            foreach (var (suffix, store) in Moments())
-            {
-                if (store.Tensor is not null)
-                {
-                    yield return new("state" + suffix, store.Tensor);
-                }
-
-                if (store.AbsmaxTensor is not null)
-                {
-                    yield return new("absmax" + suffix, store.AbsmaxTensor);
-                    yield return new("qmap" + suffix, store.MapCopy());
-                }
-            }
-        }
-    }
+    public override IEnumerable<KeyValuePair<string, Tensor>> Tensors => MomentStore.StateTensors(ExpAvg, ExpAvgSq);
 
     /// <inheritdoc />
-    public override IEnumerable<KeyValuePair<string, PackedStateBuffer>> PackedBuffers
-    {
-        get
-        {
-            foreach (var (suffix, store) in Moments())
-            {
-                if (store.Packed is not null)
-                {
-                    yield return new("state" + suffix, store.Packed);
-                }
-            }
-        }
-    }
-
-    private IEnumerable<(string Suffix, MomentStore Store)> Moments()
-    {
-        yield return ("1", ExpAvg);
-        yield return ("2", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, PackedStateBuffer>> PackedBuffers => MomentStore.StatePackedBuffers(ExpAvg, ExpAvgSq);
 }

@@ -19,6 +19,11 @@ namespace Descent.Optimizers;
 /// <para>Defaults: lr 1e-3, β = (0.9, 0.999), ε 1e-8, weight decay 1e-2 (see <see cref="AdamWOptions"/>).
 /// Paper: Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019. The decay is multiplied
 /// by the learning rate, as in PyTorch and Optax. State as <see cref="Adam"/>.</para>
+/// <para>Moment storage: float32 by default (equal to PyTorch bit for bit); <c>ExpAvgPrecision</c> /
+/// <c>ExpAvgSqPrecision</c> (<see cref="LowPrecisionMomentOptions"/>) store either moment as bfloat16 (nearest even, or
+/// stochastic rounding) or 8-bit block-wise (bitsandbytes' dynamic maps, 256 per absmax) for parameters of at least
+/// <c>min_8bit_size</c> elements — the same float32 update between a decode and an encode of each block (4 or ≈ 2.03
+/// bytes per parameter instead of 8; see docs/low-precision-states.md).</para>
 /// </remarks>
 [Optimizer("adamw", "AdamW (Loshchilov & Hutter 2019), decoupled decay; equivalent to torch.optim.AdamW")]
 public sealed class AdamW : AdamFamily<AdamWOptions>

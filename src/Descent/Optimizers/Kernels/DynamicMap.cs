@@ -20,6 +20,7 @@ internal sealed class DynamicMap
     private readonly float[] midpoints = new float[256];
     private readonly byte[] lut = new byte[LutSize + 3];
     private readonly byte[] buckets = new byte[LutSize + 3];
+    private readonly byte[] planes = new byte[(4 * 256) + 64];
 
     private DynamicMap(bool signed)
     {
@@ -30,6 +31,21 @@ internal sealed class DynamicMap
         }
 
         midpoints[255] = float.PositiveInfinity;
+        for (var k = 0; k < 256; k++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(Values[k]);
+            for (var b = 0; b < 4; b++)
+            {
+                planes[(b * 256) + k] = (byte)(bits >> (8 * b));
+            }
+        }
+
+        // The decode's code order: byte l·16 + r·4 + j takes code r·16 + l·4 + j (see PackedVectors.DecodeCodes).
+        for (var i = 0; i < 64; i++)
+        {
+            planes[(4 * 256) + i] = (byte)((((i >> 2) & 3) << 4) | ((i >> 4) << 2) | (i & 3));
+        }
+
         var code = 0;
         for (var j = 0; j < LutSize; j++)
         {
@@ -74,6 +90,10 @@ internal sealed class DynamicMap
 
     /// <summary>The 255 midpoints f32(0.5·(q_k + q_k+1)) and +∞ (never modified).</summary>
     public float[] Midpoints => midpoints;
+
+    /// <summary>The map values' bytes as four planes of 256 (byte b of every value, b = 0 least significant),
+    /// then the 64-byte code order of the AVX-512 decode.</summary>
+    public byte[] BytePlanes => planes;
 
     /// <summary>The CPU backend's lookup table (65,536 slots, padded).</summary>
     public byte[] Lut => lut;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -15,16 +16,29 @@ internal static unsafe class PackedVectors
     /// <summary>Whether this machine runs these forms (AVX2 with FMA).</summary>
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 
-    /// <summary>destination[i] = map[codes[i]]·scale.</summary>
-    public static int DecodeCodes(ReadOnlySpan<byte> codes, float[] map, float scale, Span<float> destination)
+    /// <summary>Whether the AVX-512 forms run (F, BW and VBMI: byte permutes over 128-entry tables).</summary>
+    public static bool Has512 => Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
+
+    /// <summary>destination[i] = map[codes[i]]·scale (AVX-512: the map's four byte planes looked up by
+    /// <c>vpermi2b</c>, 64 codes at a time, no gather).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int DecodeCodes(ReadOnlySpan<byte> codes, DynamicMap map, float scale, Span<float> destination)
     {
         var n = destination.Length & ~7;
         var s = Vector256.Create(scale);
+        var start = 0;
         fixed (byte* c = codes)
-        fixed (float* q = map)
+        fixed (float* q = map.Values)
+        fixed (byte* planes = map.BytePlanes)
         fixed (float* d = destination)
         {
-            for (var i = 0; i < n; i += 8)
+            if (Has512)
+            {
+                start = destination.Length & ~63;
+                DecodeCodes512(c, planes, scale, d, start);
+            }
+
+            for (var i = start; i < n; i += 8)
             {
                 var v = Avx2.GatherVector256(q, Avx2.ConvertToVector256Int32(c + i), 4);
                 Avx.Store(d + i, Avx.Multiply(v, s));
@@ -34,14 +48,58 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DecodeCodes512(byte* c, byte* planes, float scale, float* d, int n)
+    {
+        // After the two unpack stages, result r holds, in 128-bit lane l, dword j, the input byte l·16 + r·4 + j;
+        // permuting the codes first by that (self-inverse) order puts element r·16 + l·4 + j there.
+        var order = Vector512.Load(planes + (4 * 256));
+        var s = Vector512.Create(scale);
+        for (var i = 0; i < n; i += 64)
+        {
+            var x = Avx512Vbmi.PermuteVar64x8(Vector512.Load(c + i), order);
+            var high = Vector512.LessThan(x.AsSByte(), Vector512<sbyte>.Zero).AsByte();
+            var b0 = Plane(planes, x, high);
+            var b1 = Plane(planes + 256, x, high);
+            var b2 = Plane(planes + 512, x, high);
+            var b3 = Plane(planes + 768, x, high);
+            var w01Low = Avx512BW.UnpackLow(b0, b1).AsUInt16();
+            var w01High = Avx512BW.UnpackHigh(b0, b1).AsUInt16();
+            var w23Low = Avx512BW.UnpackLow(b2, b3).AsUInt16();
+            var w23High = Avx512BW.UnpackHigh(b2, b3).AsUInt16();
+            Vector512.Store(Avx512BW.UnpackLow(w01Low, w23Low).AsSingle() * s, d + i);
+            Vector512.Store(Avx512BW.UnpackHigh(w01Low, w23Low).AsSingle() * s, d + i + 16);
+            Vector512.Store(Avx512BW.UnpackLow(w01High, w23High).AsSingle() * s, d + i + 32);
+            Vector512.Store(Avx512BW.UnpackHigh(w01High, w23High).AsSingle() * s, d + i + 48);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Plane(byte* plane, Vector512<byte> codes, Vector512<byte> high) =>
+        Vector512.ConditionalSelect(
+            high,
+            Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(plane + 128), codes, Vector512.Load(plane + 192)),
+            Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(plane), codes, Vector512.Load(plane + 64)));
+
     /// <summary>destination[i] = the float32 value of bfloat16 bits halves[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int DecodeHalves(ReadOnlySpan<ushort> halves, Span<float> destination)
     {
         var n = destination.Length & ~7;
+        var start = 0;
         fixed (ushort* h = halves)
         fixed (float* d = destination)
         {
-            for (var i = 0; i < n; i += 8)
+            if (Avx512F.IsSupported)
+            {
+                start = destination.Length & ~15;
+                for (var i = 0; i < start; i += 16)
+                {
+                    Vector512.Store(Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512Int32(Vector256.Load(h + i)), 16).AsSingle(), d + i);
+                }
+            }
+
+            for (var i = start; i < n; i += 8)
             {
                 Avx.Store(d + i, Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(h + i), 16).AsSingle());
             }
@@ -51,16 +109,31 @@ internal static unsafe class PackedVectors
     }
 
     /// <summary>halves[i] = source[i] rounded to the nearest bfloat16, ties to even (NaN: quiet NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int EncodeHalves(ReadOnlySpan<float> source, Span<ushort> halves)
     {
         var n = source.Length & ~15;
         var bias = Vector256.Create(0x7FFFu);
         var one = Vector256.Create(1u);
         var quiet = Vector256.Create(0x40u);
+        var start = 0;
         fixed (float* x = source)
         fixed (ushort* h = halves)
         {
-            for (var i = 0; i < n; i += 16)
+            if (Avx512F.IsSupported)
+            {
+                start = n;
+                for (var i = 0; i < n; i += 16)
+                {
+                    var v = Vector512.Load(x + i);
+                    var u = v.AsUInt32();
+                    var rounded = Vector512.ShiftRightLogical(u + Vector512.Create(0x7FFFu) + (Vector512.ShiftRightLogical(u, 16) & Vector512<uint>.One), 16);
+                    var bits = Vector512.ConditionalSelect(Vector512.Equals(v, v).AsUInt32(), rounded, Vector512.ShiftRightLogical(u, 16) | Vector512.Create(0x40u));
+                    Avx512F.ConvertToVector256UInt16(bits).Store(h + i);
+                }
+            }
+
+            for (var i = start; i < n; i += 16)
             {
                 Vector256.Narrow(Round(Avx.LoadVector256(x + i), bias, one, quiet), Round(Avx.LoadVector256(x + i + 8), bias, one, quiet)).Store(h + i);
             }
@@ -69,6 +142,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Round(Vector256<float> v, Vector256<uint> bias, Vector256<uint> one, Vector256<uint> quiet)
     {
         var u = v.AsUInt32();
@@ -79,14 +153,29 @@ internal static unsafe class PackedVectors
 
     /// <summary>max(floor, max |source[i]|) over whole vectors, NaN never winning (as <c>a &gt; top ? a : top</c>);
     /// the caller folds in the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Top, int Done) Absmax(ReadOnlySpan<float> source, float floor)
     {
         var n = source.Length & ~7;
         var top = Vector256.Create(floor);
         var sign = Vector256.Create(0x7FFFFFFF).AsSingle();
+        var start = 0;
         fixed (float* x = source)
         {
-            for (var i = 0; i < n; i += 8)
+            if (Avx512F.IsSupported)
+            {
+                start = source.Length & ~15;
+                var wide = Vector512.Create(floor);
+                var sign512 = Vector512.Create(0x7FFFFFFF).AsSingle();
+                for (var i = 0; i < start; i += 16)
+                {
+                    wide = Avx512F.Max(Vector512.Load(x + i) & sign512, wide);
+                }
+
+                top = Avx.Max(wide.GetLower(), Avx.Max(wide.GetUpper(), top));
+            }
+
+            for (var i = start; i < n; i += 8)
             {
                 // maxps returns its second operand unless the first is greater: a NaN lane keeps top.
                 top = Avx.Max(Avx.And(Avx.LoadVector256(x + i), sign), top);
@@ -106,6 +195,7 @@ internal static unsafe class PackedVectors
     /// <summary>CUDA codes: the nearest map value to source[i]/top, exact ties to the even code, NaN to 0; with
     /// <paramref name="keepSign"/> (signed map) the first moment's sign fix (code ± 1 when the code's value has the
     /// other sign bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NearestCodes(ReadOnlySpan<float> source, float top, DynamicMap map, bool keepSign, Span<byte> codes)
     {
         var n = source.Length & ~31;
@@ -126,6 +216,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Nearest(float* at, Vector256<float> divisor, byte* buckets, float* mids, bool keepSign)
     {
         var lowByte = Vector256.Create(0xFF);
@@ -154,6 +245,7 @@ internal static unsafe class PackedVectors
     }
 
     /// <summary>CPU codes: the lookup table's entry for source[i]·inv (clamped to [−1, 1]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int LookupCodes(ReadOnlySpan<float> source, float inv, DynamicMap map, Span<byte> codes)
     {
         var n = source.Length & ~31;
@@ -173,6 +265,7 @@ internal static unsafe class PackedVectors
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Lookup(float* at, Vector256<float> scale, byte* lut)
     {
         // maxps(NaN, −1) gives −1, slot 0 — the scalar clamp keeps NaN, whose slot is also 0.
@@ -182,4 +275,5 @@ internal static unsafe class PackedVectors
         var slot = Avx.ConvertToVector256Int32WithTruncation(Fma.MultiplyAdd(Avx.Multiply(Avx.Add(y, plusOne), half), Vector256.Create(65535f), half));
         return Avx2.And(Avx2.GatherVector256((int*)lut, slot, 1), Vector256.Create(0xFF));
     }
+
 }

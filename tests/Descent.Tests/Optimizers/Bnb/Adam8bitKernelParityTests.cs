@@ -57,41 +57,8 @@ public sealed class Adam8bitKernelParityTests
     };
 
     /// <summary>Every state buffer of <paramref name="p"/> as floats by key (packed codes/bf16 widened).</summary>
-    internal static Dictionary<string, float[]> StateValues(Optimizer optimizer, Parameter p)
-    {
-        var state = optimizer.GetState(p)!;
-        var all = state.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Span.ToArray());
-        foreach (var (key, b) in state.PackedBuffers)
-        {
-            var values = new float[b.Length];
-            b.CopyTo(values);
-            all[key] = values;
-        }
+    internal static Dictionary<string, float[]> StateValues(Optimizer optimizer, Parameter p) => LowPrecisionChecks.StateValues(optimizer, p);
 
-        return all;
-    }
-
-    private static void AssertPathsAgree(AdamW8bitOptions options, int n, KernelPath fast = KernelPath.Simd)
-    {
-        var reference = new Parameter(Tensor.FromArray(KernelTestData.Values(n, 1, specials: false), [n]));
-        var simd = new Parameter(Tensor.FromArray(KernelTestData.Values(n, 1, specials: false), [n]));
-        var a = new AdamW8bit([reference], options) { KernelPath = KernelPath.Reference };
-        var b = new AdamW8bit([simd], options) { KernelPath = fast };
-        for (var step = 0; step < 3; step++)
-        {
-            var g = KernelTestData.Values(n, 10 + step, specials: step != 1);
-            reference.Grad = Tensor.FromArray(g, [n]);
-            simd.Grad = Tensor.FromArray(g, [n]);
-            a.Step();
-            b.Step();
-            KernelTestData.AssertSame(reference.Span, simd.Span, $"n={n} step {step} p");
-            var sa = StateValues(a, reference);
-            var sb = StateValues(b, simd);
-            Assert.Equal(sa.Keys.Order(), sb.Keys.Order());
-            foreach (var key in sa.Keys)
-            {
-                KernelTestData.AssertSame(sa[key], sb[key], $"n={n} step {step} {key}");
-            }
-        }
-    }
+    private static void AssertPathsAgree(AdamW8bitOptions options, int n, KernelPath fast = KernelPath.Simd) =>
+        LowPrecisionChecks.AssertPathsAgree(p => new AdamW8bit([p], options), n, fast);
 }

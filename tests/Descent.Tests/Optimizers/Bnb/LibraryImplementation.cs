@@ -58,17 +58,5 @@ public sealed class LibraryImplementation : TrajectoryReplay.IImplementation
     }
 
     /// <summary>Every state buffer of parameter k as floats (codes 0–255 for packed ones).</summary>
-    private Dictionary<string, float[]> Tensors(int k)
-    {
-        var state = Optimizer.GetState(parameters[k])!;
-        var all = state.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Span.ToArray());
-        foreach (var (key, b) in state.PackedBuffers)
-        {
-            var values = new float[b.Length];
-            b.CopyTo(values);
-            all[key] = values;
-        }
-
-        return all;
-    }
+    private Dictionary<string, float[]> Tensors(int k) => LowPrecisionChecks.StateValues(Optimizer, parameters[k]);
 }

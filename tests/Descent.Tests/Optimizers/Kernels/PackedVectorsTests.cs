@@ -30,6 +30,19 @@ public sealed class PackedVectorsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Maps))]
+    public void DecodeCodesEqualsTheMapTimesAbsmax(bool signed)
+    {
+        // Every code at every position of the 64-code AVX-512 pass and of the 8-code AVX2 tail.
+        var map = DynamicMap.For(signed);
+        var codes = Enumerable.Range(0, (256 * 64) + 40).Select(i => (byte)((i * 37) + (i / 256))).ToArray();
+        var decoded = new float[codes.Length];
+        var done = PackedVectors.IsSupported ? PackedVectors.DecodeCodes(codes, map, 0.3f, decoded) : 0;
+        var expected = codes.Take(done).Select(c => BitConverter.SingleToInt32Bits(map.Values[c] * 0.3f));
+        Assert.Equal(expected, decoded.Take(done).Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void TiesGoToTheEvenCode()
     {
