@@ -109,7 +109,7 @@ public sealed class RunContext
 
         var name = Run.Configuration.Optimizer;
         var configured = Run.Configuration.Hyperparameters;
-        var defaults = Catalog.CreateOptimizer(name, configured, []).Groups[0];
+        var defaults = Catalog.CreateOptimizer(name, configured, NoParameters).Groups[0];
         var baseLr = defaults.LearningRate;
         var decays = HasWeightDecay(defaults.BaseOptions);
         IReadOnlyList<KeyValuePair<string, HyperparameterValue>> For(ParameterGroupPlan plan, bool hasWeightDecay)
@@ -128,7 +128,7 @@ public sealed class RunContext
         var optimizer = Catalog.CreateOptimizer(name, For(plans[0], decays), plans[0].Parameters);
         foreach (var plan in plans.Skip(1))
         {
-            optimizer.AddParameterGroup(Of(plan), Catalog.CreateOptimizer(name, For(plan, decays), []).Groups[0].BaseOptions, plan.Name);
+            optimizer.AddParameterGroup(Of(plan), Catalog.CreateOptimizer(name, For(plan, decays), NoParameters).Groups[0].BaseOptions, plan.Name);
         }
 
         return Track(optimizer);
@@ -145,6 +145,8 @@ public sealed class RunContext
 
     private static bool HasWeightDecay(OptimizerOptions options) =>
         options.GetType().GetProperties().Any(p => p.GetCustomAttribute<HyperparameterAttribute>()?.Name == "weight_decay");
+
+    private static readonly IReadOnlyList<Parameter> NoParameters = [];
 
     private Optimizer Track(Optimizer optimizer)
     {
