@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Descent.Cli.Commands;
+using Descent.Distributed;
 using Descent.Experiments;
 
 namespace Descent.Cli;
@@ -8,8 +9,10 @@ namespace Descent.Cli;
 /// <summary>Entry point of the <c>descent</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line against the process console.</summary>
-    public static int Main(string[] args) => Run(args, CliContext.FromConsole());
+    /// <summary>Runs the command line against the process console; under an MPI launcher (<c>mpirun -n N descent …</c>)
+    /// only rank 0 writes output (every rank still reports its errors).</summary>
+    public static int Main(string[] args) =>
+        Run(args, Communicator.FromEnvironment().IsRoot ? CliContext.FromConsole() : CliContext.ForWriters(TextWriter.Null, Console.Error));
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen command, writing to
     /// <paramref name="context"/>'s writers. Returns the process exit code (see <see cref="ExitCodes"/>).</summary>
