@@ -103,6 +103,10 @@ public sealed class DataParallel : LearnerCallback, IDataParallel
             case LearnerEvent.AfterEpoch when learner.Optimizer is ZeroRedundancyOptimizer zero && learner.Callbacks.OfType<Checkpointing>().Any():
                 zero.ConsolidateState();
                 break;
+            case LearnerEvent.AfterFit when Ranks > 1:
+                // Every rank leaves the fit together, after rank 0 wrote its last checkpoint (which others may read next).
+                Communicator.Barrier();
+                break;
         }
     }
 
