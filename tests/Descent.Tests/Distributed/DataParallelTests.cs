@@ -130,6 +130,24 @@ public class DataParallelTests
         Assert.Equal(0, bytes[0].StateBytes); // the wrapped optimizer holds nothing
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ZeroOneStepAllocatesNothingInSteadyState(bool muon)
+    {
+        var rng = new Rng(3);
+        var model = new Sequential(new Linear(16, 8, rng, bias: false), new Linear(8, 4, rng, bias: false));
+        var zero = new ZeroRedundancyOptimizer(muon ? Muon(model.Parameters()) : AdamW(model.Parameters()), SingleProcessCommunicator.Instance);
+        var x = new Tensor(2, 16);
+        x.Span.Fill(0.25f);
+        model.Forward(x).Sum().Backward();
+        zero.Step();
+        zero.Step();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        zero.Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void ZeroCheckpointResumesOnAnotherNumberOfRanks()
     {
