@@ -13,7 +13,8 @@ namespace Descent.Bench;
 /// Data-parallel training over MPI (<see cref="DataParallel"/>): for the 784-512-512-10 MLP and the transfer CNN's layers
 /// (without batch norm) on seeded synthetic 28×28 images, the step time of 1 rank (this process) and of 2 ranks
 /// (<c>mpirun -n 2</c> of this program's <c>dist-rank</c> mode, each rank with half the cores), the gradient bytes
-/// all-reduced per step, the bus bandwidth of one all-reduce of that size (NCCL-tests' convention: 2(N−1)/N × bytes /
+/// all-reduced per step, the bus bandwidth of one all-reduce of that size (blocking, and non-blocking as
+/// <see cref="DataParallelOptions.Overlap"/> uses) (NCCL-tests' convention: 2(N−1)/N × bytes /
 /// time), and ZeRO-1's optimizer state per rank. <c>--check</c> also verifies, under MPI, that 2 ranks end with the
 /// parameters of one process at the same global batch (≤ 1e-6 relative) and that ZeRO-1 equals unsharded training bit for
 /// bit; it fails (exit 1) otherwise. Without <c>mpirun</c> only the 1-rank rows are measured, with the reason printed.
@@ -101,6 +102,12 @@ internal static class DistSuite
             if (n > 1)
             {
                 rows.Add(new BenchRow { Suite = "dist", Case = c, Metric = "all-reduce bus bandwidth", Unit = "GB/s", Value = busBandwidth / 1e9, Note = note });
+                var nonBlocking = AllReduceBusBandwidth(communicator, (int)(bytes / sizeof(float)), quick ? 3 : 10, nonBlocking: true);
+                rows.Add(new BenchRow
+                {
+                    Suite = "dist", Case = c, Metric = "MPI_Iallreduce bus bandwidth", Unit = "GB/s", Value = nonBlocking / 1e9,
+                    Note = "non-blocking (DataParallelOptions.Overlap = true) without a progress thread",
+                });
                 rows.Add(new BenchRow
                 {
                     Suite = "dist", Case = c, Metric = "ZeRO-1 optimizer state per rank", Unit = "MB", Value = zeroState / 1e6, HigherIsBetter = false,
@@ -155,7 +162,7 @@ internal static class DistSuite
 
     /// <summary>Bytes/second of one all-reduce of <paramref name="floats"/> floats in NCCL-tests' bus-bandwidth convention
     /// (2(N−1)/N × bytes / time, the ring's traffic per link), best of <paramref name="reps"/>.</summary>
-    private static double AllReduceBusBandwidth(Communicator communicator, int floats, int reps)
+    private static double AllReduceBusBandwidth(Communicator communicator, int floats, int reps, bool nonBlocking = false)
     {
         var buffer = new float[floats];
         var best = double.MaxValue;
@@ -164,7 +171,16 @@ internal static class DistSuite
         {
             communicator.Barrier();
             var start = Stopwatch.GetTimestamp();
-            communicator.AllReduce<float>(buffer);
+            if (nonBlocking)
+            {
+                communicator.StartAllReduce(buffer);
+                communicator.WaitAll();
+            }
+            else
+            {
+                communicator.AllReduce<float>(buffer);
+            }
+
             time[0] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             communicator.AllReduce<double>(time, ReductionOperation.Max);
             if (i > 0)
@@ -177,10 +193,11 @@ internal static class DistSuite
         return 2.0 * (n - 1) / n * floats * sizeof(float) / best;
     }
 
-    /// <summary>2 ranks vs one process (this rank alone, same global batches) and ZeRO-1 vs unsharded, 3 steps each.</summary>
+    /// <summary>2 ranks vs one process (this rank alone, same global batches) and ZeRO-1 (blocking all-reduce) vs
+/// unsharded (overlapped all-reduce), 3 steps each.</summary>
     private static BenchRow Check(Communicator communicator, bool cnn, string name, Action<string> log)
     {
-        float[] Train(Communicator c, bool zero)
+        float[] Train(Communicator c, bool zero, bool overlap = false)
         {
             var (model, batches) = Scenario(c, cnn, 3);
             var inner = new AdamW(model.Parameters(), new AdamWOptions { LearningRate = 1e-3, WeightDecay = 0.01 });
@@ -188,12 +205,13 @@ internal static class DistSuite
             new Learner<Tensor, int[]>(model, optimizer, model.Forward, new CrossEntropyLoss().Forward)
             {
                 SampleCount = l => l.Length,
-                Callbacks = [new DataParallel(c)],
+                Callbacks = [new DataParallel(c, new DataParallelOptions { Overlap = overlap })],
             }.Fit(1, batches);
             return [.. model.Parameters().SelectMany(p => p.Span.ToArray())];
         }
 
-        var parallel = Train(communicator, zero: false);
+        // Overlapped (MPI_Iallreduce) here, blocking in the ZeRO-1 run: the bit-for-bit comparison covers both.
+        var parallel = Train(communicator, zero: false, overlap: true);
         var sharded = Train(communicator, zero: true);
         var single = Train(SingleProcessCommunicator.Instance, zero: false);
         double diff = 0, norm = 0;

@@ -12,7 +12,8 @@ namespace Descent.Distributed;
 /// <see cref="Trainer.Callbacks"/>), and this callback. Before training, the ranks check that they hold the same model
 /// (an <see cref="MpiException"/> on every rank otherwise) and rank 0's parameters are broadcast; in every backward pass the
 /// flat gradient arena is all-reduced in buckets, each started as soon as its gradients are final
-/// (<see cref="GradientHooks"/>), so communication overlaps the rest of the backward pass; after it the gradients are
+/// (<see cref="GradientHooks"/>; non-blocking, so that communication overlaps the rest of the backward pass, unless
+/// <see cref="DataParallelOptions.Overlap"/> is false); after it the gradients are
 /// rank 0's would-be gradients of the whole global batch, and <see cref="Learner.Loss"/> is the global batch's loss.
 /// </summary>
 /// <remarks>
@@ -93,7 +94,7 @@ public sealed class DataParallel : LearnerCallback, IDataParallel
             case LearnerEvent.BeforeBatch:
                 BeginBatch(learner);
                 break;
-            case LearnerEvent.BeforeBackward when Options.Overlap && Ranks > 1:
+            case LearnerEvent.BeforeBackward when Ranks > 1:
                 hookScope = GradientHooks.OnGradientReady(onGradientReady);
                 hooked = true;
                 break;
@@ -241,7 +242,14 @@ public sealed class DataParallel : LearnerCallback, IDataParallel
             TensorPrimitives.Multiply(range.Span, weight, range.Span);
         }
 
-        Communicator.StartAllReduce(range);
+        if (Options.Overlap)
+        {
+            Communicator.StartAllReduce(range);
+        }
+        else
+        {
+            Communicator.AllReduce(range.Span);
+        }
     }
 
     private void EndBackward(Learner learner)

@@ -13,8 +13,12 @@ public sealed record DataParallelOptions
             : throw new ArgumentOutOfRangeException(nameof(BucketBytes), value, "the bucket size must be at least 4 bytes (one float)");
     } = 4L << 20;
 
-    /// <summary>Start each bucket's all-reduce as soon as its gradients are final in the backward pass (default true);
-    /// false reduces every bucket after the backward pass (same result, no overlap).</summary>
+    /// <summary>How a bucket's all-reduce runs once its gradients are final in the backward pass. True (the default): a
+    /// non-blocking MPI_Iallreduce, completed after the backward pass, which overlaps the rest of the backward pass as
+    /// PyTorch DDP does (fully when the MPI library progresses non-blocking collectives by itself — a progress thread,
+    /// network offload; otherwise it progresses inside the MPI calls of later buckets). False: a blocking MPI_Allreduce
+    /// there and then (the backward pass waits). The result is the same bit for bit. On a heavily loaded machine the two
+    /// differ unpredictably (see docs/distributed.md); <c>Descent.Bench dist</c> measures both on yours.</summary>
     public bool Overlap { get; init; } = true;
 
     /// <summary>Broadcast the model's buffers (e.g. batch-norm running statistics) from rank 0 before every batch, as

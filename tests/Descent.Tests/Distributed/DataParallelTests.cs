@@ -16,7 +16,7 @@ public class DataParallelTests
     /// <summary>A small MLP (or, with <paramref name="cnn"/>, the transfer CNN's layers without batch norm) on seeded
     /// random 8×8 images, trained <paramref name="epochs"/> epochs of 3 global batches; returns the final parameters.</summary>
     private static float[] Train(Communicator communicator, bool cnn, Func<IEnumerable<Parameter>, Optimizer> optimizer, bool zero,
-        int epochs = 2, string? checkpoints = null, bool resume = false, bool mismatch = false)
+        int epochs = 2, string? checkpoints = null, bool resume = false, bool mismatch = false, bool overlap = false)
     {
         var rng = new Rng(7);
         Module model = cnn
@@ -41,7 +41,7 @@ public class DataParallelTests
 
         var inner = optimizer(model.Parameters());
         var opt = zero ? new ZeroRedundancyOptimizer(inner, communicator) : inner;
-        var callbacks = new List<LearnerCallback> { new DataParallel(communicator, new DataParallelOptions { BucketBytes = 1024 }) };
+        var callbacks = new List<LearnerCallback> { new DataParallel(communicator, new DataParallelOptions { BucketBytes = 1024, Overlap = overlap }) };
         if (checkpoints is not null)
         {
             callbacks.Add(new Checkpointing(checkpoints) { Resume = resume, WritesFiles = communicator.IsRoot });
@@ -76,13 +76,14 @@ public class DataParallelTests
     }
 
     [Theory]
-    [InlineData(false, 2)]
-    [InlineData(true, 2)]
-    [InlineData(false, 3)]
-    public void TwoOrThreeRanksEqualOneProcessAtTheSameGlobalBatch(bool cnn, int ranks)
+    [InlineData(false, 2, false)]
+    [InlineData(true, 2, false)]
+    [InlineData(false, 3, false)]
+    [InlineData(true, 2, true)]
+    public void TwoOrThreeRanksEqualOneProcessAtTheSameGlobalBatch(bool cnn, int ranks, bool overlap)
     {
         var single = Train(SingleProcessCommunicator.Instance, cnn, AdamW, zero: false);
-        var parallel = ThreadCommunicator.Run(ranks, c => Train(c, cnn, AdamW, zero: false));
+        var parallel = ThreadCommunicator.Run(ranks, c => Train(c, cnn, AdamW, zero: false, overlap: overlap));
         Assert.All(parallel, p => Assert.Equal(parallel[0], p)); // every rank holds the same model, bit for bit
         Assert.InRange(RelativeDifference(parallel[0], single), 0, 1e-6);
         Assert.NotEqual(Train(SingleProcessCommunicator.Instance, cnn, AdamW, zero: false, epochs: 1), single);
