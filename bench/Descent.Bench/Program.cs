@@ -3,11 +3,24 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Descent.Bench;
 
-// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|bert|bert-gemm|bert-inference|muon|all> [--quick]
+// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|bert|bert-gemm|bert-inference|muon|dist|all> [--quick]
 if (args.Length > 0 && args[0] == "gemm-tune")
 {
     GemmTuning.Run(args);
     return 0;
+}
+
+if (args.Length > 1 && args[0] == "dist-rank")
+{
+    // One MPI rank of the dist suite (started by it through mpirun): dist-rank OUTPUT.json [--quick] [--check].
+    return DistSuite.RankMain(args[1], args.Contains("--quick"), args.Contains("--check"));
+}
+
+if (args.Length > 0 && args[0] == "dist-check")
+{
+    // CI: 2 ranks under mpirun must equal 1 process (≤ 1e-6) and ZeRO-1 must equal unsharded training; exit 1 otherwise.
+    var checkRows = DistSuite.Measure1And2(quick: true, check: true, msg => Console.Error.WriteLine($"  [dist] {msg}"));
+    return checkRows.Any(r => r.Metric == "parity") && checkRows.Where(r => r.Metric == "parity").All(r => r.Value == 1) ? 0 : 1;
 }
 
 // The lab suites parse specs of the built-in task kinds (digits-mlp): register them as the CLI does.
@@ -39,10 +52,11 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
     ["bert-gemm"] = BertGemmRows.Run,
     ["bert-inference"] = BertInferenceRows.Run,
     ["muon"] = MuonSuite.Run,
+    ["dist"] = DistSuite.Run,
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, lowprec, gemm, train, bert (parts: bert-gemm, bert-inference), muon or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, lowprec, gemm, train, bert (parts: bert-gemm, bert-inference), muon, dist or all (and --quick)");
     return 2;
 }
 

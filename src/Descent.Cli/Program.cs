@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Descent.Cli.Commands;
+using Descent.Distributed;
 using Descent.Experiments;
 
 namespace Descent.Cli;
@@ -8,8 +9,21 @@ namespace Descent.Cli;
 /// <summary>Entry point of the <c>descent</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line against the process console.</summary>
-    public static int Main(string[] args) => Run(args, CliContext.FromConsole());
+    /// <summary>Runs the command line against the process console; under an MPI launcher (<c>mpirun -n N descent …</c>)
+    /// only rank 0 writes output (every rank still reports its errors), and a rank that fails ends the whole job
+    /// (MPI_Abort with its exit code) rather than leaving the others waiting in a collective.</summary>
+    public static int Main(string[] args)
+    {
+        var communicator = Communicator.FromEnvironment();
+        var code = Run(args, communicator.IsRoot ? CliContext.FromConsole() : CliContext.ForWriters(TextWriter.Null, Console.Error));
+        if (code != ExitCodes.Success && communicator is MpiCommunicator { Size: > 1 } mpi)
+        {
+            Console.Error.Flush();
+            mpi.Abort(code);
+        }
+
+        return code;
+    }
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen command, writing to
     /// <paramref name="context"/>'s writers. Returns the process exit code (see <see cref="ExitCodes"/>).</summary>

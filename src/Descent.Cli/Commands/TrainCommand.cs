@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.Cli.Progress;
+using Descent.Distributed;
 using Descent.Experiments.Digits;
 using Descent.Training;
 using Spectre.Console;
@@ -13,7 +14,8 @@ namespace Descent.Cli.Commands;
 /// built-in 8×8 digits with AdamW, a cosine schedule and seeded shuffling — checkpointing
 /// <c>last.safetensors</c> and <c>best.safetensors</c> into <c>--out</c> after every epoch. The crash-and-resume
 /// tests kill it mid-run and resume it with <c>--resume</c>. It prints <c>epoch E/N start</c> before each epoch
-/// and <c>done</c> at the end.
+/// and <c>done</c> at the end. Under <c>mpirun -n N</c> it trains data-parallel (<see cref="DataParallel"/>: each rank
+/// takes its shard of every batch of the same global batch size; rank 0 writes the checkpoints and the output).
 /// </summary>
 public static class TrainCommand
 {
@@ -49,8 +51,11 @@ public static class TrainCommand
             context.Output.Flush();
         }
 
+        // Under mpirun each rank trains on its shard of every batch (data-parallel); rank 0 writes checkpoints and output.
+        var communicator = Communicator.FromEnvironment();
+        LearnerCallback[] callbacks = communicator.Size > 1 ? [new DataParallel(communicator)] : [];
         var result = TrainingProgressDisplay.Run(context, d =>
-            DigitsCheckpointRun.Run(outDir, epochs, seed, learningRate, batchSize, perClass, resume, OnEpochStart, d.Start("train")));
+            DigitsCheckpointRun.Run(outDir, epochs, seed, learningRate, batchSize, perClass, resume, OnEpochStart, d.Start("train"), callbacks));
         if (result.DivergenceMessage is not null)
         {
             throw new CliException(result.DivergenceMessage);

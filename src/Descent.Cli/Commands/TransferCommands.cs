@@ -5,6 +5,7 @@ using Descent.Lab.Reports;
 using Descent.Cli.Progress;
 using Descent.Cli.Spam;
 using Descent.Experiments.Spam;
+using Descent.Distributed;
 using Descent.Experiments.Transfer;
 using Spectre.Console;
 
@@ -29,7 +30,7 @@ public static class TransferCommands
         command.Options.Add(perClass);
         command.SetAction(parse =>
         {
-            var s = o.Read(parse) with { PretrainPerClass = parse.GetValue(perClass) };
+            var s = Distributed(o.Read(parse) with { PretrainPerClass = parse.GetValue(perClass) });
             s = s with { PretrainEpochs = parse.GetValue(o.Epochs) };
             OutputFolder.RequireWritable(s.OutputDirectory);
             var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
@@ -121,6 +122,14 @@ public static class TransferCommands
         return command;
     }
 
+    /// <summary>Under <c>mpirun -n N</c> (N &gt; 1): every training run data-parallel over the N ranks
+    /// (<see cref="DataParallel"/>; batch sizes stay the global ones).</summary>
+    private static TransferSettings Distributed(TransferSettings s)
+    {
+        var communicator = Communicator.FromEnvironment();
+        return communicator.Size > 1 && s.Callbacks.Count == 0 ? s with { Callbacks = [new DataParallel(communicator)] } : s;
+    }
+
     /// <summary>The <c>--transfer</c> value of <paramref name="layers"/>: <c>conv</c> or <c>body</c>.</summary>
     public static string TransferName(TransferredLayers layers) => TransferExperiment.TransferName(layers);
 
@@ -129,6 +138,7 @@ public static class TransferCommands
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(s);
+        s = Distributed(s);
         var console = context.Console;
         OutputFolder.RequireWritable(s.OutputDirectory);
         var (dir, description) = TransferExperiment.LocateData(s.DataDirectory);
@@ -140,6 +150,11 @@ public static class TransferCommands
             var weights = s.Weights ?? TransferExperiment.Pretrain(s with { LearningRate = null }, dir, Log, display.Start("pretrain"));
             return TransferExperiment.Run(s, dir, weights, Log, display.Start);
         });
+
+        if (!Communicator.FromEnvironment().IsRoot)
+        {
+            return ExitCodes.Success; // under mpirun, rank 0 reports and writes the results
+        }
 
         var table = new Table().AddColumns("Optimizer", "Steps", "Fine-tuned test acc.", "From scratch test acc.", "Difference (paired)", "Fine-tuned test loss", "Scratch test loss");
         foreach (var group in runs.GroupBy(r => r.Optimizer))

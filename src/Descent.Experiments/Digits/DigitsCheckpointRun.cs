@@ -14,9 +14,10 @@ namespace Descent.Experiments.Digits;
 /// </summary>
 public static class DigitsCheckpointRun
 {
-    /// <summary>Trains; <paramref name="onEpochStart"/> receives the 0-based epoch before it starts.</summary>
+    /// <summary>Trains; <paramref name="onEpochStart"/> receives the 0-based epoch before it starts; <paramref name="callbacks"/>
+    /// run before the trainer's own (e.g. a data-parallel one: see <see cref="Trainer.Callbacks"/>).</summary>
     public static TrainingResult Run(string outDir, int epochs, int seed, double learningRate, int batchSize, int perClass, bool resume,
-        Action<int>? onEpochStart = null, IProgress<TrainingProgress>? progress = null)
+        Action<int>? onEpochStart = null, IProgress<TrainingProgress>? progress = null, IReadOnlyList<LearnerCallback>? callbacks = null)
     {
         var s = (ulong)seed;
         var (train, validation) = Datasets.Digits().Reshape(1, 8, 8).TakePerClass(perClass, s).Split(0.2, s + 1);
@@ -26,6 +27,7 @@ public static class DigitsCheckpointRun
         {
             Scheduler = new CosineAnnealingScheduler(optimizer, epochs),
             OnEpochStart = onEpochStart,
+            Callbacks = callbacks ?? [],
         };
         return trainer.Fit(new DataLoader(train, batchSize, shuffle: true, seed: s + 4), validation, progress);
     }

@@ -136,14 +136,18 @@ public static class FashionTransfer
     /// <summary>Pretrains a <see cref="SmallCnn"/> on the source classes with Adam at
     /// <paramref name="learningRate"/>; checkpoints go to <paramref name="checkpointDirectory"/> (its
     /// <c>best.safetensors</c> are the weights to fine-tune); <paramref name="width"/> as in
-    /// <see cref="SmallCnn.Create"/>.</summary>
+    /// <see cref="SmallCnn.Create"/>; <paramref name="callbacks"/> as <see cref="Trainer.Callbacks"/>.</summary>
     public static TrainingResult Pretrain(Dataset fit, Dataset validation, int seed, int epochs, double learningRate, string? checkpointDirectory,
-        bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int width = SmallCnn.DefaultWidth)
+        bool resume = false, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, int width = SmallCnn.DefaultWidth,
+        IReadOnlyList<LearnerCallback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
         var model = SmallCnn.Create(SourceClasses.Count, new Rng((ulong)seed), width: width);
         var optimizer = new Adam(model.Parameters(), new AdamOptions { LearningRate = learningRate });
-        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = checkpointDirectory, Resume = resume });
+        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = checkpointDirectory, Resume = resume })
+        {
+            Callbacks = callbacks ?? [],
+        };
         return trainer.Fit(new DataLoader(fit, PretrainBatchSize, shuffle: true, seed: (ulong)seed), validation, progress, cancellationToken);
     }
 }

@@ -93,7 +93,8 @@ public static class TransferExperiment
         var (fit, val) = FashionTransfer.SourceData(dataDirectory, s.PretrainPerClass, s.Seed);
         var dir = Path.Combine(s.OutputDirectory, "pretrain");
         log($"pretraining on classes 0–4: {fit.Count} images, {s.PretrainEpochs} epochs, Adam, width {s.Width}");
-        var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress, width: s.Width);
+        var result = FashionTransfer.Pretrain(fit, val, s.Seed, s.PretrainEpochs, s.LearningRate ?? 1e-3, dir, s.Resume, progress, width: s.Width,
+            callbacks: s.Callbacks);
         if (result.DivergenceMessage is { } m)
         {
             throw new ExperimentException(m);
@@ -146,7 +147,10 @@ public static class TransferExperiment
                     var optimizer = CreateOptimizer(name, model, s.LearningRate, pretrained ? s.BodyLearningRateFactor : 1.0);
                     var label = $"{name} {(pretrained ? "fine-tuned" : "scratch")} s{seed}";
                     var dir = Path.Combine(s.OutputDirectory, "runs", $"{name}-{(pretrained ? "finetuned" : "scratch")}-s{seed}");
-                    var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = dir, Resume = s.Resume });
+                    var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, CheckpointDirectory = dir, Resume = s.Resume })
+                    {
+                        Callbacks = s.Callbacks,
+                    };
                     var result = trainer.Fit(new DataLoader(data.Labelled, FashionTransfer.BatchSize, shuffle: true, seed: (ulong)seed + 4), data.Validation,
                         progressFor?.Invoke(label));
                     // A diverged run has no result: its weights are not evaluated (a NaN network "classifies" at chance level).

@@ -1,3 +1,4 @@
+using Descent.Training;
 
 namespace Descent.Experiments.Transfer;
 
@@ -5,6 +6,10 @@ namespace Descent.Experiments.Transfer;
 /// are the recipe chosen on the validation split (README, "Fine-tuning").</summary>
 public sealed record TransferSettings
 {
+    /// <summary>Callbacks given to every training run (<see cref="Trainer.Callbacks"/>), e.g. a data-parallel one under
+    /// <c>mpirun</c>; none by default.</summary>
+    public IReadOnlyList<LearnerCallback> Callbacks { get; init; } = [];
+
     /// <summary>Default output folder.</summary>
     public const string DefaultOutputDirectory = "descent-out/transfer";
 

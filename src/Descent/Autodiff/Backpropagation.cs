@@ -9,6 +9,9 @@ internal static class Backpropagation
     [ThreadStatic]
     private static Stack<(Node Node, int Next)>? stack;
 
+    [ThreadStatic]
+    private static Dictionary<Tensor, int>? leafUses;
+
     private static int stamp;
 
     public static void Run(Tensor root, ReadOnlySpan<float> seed)
@@ -19,9 +22,11 @@ internal static class Backpropagation
                 "Backward(): the tensor does not require a gradient (no input required one, or it was computed under Tape.NoGrad())");
         }
 
+        var ready = GradientHooks.Current;
         if (root.GradFn is null)
         {
             root.AccumulateGrad(seed);
+            ready?.Invoke(root);
             return;
         }
 
@@ -57,21 +62,65 @@ internal static class Backpropagation
             }
         }
 
+        var uses = ready is null ? null : CountLeafUses(topo);
         root.AccumulateGrad(seed);
         for (var i = topo.Count - 1; i >= 0; i--)
         {
             var node = topo[i];
             var output = node.Output;
             var g = output?.Grad;
-            if (output is null || g is null)
+            if (output is not null && g is not null)
             {
-                continue;
+                node.Backward(output, g.Span);
+                output.ReleaseIntermediateGrad();
             }
 
-            node.Backward(output, g.Span);
-            output.ReleaseIntermediateGrad();
+            if (uses is not null)
+            {
+                ReportFinishedLeaves(node, uses, ready!);
+            }
         }
 
         topo.Clear();
+    }
+
+    /// <summary>How many recorded uses each leaf that requires a gradient has in <paramref name="topo"/>.</summary>
+    private static Dictionary<Tensor, int> CountLeafUses(List<Node> topo)
+    {
+        var uses = leafUses ??= new(ReferenceEqualityComparer.Instance);
+        uses.Clear();
+        foreach (var node in topo)
+        {
+            var inputs = node.Inputs;
+            for (var k = 0; k < inputs.Count; k++)
+            {
+                var t = inputs[k];
+                if (t.IsLeaf && t.RequiresGrad)
+                {
+                    ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(uses, t, out _);
+                    n++;
+                }
+            }
+        }
+
+        return uses;
+    }
+
+    /// <summary>After <paramref name="node"/>'s backward: reports the leaves it was the last user of.</summary>
+    private static void ReportFinishedLeaves(Node node, Dictionary<Tensor, int> uses, Action<Tensor> ready)
+    {
+        var inputs = node.Inputs;
+        for (var k = 0; k < inputs.Count; k++)
+        {
+            var t = inputs[k];
+            if (t.IsLeaf && t.RequiresGrad)
+            {
+                ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(uses, t);
+                if (--n == 0 && t.Grad is not null)
+                {
+                    ready(t);
+                }
+            }
+        }
     }
 }

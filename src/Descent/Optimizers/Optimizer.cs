@@ -53,6 +53,12 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>True when the update treats every element independently and the state is element-wise (one value per
+    /// parameter element for each state tensor), so that any contiguous range of the parameters can be stepped on its own
+    /// with the same result (e.g. by ZeRO-1 sharding); false when the update needs whole tensors (norms, factored or
+    /// orthogonalized updates).</summary>
+    public virtual bool StateIsElementwise => false;
+
     /// <summary>Updates every parameter that has a gradient. Parameters without a gradient are skipped and
     /// their state does not advance.</summary>
     public abstract void Step();

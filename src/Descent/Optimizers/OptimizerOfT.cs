@@ -164,6 +164,9 @@ public abstract class Optimizer<TOptions, TState> : Optimizer
         return g is null ? throw new ArgumentException("the parameter does not belong to this optimizer", nameof(parameter)) : (g, i);
     }
 
+    /// <inheritdoc />
+    public sealed override bool StateIsElementwise => UpdatesElementwise;
+
     /// <summary>
     /// True when <see cref="Update"/> treats every element independently (no norms, no shape-dependent state),
     /// so that a group whose parameters, gradients and states are each one contiguous range (see

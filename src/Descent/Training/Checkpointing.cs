@@ -54,6 +54,10 @@ public sealed class Checkpointing : LearnerCallback
     /// null writes none.</summary>
     public EarlyStopping? Best { get; init; }
 
+    /// <summary>Whether checkpoints are written (default true); false on every process but the first in data-parallel
+    /// training, where the first process writes and every process may resume.</summary>
+    public bool WritesFiles { get; init; } = true;
+
     /// <summary>The epoch a resume restored (0 when none).</summary>
     public int ResumedFromEpoch { get; private set; }
 
@@ -94,7 +98,7 @@ public sealed class Checkpointing : LearnerCallback
                 }
 
                 break;
-            case LearnerEvent.AfterEpoch:
+            case LearnerEvent.AfterEpoch when WritesFiles:
                 if (Best is { Improved: true })
                 {
                     Write(learner, BestPath);

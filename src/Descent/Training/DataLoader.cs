@@ -45,11 +45,56 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// null; seeded and stateless like the shuffling (<see cref="ImageAugmentation"/>).</summary>
     public ImageAugmentation? Augmentation { get; init; }
 
+    /// <summary>This loader's shard of every batch (0-based; default 0), see <see cref="Shard"/>.</summary>
+    public int ShardIndex { get; private init; }
+
+    /// <summary>The number of shards every batch is split into (default 1: whole batches).</summary>
+    public int ShardCount { get; private init; } = 1;
+
     /// <summary>The epoch the next enumeration yields (starts at 0).</summary>
     public int Epoch { get; set; }
 
     /// <summary>Batches per epoch.</summary>
     public int BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>
+    /// The same loader yielding only shard <paramref name="index"/> of <paramref name="count"/> of every batch, for
+    /// data-parallel training (PyTorch's <c>DistributedSampler</c>): each global batch — same order, same augmentation — is
+    /// split into <paramref name="count"/> contiguous runs of rows whose sizes differ by at most one (the first
+    /// <c>size mod count</c> shards get one more), so the shards of all processes together are exactly the batch a single
+    /// process would see. <see cref="BatchCount"/> stays the number of global batches.
+    /// </summary>
+    public DataLoader Shard(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (index < 0 || index >= count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"the shard index must be in [0, {count - 1}]");
+        }
+
+        if (count > BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                $"{count} shards of batches of {BatchSize} samples would leave a shard empty: use a batch size of at least {count}");
+        }
+
+        return new DataLoader(Dataset, BatchSize, Shuffle, Seed, DropLast)
+        {
+            Augmentation = Augmentation,
+            Epoch = Epoch,
+            ShardIndex = index,
+            ShardCount = count,
+        };
+    }
+
+    /// <summary>The rows [start, start + count) of a batch of <paramref name="size"/> rows that shard
+    /// <paramref name="index"/> of <paramref name="shards"/> holds.</summary>
+    public static (int Start, int Count) ShardRange(int size, int index, int shards)
+    {
+        var q = size / shards;
+        var r = size % shards;
+        return ((index * q) + Math.Min(index, r), q + (index < r ? 1 : 0));
+    }
 
     /// <summary>The sample order of epoch <paramref name="epoch"/>.</summary>
     public int[] Order(int epoch)
@@ -96,8 +141,19 @@ public sealed class DataLoader : IEnumerable<Batch>
             }
 
             Augmentation?.Apply(inputs, epoch, b);
-            yield return new Batch(inputs, labels, indices);
+            yield return ShardCount == 1 ? new Batch(inputs, labels, indices) : ShardOf(inputs, labels, indices);
         }
+    }
+
+    private Batch ShardOf(Tensor inputs, int[] labels, int[] indices)
+    {
+        var (start, count) = ShardRange(labels.Length, ShardIndex, ShardCount);
+        var shape = inputs.Shape.ToArray();
+        shape[0] = count;
+        var size = Dataset.SampleSize;
+        var local = new Tensor(shape);
+        inputs.Span.Slice(start * size, count * size).CopyTo(local.Span);
+        return new Batch(local, labels.AsSpan(start, count).ToArray(), indices.AsSpan(start, count).ToArray());
     }
 
     /// <inheritdoc />

@@ -61,6 +61,11 @@ public sealed class Trainer
     /// <see cref="Learner{TInput, TTarget}"/>, which takes any loss.</summary>
     public Func<Tensor, int[], Tensor> Loss { get; init; } = new CrossEntropyLoss().Forward;
 
+    /// <summary>Callbacks run before the trainer's own (which include checkpointing). An <see cref="IDataParallel"/> among
+    /// them makes this one of several data-parallel processes: it trains on its shard of every batch and writes
+    /// checkpoints only as rank 0.</summary>
+    public IReadOnlyList<LearnerCallback> Callbacks { get; init; } = [];
+
     /// <summary>Called at the start of every epoch (0-based), e.g. for gradual unfreezing.</summary>
     public Action<int>? OnEpochStart { get; init; }
 
@@ -78,7 +83,13 @@ public sealed class Trainer
         var dir = Options.CheckpointDirectory;
         var history = new History();
         var best = new EarlyStopping(Options.EarlyStoppingPatience);
-        var callbacks = new List<LearnerCallback>();
+        var callbacks = new List<LearnerCallback>(Callbacks);
+        var parallel = Callbacks.OfType<IDataParallel>().FirstOrDefault();
+        if (parallel is { Ranks: > 1 })
+        {
+            train = train.Shard(parallel.Rank, parallel.Ranks);
+        }
+
         if (OnEpochStart is { } onEpochStart)
         {
             callbacks.Add(new ActionCallback(LearnerEvent.BeforeEpoch, l => onEpochStart(l.Epoch)));
@@ -95,7 +106,12 @@ public sealed class Trainer
 
         callbacks.Add(history);
         callbacks.Add(best);
-        Checkpointing? checkpointing = dir is null ? null : new Checkpointing(dir) { Resume = Options.Resume, Best = best };
+        Checkpointing? checkpointing = dir is null ? null : new Checkpointing(dir)
+        {
+            Resume = Options.Resume,
+            Best = best,
+            WritesFiles = parallel is null || parallel.Rank == 0,
+        };
         if (checkpointing is not null)
         {
             callbacks.Add(checkpointing);
