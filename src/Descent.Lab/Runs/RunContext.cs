@@ -146,7 +146,7 @@ public sealed class RunContext
     private static bool HasWeightDecay(OptimizerOptions options) =>
         options.GetType().GetProperties().Any(p => p.GetCustomAttribute<HyperparameterAttribute>()?.Name == "weight_decay");
 
-    private static readonly IReadOnlyList<Parameter> NoParameters = [];
+    private static readonly IReadOnlyList<(string Name, Parameter Parameter)> NoParameters = [];
 
     private Optimizer Track(Optimizer optimizer)
     {
