@@ -44,41 +44,82 @@ internal sealed class LayerNormOp : NormalizationOp
         var inv = Workspace.SavedFloats(rows);
         for (var r = 0; r < rows; r++)
         {
-            var row = xs.Slice(r * d, d);
-            var sum = 0.0;
-            foreach (var v in row)
-            {
-                sum += v;
-            }
-
-            var meanD = sum / d;
-            var sq = 0.0;
-            foreach (var v in row)
-            {
-                sq += (v - meanD) * (v - meanD);
-            }
-
-            mu[r] = (float)meanD;
-            inv[r] = (float)(1.0 / Math.Sqrt((sq / d) + eps));
-            var outRow = ys.Slice(r * d, d);
-            for (var j = 0; j < d; j++)
-            {
-                var v = (row[j] - mu[r]) * inv[r];
-                if (weight is not null)
-                {
-                    v *= weight.Span[j];
-                }
-
-                if (bias is not null)
-                {
-                    v += bias.Span[j];
-                }
-
-                outRow[j] = v;
-            }
+            NormalizeRow(xs.Slice(r * d, d), weight, bias, eps, ys.Slice(r * d, d), out mu[r], out inv[r]);
         }
 
         return ShouldRecord(x, weight, bias) ? Tape.Record(y, new LayerNormOp(x, weight, bias, mu, inv)) : y;
+    }
+
+    /// <summary>Normalizes one row (statistics in double precision) into <paramref name="outRow"/>, scaled by γ and shifted
+    /// by β where present; returns the row's mean and 1/√(σ² + ε).</summary>
+    internal static void NormalizeRow(ReadOnlySpan<float> row, Tensor? weight, Tensor? bias, double eps, Span<float> outRow,
+        out float mean, out float invStd)
+    {
+        var d = row.Length;
+        var sum = 0.0;
+        foreach (var v in row)
+        {
+            sum += v;
+        }
+
+        var meanD = sum / d;
+        var sq = 0.0;
+        foreach (var v in row)
+        {
+            sq += (v - meanD) * (v - meanD);
+        }
+
+        mean = (float)meanD;
+        invStd = (float)(1.0 / Math.Sqrt((sq / d) + eps));
+        for (var j = 0; j < d; j++)
+        {
+            var v = (row[j] - mean) * invStd;
+            if (weight is not null)
+            {
+                v *= weight.Span[j];
+            }
+
+            if (bias is not null)
+            {
+                v += bias.Span[j];
+            }
+
+            outRow[j] = v;
+        }
+    }
+
+    /// <summary>The backward pass of one row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/>, and
+    /// writes the row's input gradient into <paramref name="dx"/> unless it is empty.</summary>
+    internal static void BackwardRow(ReadOnlySpan<float> row, ReadOnlySpan<float> g, Tensor? weight, float mean, float invStd,
+        double[] dw, double[] db, Span<float> dx)
+    {
+        var d = row.Length;
+        var sumH = 0.0;
+        var sumHx = 0.0;
+        for (var j = 0; j < d; j++)
+        {
+            var gv = g[j];
+            var xhat = (row[j] - mean) * (double)invStd;
+            var h = gv * (weight is null ? 1.0 : weight.Span[j]);
+            sumH += h;
+            sumHx += h * xhat;
+            dw[j] += gv * xhat;
+            db[j] += gv;
+        }
+
+        if (dx.IsEmpty)
+        {
+            return;
+        }
+
+        var meanH = sumH / d;
+        var meanHx = sumHx / d;
+        for (var j = 0; j < d; j++)
+        {
+            var xhat = (row[j] - mean) * (double)invStd;
+            var h = g[j] * (weight is null ? 1.0 : weight.Span[j]);
+            dx[j] = (float)(invStd * (h - meanH - (xhat * meanHx)));
+        }
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
@@ -95,32 +136,8 @@ internal sealed class LayerNormOp : NormalizationOp
         var dxBuf = x.RequiresGrad ? ArrayPoolBuffer.Rent(x.Length) : null;
         for (var r = 0; r < rows; r++)
         {
-            var sumH = 0.0;
-            var sumHx = 0.0;
-            for (var j = 0; j < d; j++)
-            {
-                var gv = gradOutput[(r * d) + j];
-                var xhat = (xs[(r * d) + j] - mean[r]) * (double)invStd[r];
-                var h = gv * (weight is null ? 1.0 : weight.Span[j]);
-                sumH += h;
-                sumHx += h * xhat;
-                dw[j] += gv * xhat;
-                db[j] += gv;
-            }
-
-            if (dxBuf is null)
-            {
-                continue;
-            }
-
-            var meanH = sumH / d;
-            var meanHx = sumHx / d;
-            for (var j = 0; j < d; j++)
-            {
-                var xhat = (xs[(r * d) + j] - mean[r]) * (double)invStd[r];
-                var h = gradOutput[(r * d) + j] * (weight is null ? 1.0 : weight.Span[j]);
-                dxBuf[(r * d) + j] = (float)(invStd[r] * (h - meanH - (xhat * meanHx)));
-            }
+            BackwardRow(xs.Slice(r * d, d), gradOutput.Slice(r * d, d), weight, mean[r], invStd[r], dw, db,
+                dxBuf is null ? default : dxBuf.AsSpan(r * d, d));
         }
 
         AccumulateGradients(dxBuf, dw, db);
