@@ -429,7 +429,7 @@ internal sealed unsafe class AttentionOp : Node
                         var p = tile[jj];
                         if (keepBits is not null)
                         {
-                            p = DropoutBits.Keeps(keepBits, keepIndex + jj) ? p * keepScale : 0f;
+                            p *= DropoutBits.Keeps(keepBits, keepIndex + jj) ? keepScale : 0f;
                         }
 
                         Axpy(p, vRows + ((j0 + jj) * d), acc, d);
@@ -488,9 +488,9 @@ internal sealed unsafe class AttentionOp : Node
                     float pj = p[j], dpj = dp[j], kept = pj;
                     if (keepBits is not null)
                     {
-                        var keeps = DropoutBits.Keeps(keepBits, keepIndex + j);
-                        kept = keeps ? pj * keepScale : 0f;
-                        dpj = keeps ? dpj * keepScale : 0f;
+                        var mask = DropoutBits.Keeps(keepBits, keepIndex + j) ? keepScale : 0f;
+                        kept = pj * mask;
+                        dpj *= mask;
                     }
 
                     Axpy(kept, gi, dvRows + (j * d), d);

@@ -127,7 +127,7 @@ internal sealed class ResidualLayerNormOp : NormalizationOp
                 {
                     for (var i = 0; i < g.Length; i++)
                     {
-                        g[i] = DropoutBits.Keeps(keep, i) ? g[i] * keepScale : 0f;
+                        g[i] *= DropoutBits.Keeps(keep, i) ? keepScale : 0f;
                     }
                 }
 
