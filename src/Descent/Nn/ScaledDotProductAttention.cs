@@ -11,8 +11,9 @@ namespace Descent.Nn;
 /// </summary>
 /// <remarks>
 /// <see cref="KernelPath.Reference"/> composes autodiff ops (reshape, permute, batched matmul, softmax,
-/// <see cref="Dropout"/>), materializing the S × S scores and probabilities. <see cref="KernelPath.Auto"/> and
-/// <see cref="KernelPath.Simd"/> run one fused kernel per (batch, head), split across the cores: flash-attention's online
+/// <see cref="Dropout"/>), materializing the S × S scores and probabilities; <see cref="KernelPath.Auto"/> runs it too,
+/// because it is the faster of the two on the measured machine and shapes (docs/transformer-kernels.md).
+/// <see cref="KernelPath.Simd"/> runs one fused kernel per (batch, head), split across the cores: flash-attention's online
 /// softmax over key tiles, no S × S matrix stored, the backward pass recomputing the probabilities from the saved
 /// logsumexp of each row. The dropout mask is drawn from the <see cref="Dropout"/> layer's generator in the same order
 /// on both paths (so a given seed drops the same probabilities) and kept as bits. The fused path needs a mask bias
@@ -28,14 +29,15 @@ public static class ScaledDotProductAttention
     /// <param name="heads">Number of heads H (divides the width).</param>
     /// <param name="maskBias">Optional additive bias per key [B, 1, 1, S] (e.g. 0 for tokens, −10,000 for padding).</param>
     /// <param name="dropout">Optional dropout on the probabilities; active when it is in training mode with p &gt; 0.</param>
-    /// <param name="path">Fused (<see cref="KernelPath.Auto"/>, <see cref="KernelPath.Simd"/>) or unfused reference.</param>
+    /// <param name="path">Fused (<see cref="KernelPath.Simd"/>) or unfused (<see cref="KernelPath.Reference"/>, and
+    /// <see cref="KernelPath.Auto"/>, the faster today).</param>
     public static Tensor Forward(Tensor query, Tensor key, Tensor value, int heads, Tensor? maskBias = null, Dropout? dropout = null,
         KernelPath path = KernelPath.Auto)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (path != KernelPath.Reference && (maskBias is null || !maskBias.RequiresGrad))
+        if (path == KernelPath.Simd && (maskBias is null || !maskBias.RequiresGrad))
         {
             var active = dropout is { IsTraining: true, P: > 0 };
             return AttentionOp.Forward(query, key, value, heads, maskBias, active ? dropout!.P : 0, dropout?.Rng);

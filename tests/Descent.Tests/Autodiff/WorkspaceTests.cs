@@ -283,8 +283,8 @@ public class WorkspaceTests
             "pow-2" => x.Pow(2f),
             "bce-with-logits" => new BceWithLogitsLoss().Forward(x, positive),
             "attention" => ScaledDotProductAttention.Forward(x.Reshape(1, 37, 24), positive.Reshape(1, 37, 24), (x * 2f).Reshape(1, 37, 24), 4,
-                null, new Dropout(0.3, new Rng(9))),
-            "residual-layer-norm" => norm.Forward(x, positive, new Dropout(0.3, new Rng(9))),
+                null, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
+            "residual-layer-norm" => norm.Forward(x, positive, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
 

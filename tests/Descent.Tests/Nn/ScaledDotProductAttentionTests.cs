@@ -35,7 +35,7 @@ public sealed class ScaledDotProductAttentionTests
     {
         var (q, k, v, bias, grad) = Inputs(batch, length, heads, headSize, mask, seed: (ulong)(batch + length + heads + headSize));
         var reference = Run(KernelPath.Reference, q, k, v, heads, bias, dropout, grad, out var referenceNext);
-        var fused = Run(KernelPath.Auto, q, k, v, heads, bias, dropout, grad, out var fusedNext);
+        var fused = Run(KernelPath.Simd, q, k, v, heads, bias, dropout, grad, out var fusedNext);
         var closeness = new Closeness(2e-4, 2e-5);
         string[] names = ["output", "dQ", "dK", "dV"];
         for (var i = 0; i < names.Length; i++)
@@ -67,9 +67,9 @@ public sealed class ScaledDotProductAttentionTests
         try
         {
             ParallelRange.MaxWorkers = 1;
-            var one = Run(KernelPath.Auto, q, k, v, 4, bias, 0.2, grad, out _);
+            var one = Run(KernelPath.Simd, q, k, v, 4, bias, 0.2, grad, out _);
             ParallelRange.MaxWorkers = 4;
-            var many = Run(KernelPath.Auto, q, k, v, 4, bias, 0.2, grad, out _);
+            var many = Run(KernelPath.Simd, q, k, v, 4, bias, 0.2, grad, out _);
             Assert.Equal(one, many);
         }
         finally
@@ -82,16 +82,16 @@ public sealed class ScaledDotProductAttentionTests
     public void RecycledWorkspaceStorageGivesTheSameResult()
     {
         var (q, k, v, bias, grad) = Inputs(2, 33, 2, 8, mask: true, seed: 11);
-        var expected = Run(KernelPath.Auto, q, k, v, 2, bias, 0.1, grad, out _);
+        var expected = Run(KernelPath.Simd, q, k, v, 2, bias, 0.1, grad, out _);
         var workspace = new Workspace();
         using (workspace.Begin())
         {
-            Run(KernelPath.Auto, q, k, v, 2, bias, 0.1, grad, out _);
+            Run(KernelPath.Simd, q, k, v, 2, bias, 0.1, grad, out _);
         }
 
         using (workspace.Begin())
         {
-            Assert.Equal(expected, Run(KernelPath.Auto, q, k, v, 2, bias, 0.1, grad, out _));
+            Assert.Equal(expected, Run(KernelPath.Simd, q, k, v, 2, bias, 0.1, grad, out _));
         }
     }
 
@@ -99,10 +99,10 @@ public sealed class ScaledDotProductAttentionTests
     public void BadShapesAreRejectedWithTheCulprit()
     {
         var q = new Tensor(2, 5, 8);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ScaledDotProductAttention.Forward(q, q, q, 3));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ScaledDotProductAttention.Forward(q, q, q, 3, path: KernelPath.Simd));
         Assert.Contains("divide the width 8", ex.Message, StringComparison.Ordinal);
-        Assert.Throws<ShapeMismatchException>(() => ScaledDotProductAttention.Forward(q, new Tensor(2, 6, 8), q, 2));
-        var bad = Assert.Throws<ShapeMismatchException>(() => ScaledDotProductAttention.Forward(q, q, q, 2, new Tensor(2, 1, 1, 4)));
+        Assert.Throws<ShapeMismatchException>(() => ScaledDotProductAttention.Forward(q, new Tensor(2, 6, 8), q, 2, path: KernelPath.Simd));
+        var bad = Assert.Throws<ShapeMismatchException>(() => ScaledDotProductAttention.Forward(q, q, q, 2, new Tensor(2, 1, 1, 4), path: KernelPath.Simd));
         Assert.Contains("mask bias", bad.Message, StringComparison.Ordinal);
     }
 

@@ -233,6 +233,58 @@ internal sealed unsafe class AttentionOp : Node
         }
     }
 
+    /// <summary>acc[c] += Σ_j coeffs[j] · rows[j·ld + c] for c &lt; d, j &lt; n (a coefficient vector times a row-major
+    /// matrix), the accumulators held in registers across the rows.</summary>
+    private static void AccumulateRows(float* coeffs, int n, float* rows, int ld, float* acc, int d)
+    {
+        var w = Vector<float>.Count;
+        var c0 = 0;
+        for (; c0 <= d - (4 * w); c0 += 4 * w)
+        {
+            var a0 = Unsafe.ReadUnaligned<Vector<float>>(acc + c0);
+            var a1 = Unsafe.ReadUnaligned<Vector<float>>(acc + c0 + w);
+            var a2 = Unsafe.ReadUnaligned<Vector<float>>(acc + c0 + (2 * w));
+            var a3 = Unsafe.ReadUnaligned<Vector<float>>(acc + c0 + (3 * w));
+            var row = rows + c0;
+            for (var j = 0; j < n; j++, row += ld)
+            {
+                var cj = new Vector<float>(coeffs[j]);
+                a0 += cj * Unsafe.ReadUnaligned<Vector<float>>(row);
+                a1 += cj * Unsafe.ReadUnaligned<Vector<float>>(row + w);
+                a2 += cj * Unsafe.ReadUnaligned<Vector<float>>(row + (2 * w));
+                a3 += cj * Unsafe.ReadUnaligned<Vector<float>>(row + (3 * w));
+            }
+
+            Unsafe.WriteUnaligned(acc + c0, a0);
+            Unsafe.WriteUnaligned(acc + c0 + w, a1);
+            Unsafe.WriteUnaligned(acc + c0 + (2 * w), a2);
+            Unsafe.WriteUnaligned(acc + c0 + (3 * w), a3);
+        }
+
+        for (; c0 <= d - w; c0 += w)
+        {
+            var a0 = Unsafe.ReadUnaligned<Vector<float>>(acc + c0);
+            var row = rows + c0;
+            for (var j = 0; j < n; j++, row += ld)
+            {
+                a0 += new Vector<float>(coeffs[j]) * Unsafe.ReadUnaligned<Vector<float>>(row);
+            }
+
+            Unsafe.WriteUnaligned(acc + c0, a0);
+        }
+
+        for (; c0 < d; c0++)
+        {
+            var sum = acc[c0];
+            for (var j = 0; j < n; j++)
+            {
+                sum += coeffs[j] * rows[(j * ld) + c0];
+            }
+
+            acc[c0] = sum;
+        }
+    }
+
     /// <summary>y[0..n) += a · x[0..n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Axpy(float a, float* x, float* y, int n)
@@ -423,17 +475,16 @@ internal sealed unsafe class AttentionOp : Node
                     TensorPrimitives.Subtract(scores, m, scores);
                     TensorPrimitives.Exp(scores, scores);
                     l += TensorPrimitives.Sum(scores);
-                    var keepIndex = keepBase + ((long)i * s) + j0;
-                    for (var jj = 0; jj < n; jj++)
+                    if (keepBits is not null)
                     {
-                        var p = tile[jj];
-                        if (keepBits is not null)
+                        var keepIndex = keepBase + ((long)i * s) + j0;
+                        for (var jj = 0; jj < n; jj++)
                         {
-                            p *= DropoutBits.Keeps(keepBits, keepIndex + jj) ? keepScale : 0f;
+                            tile[jj] *= DropoutBits.Keeps(keepBits, keepIndex + jj) ? keepScale : 0f;
                         }
-
-                        Axpy(p, vRows + ((j0 + jj) * d), acc, d);
                     }
+
+                    AccumulateRows(tile, n, vRows + (j0 * d), d, acc, d);
                 }
 
                 var inv = 1f / l;
@@ -481,7 +532,6 @@ internal sealed unsafe class AttentionOp : Node
                 TensorPrimitives.Subtract(probs, lse[((long)pair * s) + i], probs);
                 TensorPrimitives.Exp(probs, probs);
                 DotColumns(gi, d, vt, s, s, null, dp);
-                new Span<float>(dqi, d).Clear();
                 var keepIndex = keepBase + ((long)i * s);
                 for (var j = 0; j < s; j++)
                 {
@@ -494,9 +544,14 @@ internal sealed unsafe class AttentionOp : Node
                     }
 
                     Axpy(kept, gi, dvRows + (j * d), d);
-                    var ds = pj * (dpj - di) * scale;
-                    Axpy(ds, kRows + (j * d), dqi, d);
-                    Axpy(ds, qi, dkRows + (j * d), d);
+                    dp[j] = pj * (dpj - di) * scale; // dS, scaled
+                }
+
+                new Span<float>(dqi, d).Clear();
+                AccumulateRows(dp, s, kRows, d, dqi, d);
+                for (var j = 0; j < s; j++)
+                {
+                    Axpy(dp[j], qi, dkRows + (j * d), d);
                 }
             }
 

@@ -24,23 +24,23 @@ internal static class DropoutBits
     public static float KeepScale(double p) => p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
 
     /// <summary>Draws <paramref name="count"/> keep bits into <paramref name="bits"/> (every word written).</summary>
+    /// <remarks><see cref="Rng.NextDouble"/> is k·2⁻⁵³ with k = the draw's top 53 bits, so "≥ p" is exactly
+    /// k ≥ ⌈p·2⁵³⌉ (scaling by a power of two is exact): the comparison runs on integers, without a branch.</remarks>
     public static void Fill(Rng rng, double p, Span<int> bits, long count)
     {
         ArgumentNullException.ThrowIfNull(rng);
         var words = Words(count);
+        var threshold = (ulong)Math.Ceiling(p * (1UL << 53));
         for (var w = 0; w < words; w++)
         {
             var n = (int)Math.Min(32, count - ((long)w << 5));
-            var word = 0;
+            var word = 0u;
             for (var t = 0; t < n; t++)
             {
-                if (rng.NextDouble() >= p)
-                {
-                    word |= 1 << t;
-                }
+                word |= ((rng.NextUInt64() >> 11) >= threshold ? 1u : 0u) << t;
             }
 
-            bits[w] = word;
+            bits[w] = (int)word;
         }
     }
 

@@ -42,9 +42,10 @@ internal sealed class LayerNormOp : NormalizationOp
         var ys = y.Span;
         var mu = Workspace.SavedFloats(rows);
         var inv = Workspace.SavedFloats(rows);
+        ReadOnlySpan<float> ws = weight is null ? default : weight.Span, bs = bias is null ? default : bias.Span;
         for (var r = 0; r < rows; r++)
         {
-            NormalizeRow(xs.Slice(r * d, d), weight, bias, eps, ys.Slice(r * d, d), out mu[r], out inv[r]);
+            NormalizeRow(xs.Slice(r * d, d), ws, bs, eps, ys.Slice(r * d, d), out mu[r], out inv[r]);
         }
 
         return ShouldRecord(x, weight, bias) ? Tape.Record(y, new LayerNormOp(x, weight, bias, mu, inv)) : y;
@@ -52,7 +53,7 @@ internal sealed class LayerNormOp : NormalizationOp
 
     /// <summary>Normalizes one row (statistics in double precision) into <paramref name="outRow"/>, scaled by γ and shifted
     /// by β where present; returns the row's mean and 1/√(σ² + ε).</summary>
-    internal static void NormalizeRow(ReadOnlySpan<float> row, Tensor? weight, Tensor? bias, double eps, Span<float> outRow,
+    internal static void NormalizeRow(ReadOnlySpan<float> row, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, double eps, Span<float> outRow,
         out float mean, out float invStd)
     {
         var d = row.Length;
@@ -74,37 +75,41 @@ internal sealed class LayerNormOp : NormalizationOp
         for (var j = 0; j < d; j++)
         {
             var v = (row[j] - mean) * invStd;
-            if (weight is not null)
+            if (!weight.IsEmpty)
             {
-                v *= weight.Span[j];
+                v *= weight[j];
             }
 
-            if (bias is not null)
+            if (!bias.IsEmpty)
             {
-                v += bias.Span[j];
+                v += bias[j];
             }
 
             outRow[j] = v;
         }
     }
 
-    /// <summary>The backward pass of one row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/>, and
-    /// writes the row's input gradient into <paramref name="dx"/> unless it is empty.</summary>
-    internal static void BackwardRow(ReadOnlySpan<float> row, ReadOnlySpan<float> g, Tensor? weight, float mean, float invStd,
-        double[] dw, double[] db, Span<float> dx)
+    /// <summary>The backward pass of one row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/> unless
+    /// they are empty, and writes the row's input gradient into <paramref name="dx"/> unless it is empty.</summary>
+    internal static void BackwardRow(ReadOnlySpan<float> row, ReadOnlySpan<float> g, ReadOnlySpan<float> weight, float mean, float invStd,
+        Span<double> dw, Span<double> db, Span<float> dx)
     {
         var d = row.Length;
         var sumH = 0.0;
         var sumHx = 0.0;
+        var affine = !dw.IsEmpty;
         for (var j = 0; j < d; j++)
         {
             var gv = g[j];
             var xhat = (row[j] - mean) * (double)invStd;
-            var h = gv * (weight is null ? 1.0 : weight.Span[j]);
+            var h = gv * (weight.IsEmpty ? 1.0 : weight[j]);
             sumH += h;
             sumHx += h * xhat;
-            dw[j] += gv * xhat;
-            db[j] += gv;
+            if (affine)
+            {
+                dw[j] += gv * xhat;
+                db[j] += gv;
+            }
         }
 
         if (dx.IsEmpty)
@@ -117,8 +122,23 @@ internal sealed class LayerNormOp : NormalizationOp
         for (var j = 0; j < d; j++)
         {
             var xhat = (row[j] - mean) * (double)invStd;
-            var h = g[j] * (weight is null ? 1.0 : weight.Span[j]);
+            var h = g[j] * (weight.IsEmpty ? 1.0 : weight[j]);
             dx[j] = (float)(invStd * (h - meanH - (xhat * meanHx)));
+        }
+    }
+
+    /// <summary>The affine gradients of columns [<paramref name="first"/>, <paramref name="first"/> + dw.Length) of a
+    /// row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/>, with the arithmetic of
+    /// <see cref="BackwardRow"/> (so summing rows in order gives the same bits).</summary>
+    internal static void AffineColumns(ReadOnlySpan<float> row, ReadOnlySpan<float> g, float mean, float invStd, int first,
+        Span<double> dw, Span<double> db)
+    {
+        for (var j = 0; j < dw.Length; j++)
+        {
+            var gv = g[first + j];
+            var xhat = (row[first + j] - mean) * (double)invStd;
+            dw[j] += gv * xhat;
+            db[j] += gv;
         }
     }
 
@@ -136,7 +156,7 @@ internal sealed class LayerNormOp : NormalizationOp
         var dxBuf = x.RequiresGrad ? ArrayPoolBuffer.Rent(x.Length) : null;
         for (var r = 0; r < rows; r++)
         {
-            BackwardRow(xs.Slice(r * d, d), gradOutput.Slice(r * d, d), weight, mean[r], invStd[r], dw, db,
+            BackwardRow(xs.Slice(r * d, d), gradOutput.Slice(r * d, d), weight is null ? default : weight.Span, mean[r], invStd[r], dw, db,
                 dxBuf is null ? default : dxBuf.AsSpan(r * d, d));
         }
 

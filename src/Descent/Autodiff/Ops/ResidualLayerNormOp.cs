@@ -1,4 +1,5 @@
 using System.Buffers;
+using Descent.Numerics;
 
 namespace Descent.Autodiff.Ops;
 
@@ -11,8 +12,14 @@ namespace Descent.Autodiff.Ops;
 /// <remarks>The dropout mask is drawn exactly as <see cref="DropoutOp"/> draws it (element order of x,
 /// <see cref="DropoutBits"/>), z = x·m + r in float as the unfused dropout-then-add computes it, and the normalization is
 /// <see cref="LayerNormOp"/>'s row kernel, so the output equals the unfused ops' bit for bit given the same generator.</remarks>
-internal sealed class ResidualLayerNormOp : NormalizationOp
+internal sealed unsafe class ResidualLayerNormOp : NormalizationOp
 {
+    [ThreadStatic]
+    private static Job? job;
+
+    [ThreadStatic]
+    private static float[]? rowBuffer;
+
     private readonly int[]? keep;
     private readonly float keepScale;
 
@@ -69,16 +76,22 @@ internal sealed class ResidualLayerNormOp : NormalizationOp
         var y = Tensor.Output(x.Shape);
         var mu = Workspace.SavedFloats(rows);
         var inv = Workspace.SavedFloats(rows);
-        var z = ArrayPoolBuffer.Rent(d);
-        ReadOnlySpan<float> xs = x.Span, rs = residual.Span;
-        var ys = y.Span;
-        for (var r = 0; r < rows; r++)
+        fixed (float* px = x.Span, pr = residual.Span, py = y.Span)
         {
-            var row = Sum(xs.Slice(r * d, d), rs.Slice(r * d, d), bits, (long)r * d, keepScale, z.AsSpan(0, d));
-            LayerNormOp.NormalizeRow(row, weight, bias, eps, ys.Slice(r * d, d), out mu[r], out inv[r]);
+            var j = job ??= new Job();
+            try
+            {
+                j.Set(px, pr, d, bits, keepScale, weight, bias, mu, inv);
+                j.Y = py;
+                j.Eps = eps;
+                j.Run(Phase.Forward, rows);
+            }
+            finally
+            {
+                j.Clear();
+            }
         }
 
-        ArrayPoolBuffer.Return(z);
         if (!record)
         {
             if (bits is not null)
@@ -103,16 +116,32 @@ internal sealed class ResidualLayerNormOp : NormalizationOp
         var needX = x.RequiresGrad;
         var needResidual = residual.RequiresGrad;
         var dz = needX || needResidual ? ArrayPoolBuffer.Rent(x.Length) : null;
-        var z = ArrayPoolBuffer.Rent(d);
-        ReadOnlySpan<float> xs = x.Span, rs = residual.Span;
-        for (var r = 0; r < rows; r++)
+        fixed (float* px = x.Span, pr = residual.Span, pg = gradOutput, pdz = dz)
         {
-            var row = Sum(xs.Slice(r * d, d), rs.Slice(r * d, d), keep, (long)r * d, keepScale, z.AsSpan(0, d));
-            LayerNormOp.BackwardRow(row, gradOutput.Slice(r * d, d), weight, Mean[r], InvStd[r], dw, db,
-                dz is null ? default : dz.AsSpan(r * d, d));
+            var j = job ??= new Job();
+            try
+            {
+                j.Set(px, pr, d, keep, keepScale, weight, Bias, Mean, InvStd);
+                j.G = pg;
+                if (pdz is not null)
+                {
+                    j.Dz = pdz;
+                    j.Run(Phase.RowGradients, rows);
+                }
+
+                if (Weight is { RequiresGrad: true } || Bias is { RequiresGrad: true })
+                {
+                    j.Dw = dw;
+                    j.Db = db;
+                    j.Run(Phase.AffineGradients, d);
+                }
+            }
+            finally
+            {
+                j.Clear();
+            }
         }
 
-        ArrayPoolBuffer.Return(z);
         if (dz is not null)
         {
             var g = dz.AsSpan(0, x.Length);
@@ -138,6 +167,107 @@ internal sealed class ResidualLayerNormOp : NormalizationOp
         }
 
         AccumulateGradients(null, dw, db);
+    }
+
+    private enum Phase
+    {
+        Forward,
+        RowGradients,
+        AffineGradients,
+    }
+
+    private static Span<float> RowBuffer(int length)
+    {
+        if (rowBuffer is null || rowBuffer.Length < length)
+        {
+            rowBuffer = new float[length];
+        }
+
+        return rowBuffer.AsSpan(0, length);
+    }
+
+    /// <summary>The rows (forward, input gradients) or the columns (γ and β gradients, each column summed over the rows in
+    /// order, as the unfused backward pass sums them) of one call, split across the cores.</summary>
+    private sealed class Job : IRangeJob
+    {
+        public float* X, R, Y, G, Dz;
+        public double Eps;
+        public double[]? Dw, Db;
+        private int width, rows;
+        private int[]? keep;
+        private float keepScale;
+        private Tensor? weight, bias;
+        private float[]? mean, invStd;
+        private Phase phase;
+
+        public void Set(float* x, float* r, int width, int[]? keep, float keepScale, Tensor? weight, Tensor? bias, float[] mean, float[] invStd)
+        {
+            X = x;
+            R = r;
+            this.width = width;
+            this.keep = keep;
+            this.keepScale = keepScale;
+            this.weight = weight;
+            this.bias = bias;
+            this.mean = mean;
+            this.invStd = invStd;
+            rows = mean.Length;
+        }
+
+        public void Run(Phase phase, int length)
+        {
+            this.phase = phase;
+
+            // Enough elements per worker to pay for the hand-off: ≈ 16 K values.
+            var perItem = phase == Phase.AffineGradients ? rows : width;
+            ParallelRange.For(length, Math.Max(1, (1 << 14) / Math.Max(1, perItem)), this);
+        }
+
+        public void Execute(int start, int end)
+        {
+            var d = width;
+            ReadOnlySpan<float> ws = weight is null ? default : weight.Span, bs = bias is null ? default : bias.Span;
+            if (phase == Phase.AffineGradients)
+            {
+                var n = end - start;
+                var zc = RowBuffer(n);
+                var dw = Dw!.AsSpan(start, n);
+                var db = Db!.AsSpan(start, n);
+                for (var r = 0; r < rows; r++)
+                {
+                    var at = ((long)r * d) + start;
+                    var z = Sum(new ReadOnlySpan<float>(X + at, n), new ReadOnlySpan<float>(R + at, n), keep, at, keepScale, zc);
+                    LayerNormOp.AffineColumns(z, new ReadOnlySpan<float>(G + at, n), mean![r], invStd![r], 0, dw, db);
+                }
+
+                return;
+            }
+
+            var buffer = RowBuffer(d);
+            for (var r = start; r < end; r++)
+            {
+                var at = (long)r * d;
+                var z = Sum(new ReadOnlySpan<float>(X + at, d), new ReadOnlySpan<float>(R + at, d), keep, at, keepScale, buffer);
+                if (phase == Phase.Forward)
+                {
+                    LayerNormOp.NormalizeRow(z, ws, bs, Eps, new Span<float>(Y + at, d), out mean![r], out invStd![r]);
+                }
+                else
+                {
+                    LayerNormOp.BackwardRow(z, new ReadOnlySpan<float>(G + at, d), ws, mean![r], invStd![r], default, default,
+                        new Span<float>(Dz + at, d));
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            X = R = Y = G = Dz = null;
+            Dw = Db = null;
+            keep = null;
+            weight = bias = null;
+            mean = invStd = null;
+        }
     }
 
     /// <summary>z = x·mask + r for one row (x + r without dropout), as the unfused dropout then add computes it.</summary>
