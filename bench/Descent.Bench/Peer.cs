@@ -21,15 +21,20 @@ internal static class Peer
     };
 
     /// <summary>Runs peers/peer.py with the arguments; returns the parsed JSON object, or null with a reason.</summary>
-    public static (JsonElement? Result, string? Error) Run(string suite, string arguments, IReadOnlyDictionary<string, string>? extraEnv = null, TimeSpan? timeout = null)
+    public static (JsonElement? Result, string? Error) Run(string suite, string arguments, IReadOnlyDictionary<string, string>? extraEnv = null, TimeSpan? timeout = null) =>
+        RunScript("peer.py", $"{suite} {arguments}", extraEnv, timeout);
+
+    /// <summary>Runs the script <paramref name="name"/> of the bench's peers folder with the arguments; returns the parsed
+    /// JSON object its last output line holds, or null with a reason.</summary>
+    public static (JsonElement? Result, string? Error) RunScript(string name, string arguments, IReadOnlyDictionary<string, string>? extraEnv = null, TimeSpan? timeout = null)
     {
         if (!File.Exists(Python))
         {
             return (null, InstallHint);
         }
 
-        var script = Path.Combine(AppContext.BaseDirectory, "peers", "peer.py");
-        var psi = new ProcessStartInfo(Python, $"\"{script}\" {suite} {arguments}")
+        var script = Path.Combine(AppContext.BaseDirectory, "peers", name);
+        var psi = new ProcessStartInfo(Python, $"\"{script}\" {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Descent.Bench;
 
-// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|bert|muon|all> [--quick]
+// Descent benchmarks: dotnet run -c Release --project bench/Descent.Bench -- <optim|gemm|train|bert|bert-gemm|bert-inference|muon|all> [--quick]
 if (args.Length > 0 && args[0] == "gemm-tune")
 {
     GemmTuning.Run(args);
@@ -35,11 +35,13 @@ var known = new Dictionary<string, Func<bool, Action<string>, List<BenchRow>>>
     ["optim"] = OptimSuite.Run,
     ["train"] = TrainSuite.Run,
     ["bert"] = BertSuite.Run,
+    ["bert-gemm"] = BertGemmRows.Run,
+    ["bert-inference"] = BertInferenceRows.Run,
     ["muon"] = MuonSuite.Run,
 };
 foreach (var s in suites.Where(s => !known.ContainsKey(s)))
 {
-    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert, muon or all (and --quick)");
+    Console.Error.WriteLine($"unknown suite '{s}'; use optim, gemm, train, bert (parts: bert-gemm, bert-inference), muon or all (and --quick)");
     return 2;
 }
 

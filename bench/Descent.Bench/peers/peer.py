@@ -2,7 +2,7 @@
 """Descent benchmark peer: the same cases as bench/Descent.Bench, in PyTorch / numpy (OpenBLAS).
 
 Prints one JSON object on its last line. Run by the bench with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset.
-Usage: peer.py gemm|optim|train [--quick] [--sizes a,b,c] [--digits DIR --fits N]
+Usage: peer.py gemm|gemm-shapes|optim|train [--quick] [--sizes a,b,c] [--cases ...] [--digits DIR --fits N]
 """
 import json
 import os
@@ -63,6 +63,31 @@ def gemm(quick):
             best, _ = best_median(lambda: np.matmul(x, y, out=c), max(2, reps // 4), reps, 1.0 if quick else 4.0)
             key = "gemm_%d" % n if form == "nn" else "gemm_%s_%d" % (form, n)
             out[key] = 2.0 * n ** 3 / best / 1e9
+    return out
+
+
+def gemm_shapes(quick):
+    """GFLOP/s of the products at given shapes: --cases "key:form:batch:m:n:k;..." (form nn/nt/tn as in `gemm`;
+    batch > 1 multiplies `batch` independent pairs with one stacked np.matmul, as a batched matmul would)."""
+    import numpy as np
+    out = {"numpy": np.__version__, "blas": blas_info()}
+    rng = np.random.default_rng(0)
+    for case in arg("--cases", "").split(";"):
+        if not case:
+            continue
+        key, form, batch, m, n, k = case.split(":")
+        batch, m, n, k = int(batch), int(m), int(n), int(k)
+        a = rng.standard_normal((batch, k, m) if form[0] == "t" else (batch, m, k), dtype=np.float32)
+        b = rng.standard_normal((batch, n, k) if form[1] == "t" else (batch, k, n), dtype=np.float32)
+        x = a.transpose(0, 2, 1) if form[0] == "t" else a
+        y = b.transpose(0, 2, 1) if form[1] == "t" else b
+        if batch == 1:
+            x, y = x[0], y[0]
+        c = np.empty((batch, m, n) if batch > 1 else (m, n), dtype=np.float32)
+        flops = 2.0 * batch * m * n * k
+        reps = max(20, int((2e9 if quick else 8e9) / flops))
+        best, _ = best_median(lambda: np.matmul(x, y, out=c), max(2, reps // 4), reps, 1.0 if quick else 4.0)
+        out[key] = flops / best / 1e9
     return out
 
 
@@ -187,7 +212,7 @@ def sklearn_digits(out, directory, fits):
 def main():
     suite = sys.argv[1]
     quick = "--quick" in sys.argv
-    result = {"gemm": gemm, "optim": optim, "train": train}[suite](quick)
+    result = {"gemm": gemm, "gemm-shapes": gemm_shapes, "optim": optim, "train": train}[suite](quick)
     print(json.dumps(result))
 
 

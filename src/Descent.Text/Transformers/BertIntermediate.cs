@@ -15,6 +15,6 @@ public sealed class BertIntermediate : Module
     /// <summary>The projection.</summary>
     public Linear Dense { get; }
 
-    /// <summary>GELU(dense(x)) with the exact (erf) GELU.</summary>
-    public override Tensor Forward(Tensor input) => Dense.Forward(input).Gelu();
+    /// <summary>GELU(dense(x)) with the exact (erf) GELU, fused into the projection's output (<see cref="Linear.ForwardGelu"/>).</summary>
+    public override Tensor Forward(Tensor input) => Dense.ForwardGelu(input);
 }

@@ -70,6 +70,102 @@ public static class Gemm
         Run(Kernel, GemmSmall.Threshold, MaxWorkers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
+    /// <summary>
+    /// Computes C = op(A) · op(B) and applies <paramref name="epilogue"/> (bias, pre-activation copy, activation) to each
+    /// tile of C as the packed path finishes it, so C is written once; small products apply it in one pass afterwards.
+    /// Arguments are validated as by <see cref="Multiply"/>; the epilogue's buffers must hold m × n (pre-activation) and
+    /// n (bias) values.
+    /// </summary>
+    internal static unsafe void MultiplyFused(
+        bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, in GemmEpilogue epilogue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckMatrix(c, nameof(c), m, n, ldc, nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0)
+        {
+            CheckMatrix(a, nameof(a), transA ? k : m, transA ? m : k, lda, nameof(lda));
+            CheckMatrix(b, nameof(b), transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            if (k == 0 || (long)m * n * k <= GemmSmall.Threshold)
+            {
+                Run(Kernel, GemmSmall.Threshold, 1, transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
+                epilogue.Apply(pc, ldc, 0, 0, m, n);
+            }
+            else
+            {
+                GemmPacked.Run(Kernel, transA, transB, m, n, k, 1f, pa, lda, pb, ldb, 0f, pc, ldc, MaxWorkers, epilogue);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Computes C_i = alpha · op(A_i) · op(B_i) + beta · C_i for i &lt; <paramref name="batch"/>, where matrix i of each
+    /// operand starts <c>i · stride</c> elements into its span (a stride of 0 uses one matrix for every product, e.g. a
+    /// shared B). Small products are spread across cores by product instead of within each product, and narrow ones
+    /// (n ≤ 32) run a direct kernel instead of the packed one (results equal <see cref="Multiply"/>'s within float
+    /// rounding); the results do not depend on the worker count.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension, the batch or a stride is negative, a leading
+    /// dimension is smaller than its row length, or C's stride makes products overlap.</exception>
+    /// <exception cref="ArgumentException">A span is too short for its batch of matrices.</exception>
+    public static unsafe void MultiplyBatched(
+        int batch, bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+        float beta, Span<float> c, int ldc, long strideC)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(strideA);
+        ArgumentOutOfRangeException.ThrowIfNegative(strideB);
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var extentC = MatrixExtent(m, n, ldc);
+        if (batch > 1 && strideC < extentC)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strideC), strideC,
+                $"the products' outputs overlap: C's stride must be at least one {m}x{n} matrix with row stride {ldc} ({extentC} elements)");
+        }
+
+        if (batch == 0 || m == 0 || n == 0)
+        {
+            return;
+        }
+
+        var reads = k != 0 && alpha != 0f;
+        var extentA = reads ? MatrixExtent(transA ? k : m, transA ? m : k, lda) : 0;
+        var extentB = reads ? MatrixExtent(transB ? n : k, transB ? k : n, ldb) : 0;
+        CheckMatrix(c, nameof(c), m, n, ldc, nameof(ldc));
+        CheckBatch(c.Length, nameof(c), batch, strideC, extentC);
+        if (reads)
+        {
+            CheckMatrix(a, nameof(a), transA ? k : m, transA ? m : k, lda, nameof(lda));
+            CheckMatrix(b, nameof(b), transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+            CheckBatch(a.Length, nameof(a), batch, strideA, extentA);
+            CheckBatch(b.Length, nameof(b), batch, strideB, extentB);
+        }
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            GemmBatched.Run(Kernel, MaxWorkers, batch, transA, transB, m, n, k, alpha,
+                pa, lda, strideA, extentA, pb, ldb, strideB, extentB, beta, pc, ldc, strideC, extentC);
+        }
+    }
+
     /// <summary>Multiplies with an explicit kernel, small-path threshold and worker count (for tests and
     /// benchmarks; arguments not validated).</summary>
     internal static unsafe void Run(
@@ -115,6 +211,20 @@ public static class Gemm
             throw new ArgumentException(
                 $"a {rows}x{cols} matrix with row stride {ld} needs {((long)(rows - 1) * ld) + cols} elements, got {x.Length}",
                 name);
+        }
+    }
+
+    /// <summary>Elements a rows × cols matrix with row stride ld spans (0 when empty).</summary>
+    private static long MatrixExtent(int rows, int cols, int ld) =>
+        rows == 0 || cols == 0 ? 0 : ((long)(rows - 1) * ld) + cols;
+
+    private static void CheckBatch(int length, string name, int batch, long stride, long extent)
+    {
+        var needed = ((batch - 1) * stride) + extent;
+        if (length < needed)
+        {
+            throw new ArgumentException(
+                $"{batch} matrices of {extent} elements {stride} elements apart need {needed} elements, got {length}", name);
         }
     }
 

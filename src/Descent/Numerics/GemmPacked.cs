@@ -44,6 +44,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     private nint ldc;
     private int kcEven;
     private bool splitRows;
+    private GemmEpilogue epilogue;
 
     [ThreadStatic]
     private static GemmPacked? perThread;
@@ -57,9 +58,10 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     /// <summary>Runs one multiplication (arguments validated by <see cref="Gemm"/>; m, n, k &gt; 0).</summary>
     public static void Run(
         GemmKernelKind kind, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int maxWorkers)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int maxWorkers, in GemmEpilogue epilogue = default)
     {
         var job = perThread ??= new GemmPacked();
+        job.epilogue = epilogue;
         job.Configure(kind);
         job.transA = transA;
         job.transB = transB;
@@ -91,6 +93,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
         finally
         {
             job.a = job.b = job.c = null;
+            job.epilogue = default;
         }
     }
 
@@ -159,6 +162,7 @@ internal sealed unsafe class GemmPacked : IWorkerJob
             {
                 var kc = Math.Min(kcEven, k - pc);
                 var betaEff = pc == 0 ? beta : 1f;
+                var finish = pc + kc >= k && epilogue.IsActive;
                 PackB(packB, pc, kc, jc, nc, panelStart, panelEnd);
                 for (var ic = rowLo; ic < rowHi; ic += mcBlock)
                 {
@@ -182,6 +186,11 @@ internal sealed unsafe class GemmPacked : IWorkerJob
                             {
                                 kernel(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
                                 StoreEdge(tileAligned, cTile, rows, cols, betaEff);
+                            }
+
+                            if (finish)
+                            {
+                                epilogue.Apply(cTile, ldc, ic + i0, jc + j0, rows, cols);
                             }
                         }
                     }

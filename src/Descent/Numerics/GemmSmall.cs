@@ -15,6 +15,9 @@ namespace Descent.Numerics;
 /// vectors run along m. The accumulation order over k is the same as the row-update form's.</remarks>
 internal static unsafe class GemmSmall
 {
+    /// <summary>Widest output (columns) that the four-row blocks of the AVX-512 kernel cover.</summary>
+    internal const int NarrowWidth = 32;
+
     /// <summary>Largest m·n·k that takes the direct path.</summary>
     internal static long Threshold { get; set; } = 48L * 48 * 48;
 
@@ -109,7 +112,17 @@ internal static unsafe class GemmSmall
             var m2 = Mask(w - 32);
             var m3 = Mask(w - 48);
             var bj = b + j0;
-            for (var i = 0; i < rows; i++)
+            var i = 0;
+            if (w <= NarrowWidth && cj == 1)
+            {
+                // Four rows at a time: each B row loaded once feeds eight multiply-adds (same order over k as below).
+                for (; i <= rows - 4; i += 4)
+                {
+                    FourRows(k, a + (i * ai), ai, ap, bj, ldb, m0, m1, w > 16, alpha, beta, c + (i * ci) + j0, ci, bias is null ? null : bias + j0);
+                }
+            }
+
+            for (; i < rows; i++)
             {
                 var ar = a + (i * ai);
                 Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
@@ -171,6 +184,51 @@ internal static unsafe class GemmSmall
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Rows r = 0..3 of a block at most 32 wide: C[r, :] = alpha · Σ_p a[r·ai + p·ap] · b[p·ldb, :] (+ beta · C)
+    /// (+ bias), two Vector512 accumulators per row; columns beyond the masks are neither read nor written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows(
+        int k, float* a, nint ai, nint ap, float* b, nint ldb, Vector512<float> m0, Vector512<float> m1, bool two,
+        float alpha, float beta, float* c, nint ci, float* bias)
+    {
+        Vector512<float> r00 = default, r01 = default, r10 = default, r11 = default;
+        Vector512<float> r20 = default, r21 = default, r30 = default, r31 = default;
+        var a1 = a + ai;
+        var a2 = a + (2 * ai);
+        var a3 = a + (3 * ai);
+        for (var p = 0; p < k; p++, b += ldb)
+        {
+            var b0 = Avx512F.MaskLoad(b, m0, default);
+            var b1 = two ? Avx512F.MaskLoad(b + 16, m1, default) : default;
+            var o = p * ap;
+            var s0 = Vector512.Create(a[o]);
+            var s1 = Vector512.Create(a1[o]);
+            var s2 = Vector512.Create(a2[o]);
+            var s3 = Vector512.Create(a3[o]);
+            r00 = Avx512F.FusedMultiplyAdd(s0, b0, r00);
+            r01 = Avx512F.FusedMultiplyAdd(s0, b1, r01);
+            r10 = Avx512F.FusedMultiplyAdd(s1, b0, r10);
+            r11 = Avx512F.FusedMultiplyAdd(s1, b1, r11);
+            r20 = Avx512F.FusedMultiplyAdd(s2, b0, r20);
+            r21 = Avx512F.FusedMultiplyAdd(s2, b1, r21);
+            r30 = Avx512F.FusedMultiplyAdd(s3, b0, r30);
+            r31 = Avx512F.FusedMultiplyAdd(s3, b1, r31);
+        }
+
+        Store(c, r00, m0, alpha, beta, bias);
+        Store(c + ci, r10, m0, alpha, beta, bias);
+        Store(c + (2 * ci), r20, m0, alpha, beta, bias);
+        Store(c + (3 * ci), r30, m0, alpha, beta, bias);
+        if (two)
+        {
+            var bias1 = bias is null ? null : bias + 16;
+            Store(c + 16, r01, m1, alpha, beta, bias1);
+            Store(c + ci + 16, r11, m1, alpha, beta, bias1);
+            Store(c + (2 * ci) + 16, r21, m1, alpha, beta, bias1);
+            Store(c + (3 * ci) + 16, r31, m1, alpha, beta, bias1);
         }
     }
 

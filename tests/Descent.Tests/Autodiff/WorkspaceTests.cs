@@ -205,7 +205,7 @@ public class WorkspaceTests
 
     public static TheoryData<string> RecycledOps() =>
     [
-        "linear-small", "linear-small-nobias", "linear-large", "linear-narrow", "tanh", "relu", "sigmoid", "exp", "log",
+        "linear-small", "linear-small-nobias", "linear-large", "linear-narrow", "linear-gelu-small", "linear-gelu-large", "tanh", "relu", "sigmoid", "exp", "log",
         "neg", "sqrt", "square", "add", "sub-broadcast", "mul-scalar", "mse", "cross-entropy",
         "layer-norm", "gelu", "softmax", "softmax-axis0", "log-softmax", "log-softmax-axis0", "dropout", "embedding",
         "matmul", "matmul-batched", "matmul-shared-b", "permute", "transpose", "reshape", "sum-all", "mean-all",
@@ -245,6 +245,8 @@ public class WorkspaceTests
             "linear-small-nobias" => smallNoBias.Forward(x),
             "linear-large" => large.Forward(x),
             "linear-narrow" => narrow.Forward(x),
+            "linear-gelu-small" => small.ForwardGelu(x),
+            "linear-gelu-large" => large.ForwardGelu(x),
             "tanh" => x.Tanh(),
             "relu" => x.Relu(),
             "sigmoid" => x.Sigmoid(),

@@ -2,15 +2,24 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Descent.Numerics;
+using Descent.Optimizers;
 
 namespace Descent.Autodiff.Ops;
 
 /// <summary>
 /// y = x·Wᵀ + b for x [..., in], W [out, in], b [out] (optional), through <see cref="Gemm"/> with the
-/// transposed-B form. Backward: dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy — no transpose is materialized.
+/// transposed-B form, and y = GELU(x·Wᵀ + b) (exact GELU, <see cref="GeluOp"/>) when asked. Backward: dx = du·W,
+/// dW = duᵀ·x, db = Σ_rows du with du = dy, or du = dy · GELU′(u) for the pre-activation u — no transpose is
+/// materialized.
 /// </summary>
+/// <remarks>The fast path (<see cref="KernelPath.Auto"/>, <see cref="KernelPath.Simd"/>) adds the bias and applies the
+/// GELU in the GEMM's epilogue (<see cref="GemmEpilogue"/>) as each output tile is finished, keeping the pre-activation
+/// for backward only when a tape records; <see cref="KernelPath.Reference"/> runs the unfused composition (product,
+/// a bias pass, then the GELU op). Both round the same way (the GELU kernels agree within 1e-6; parity tests).</remarks>
 internal sealed class LinearOp : Node
 {
+    private Tensor? preActivation;
+
     private LinearOp(Tensor x, Tensor weight)
         : base(x, weight)
     {
@@ -21,9 +30,11 @@ internal sealed class LinearOp : Node
     {
     }
 
-    public override string Name => "LinearBackward";
+    public override string Name => preActivation is null ? "LinearBackward" : "LinearGeluBackward";
 
-    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias)
+    /// <summary>y = x·Wᵀ + b, or GELU(x·Wᵀ + b) when <paramref name="gelu"/>; <paramref name="path"/> chooses the fused
+    /// epilogue (Auto, Simd) or the unfused reference composition (Reference).</summary>
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias, bool gelu = false, KernelPath path = KernelPath.Auto)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -39,12 +50,32 @@ internal sealed class LinearOp : Node
             throw new ShapeMismatchException("Linear", weight.Shape, bias.Shape, "the bias must be [out]");
         }
 
+        if (gelu && path == KernelPath.Reference)
+        {
+            return Forward(x, weight, bias, gelu: false, path).Gelu();
+        }
+
         var rows = ShapeUtil.Count(x.Shape[..^1]);
         var shape = x.Shape.ToArray();
         shape[^1] = outF;
         var y = Tensor.Output(shape);
         var sy = y.Span;
-        if (rows > 0 && outF > 0 && inF > 0 && (long)rows * outF * inF <= GemmSmall.Threshold)
+        var record = bias is null ? Tape.ShouldRecord(x, weight) : Tape.ShouldRecord([x, weight, bias]);
+        var pre = gelu && record ? Tensor.Output(shape) : null;
+        if (gelu || (path != KernelPath.Reference && (long)rows * outF * inF > GemmSmall.Threshold))
+        {
+            unsafe
+            {
+                fixed (float* pb = bias is null ? default : bias.Span)
+                fixed (float* pp = pre is null ? default : pre.Span)
+                {
+                    var activation = gelu ? (delegate*<ReadOnlySpan<float>, Span<float>, void>)&GeluOp.ForwardSimd : null;
+                    Gemm.MultiplyFused(false, true, rows, outF, inF, x.Span, inF, weight.Span, inF, sy, outF,
+                        new GemmEpilogue(pb, pp, outF, activation));
+                }
+            }
+        }
+        else if (rows > 0 && outF > 0 && inF > 0 && (long)rows * outF * inF <= GemmSmall.Threshold)
         {
             // Small product: the direct kernel adds the bias as it stores each row (same rounding as a
             // separate pass: the bias is added to the finished dot product).
@@ -68,13 +99,14 @@ internal sealed class LinearOp : Node
             }
         }
 
-        var record = bias is null ? Tape.ShouldRecord(x, weight) : Tape.ShouldRecord([x, weight, bias]);
         if (!record)
         {
             return y;
         }
 
-        return Tape.Record(y, bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias));
+        var node = bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias);
+        node.preActivation = pre;
+        return Tape.Record(y, node);
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
@@ -83,6 +115,16 @@ internal sealed class LinearOp : Node
         var w = Inputs[1];
         int outF = w.Shape[0];
         var rows = ShapeUtil.Count(x.Shape[..^1]);
+        float[]? preGradient = null;
+        if (preActivation is not null)
+        {
+            // du = dy · GELU′(u), by the GELU op's own backward kernel.
+            preGradient = ArrayPoolBuffer.Rent(gradOutput.Length);
+            var du = preGradient.AsSpan(0, gradOutput.Length);
+            default(GeluOp).Backward(preActivation.Span, default, gradOutput, du);
+            gradOutput = du;
+        }
+
         BackwardProduct(x, w, gradOutput, rows);
         if (Inputs.Count > 2 && Inputs[2].RequiresGrad)
         {
@@ -92,6 +134,11 @@ internal sealed class LinearOp : Node
             ColumnSums(gradOutput, rows, outF, gb);
             b.AccumulateGrad(gb);
             ArrayPoolBuffer.Return(buffer);
+        }
+
+        if (preGradient is not null)
+        {
+            ArrayPoolBuffer.Return(preGradient);
         }
     }
 

@@ -28,14 +28,7 @@ internal sealed class MatMulOp : Node
         }
         else
         {
-            var sa = a.Span;
-            var sb = b.Span;
-            var sy = y.Span;
-            for (var i = 0; i < batch; i++)
-            {
-                Gemm.Multiply(false, false, m, n, k, 1f, sa.Slice(i * m * k, m * k), k, sb.Slice(i * k * n, k * n), n,
-                    0f, sy.Slice(i * m * n, m * n), n);
-            }
+            Gemm.MultiplyBatched(batch, false, false, m, n, k, 1f, a.Span, k, m * k, b.Span, n, k * n, 0f, y.Span, n, m * n);
         }
 
         return Tape.ShouldRecord(a, b) ? Tape.Record(y, new MatMulOp(a, b)) : y;
@@ -81,28 +74,19 @@ internal sealed class MatMulOp : Node
 
         if (a.RequiresGrad)
         {
+            // dA = dC · Bᵀ : [m,n]·[n,k] per batch entry
             var ga = GradientScratch.For(a);
-            var sb = b.Span;
-            for (var i = 0; i < batch; i++)
-            {
-                // dA = dC · Bᵀ : [m,n]·[n,k]
-                Gemm.Multiply(false, true, m, k, n, 1f, gradOutput.Slice(i * m * n, m * n), n,
-                    batchedB ? sb.Slice(i * k * n, k * n) : sb, n, 0f, ga.Span.Slice(i * m * k, m * k), k);
-            }
+            Gemm.MultiplyBatched(batch, false, true, m, k, n, 1f, gradOutput, n, m * n, b.Span, n, batchedB ? k * n : 0,
+                0f, ga.Span, k, m * k);
 
             ga.AccumulateInto(a);
         }
 
         if (b.RequiresGrad)
         {
+            // dB = Aᵀ · dC : [k,m]·[m,n] per batch entry
             var gb = GradientScratch.For(b);
-            var sa = a.Span;
-            for (var i = 0; i < batch; i++)
-            {
-                // dB = Aᵀ · dC : [k,m]·[m,n]
-                Gemm.Multiply(true, false, k, n, m, 1f, sa.Slice(i * m * k, m * k), k,
-                    gradOutput.Slice(i * m * n, m * n), n, 0f, gb.Span.Slice(i * k * n, k * n), n);
-            }
+            Gemm.MultiplyBatched(batch, true, false, k, n, m, 1f, a.Span, k, m * k, gradOutput, n, m * n, 0f, gb.Span, n, k * n);
 
             gb.AccumulateInto(b);
         }
