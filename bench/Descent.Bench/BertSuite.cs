@@ -142,6 +142,8 @@ internal static class BertSuite
         var down = new Linear(f, h, rng);
         var norm = new LayerNorm(h, 1e-12);
         var attention = new BertSelfAttention(config, rng);
+        var attentionFused = new BertSelfAttention(config, rng) { KernelPath = KernelPath.Simd };
+        var hiddenDropout = new Dropout(config.HiddenDropout, rng);
         var maskBias = BertSelfAttention.MaskBias(input.MaskTensor());
         var components = new (string Name, int Count, Action Run)[]
         {
@@ -152,8 +154,14 @@ internal static class BertSuite
             {
                 attention.Forward(x, maskBias).Sum().Backward();
             }),
+            ("attention core, fused kernel (KernelPath.Simd)", layers, () =>
+            {
+                attentionFused.Forward(x, maskBias).Sum().Backward();
+            }),
             ("LayerNorm", 2 * layers + 1, () => norm.Forward(x).Sum().Backward()),
-            ("residual add + dropout", 2 * layers, () => (new Dropout(0.1, rng).Forward(x) + x).Sum().Backward()),
+            ("residual add + dropout", 2 * layers, () => (hiddenDropout.Forward(x) + x).Sum().Backward()),
+            ("LayerNorm + residual + dropout, fused (replaces the two rows above but one LayerNorm)", 2 * layers,
+                () => norm.Forward(x, x, hiddenDropout, KernelPath.Simd).Sum().Backward()),
         };
         var attentionLinear = 0.0;
         var componentSpace = new Workspace();

@@ -19,7 +19,9 @@ namespace Descent.Text.Classification;
 /// </summary>
 /// <remarks>
 /// Texts are tokenized once (<see cref="TokenizedTexts"/>, truncated to the maximum length) and every batch is padded
-/// to its own longest text (dynamic padding, no sorting); the training order is reshuffled each epoch from the seed.
+/// to its own longest text (dynamic padding); the training order is reshuffled each epoch from the seed and bucketed by
+/// length within windows of <see cref="TextFineTuneOptions.LengthWindow"/> batches (<see cref="TokenizedTexts.GroupByLength"/>),
+/// and evaluation batches go longest first, so batches pad little; tokens per second count real tokens only.
 /// <see cref="FineTuneMode.Head"/> freezes the encoder, so its pooled hidden states are computed once in eval mode
 /// (<see cref="PooledEmbeddings"/>) and the head trains on the features <see cref="TextFineTuneOptions.Features"/> selects
 /// from that cache (standardized with the training texts' statistics if asked; dropout still applies).
@@ -184,6 +186,7 @@ public static class TextClassifierFineTuner
         IEnumerable<(BertInput, int[])> Batches(int epoch)
         {
             shuffle.Shuffle(order.AsSpan());
+            train.GroupByLength(order, options.BatchSize, options.LengthWindow, shuffle);
             for (var step = 0; step < stepsPerEpoch; step++)
             {
                 var (input, labels, count, batchTokensOf) = Batch(train, order, step, options.BatchSize);
@@ -382,7 +385,7 @@ public static class TextClassifierFineTuner
         var wasTraining = model.IsTraining;
         model.Eval();
         var result = new int[texts.Count];
-        var all = Enumerable.Range(0, texts.Count).ToArray();
+        var all = texts.LongestFirst();
         var clock = Stopwatch.StartNew();
         long tokens = 0;
         using (Tape.NoGrad())
@@ -394,7 +397,11 @@ public static class TextClassifierFineTuner
                 var input = texts.Batch(indices, out var batchTokens);
                 using (workspace.Begin(input))
                 {
-                    forward(input).ArgMax().CopyTo(result, start);
+                    var predicted = forward(input).ArgMax();
+                    for (var i = 0; i < indices.Length; i++)
+                    {
+                        result[indices[i]] = predicted[i];
+                    }
                 }
 
                 tokens += batchTokens;

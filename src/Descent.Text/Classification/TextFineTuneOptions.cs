@@ -140,6 +140,11 @@ public sealed record TextFineTuneOptions
     /// <summary>Emails per training step.</summary>
     public int BatchSize { get => field; init => field = Positive(value, nameof(BatchSize)); } = 16;
 
+    /// <summary>Length bucketing of the training batches: each epoch's shuffled order is sorted by length within windows of
+    /// this many batches and the window's batches shuffled again (<see cref="TokenizedTexts.GroupByLength"/>), so batches
+    /// pad to similar lengths; 1 turns it off (a plain shuffle). Default 50, as Hugging Face's <c>group_by_length</c>.</summary>
+    public int LengthWindow { get => field; init => field = Positive(value, nameof(LengthWindow)); } = 50;
+
     /// <summary>Emails per evaluation (and embedding-cache) batch.</summary>
     public int EvalBatchSize { get => field; init => field = Positive(value, nameof(EvalBatchSize)); } = 32;
 

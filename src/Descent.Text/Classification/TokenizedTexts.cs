@@ -83,6 +83,57 @@ public sealed class TokenizedTexts
         return new BertInput(indices.Length, length, input, attentionMask: mask);
     }
 
+    /// <summary>The indices of all texts, longest first (ties in index order): batches taken in this order pad least.</summary>
+    public int[] LongestFirst()
+    {
+        var order = Enumerable.Range(0, ids.Length).ToArray();
+        SortLongestFirst(order);
+        return order;
+    }
+
+    /// <summary>
+    /// Length bucketing of a (shuffled) training order, in place: within each window of <paramref name="windowBatches"/> ×
+    /// <paramref name="batchSize"/> consecutive entries the texts are sorted longest first, so each batch holds texts of
+    /// similar length and pads little, then the window's full batches are shuffled with <paramref name="rng"/> so the
+    /// batch order stays random (Hugging Face's <c>group_by_length</c> sorts within windows of 50 batches). A final
+    /// partial batch stays last. Deterministic given the order and the generator's state; a window of 1 batch changes
+    /// nothing (the texts of a batch are the same) and draws nothing.
+    /// </summary>
+    public void GroupByLength(Span<int> order, int batchSize, int windowBatches, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowBatches, 1);
+        if (windowBatches == 1)
+        {
+            return;
+        }
+
+        var window = (int)Math.Min(order.Length, (long)batchSize * windowBatches);
+        var copy = new int[window];
+        var batches = new int[windowBatches];
+        for (var start = 0; start < order.Length; start += window)
+        {
+            var span = order.Slice(start, Math.Min(window, order.Length - start));
+            SortLongestFirst(span);
+            var full = span.Length / batchSize;
+            for (var b = 0; b < full; b++)
+            {
+                batches[b] = b;
+            }
+
+            rng.Shuffle(batches.AsSpan(0, full));
+            span.CopyTo(copy);
+            for (var b = 0; b < full; b++)
+            {
+                copy.AsSpan(batches[b] * batchSize, batchSize).CopyTo(span.Slice(b * batchSize, batchSize));
+            }
+        }
+    }
+
+    private void SortLongestFirst(Span<int> order) =>
+        order.Sort((a, b) => ids[a].Length != ids[b].Length ? ids[b].Length.CompareTo(ids[a].Length) : a.CompareTo(b));
+
     /// <summary>The labels at <paramref name="indices"/>.</summary>
     public int[] LabelsOf(ReadOnlySpan<int> indices)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Nn;
+using Descent.Optimizers;
 
 namespace Descent.Text.Transformers;
 
@@ -52,6 +53,25 @@ public sealed class BertModel : Module
         ArgumentNullException.ThrowIfNull(input);
         var bias = BertSelfAttention.MaskBias(input.MaskTensor());
         return Encoder.HiddenStates(Embeddings.Forward(input), bias);
+    }
+
+    /// <summary>Selects the kernels of every layer's attention (<see cref="BertSelfAttention.KernelPath"/>) and
+    /// LayerNorm + residual + dropout (<see cref="BertResidualOutput.KernelPath"/>): fused (<see cref="KernelPath.Simd"/>)
+    /// or the unfused ops (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/>, the default).</summary>
+    public void UseKernelPath(KernelPath path)
+    {
+        foreach (var (_, module) in NamedModules())
+        {
+            switch (module)
+            {
+                case BertSelfAttention attention:
+                    attention.KernelPath = path;
+                    break;
+                case BertResidualOutput output:
+                    output.KernelPath = path;
+                    break;
+            }
+        }
     }
 
     /// <summary>The masked-mean sentence embedding [B, hidden] (sentence-transformers' mean pooling).</summary>

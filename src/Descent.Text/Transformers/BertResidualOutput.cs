@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optimizers;
 
 namespace Descent.Text.Transformers;
 
@@ -26,8 +27,12 @@ public sealed class BertResidualOutput : Module
     /// <summary>Dropout before the residual addition.</summary>
     public Dropout Dropout { get; }
 
+    /// <summary>LayerNorm, dropout and residual addition: fused (<see cref="KernelPath.Simd"/>) or the unfused ops
+    /// (<see cref="KernelPath.Reference"/>, and <see cref="KernelPath.Auto"/>, the default: the faster today) (see <see cref="Nn.LayerNorm.Forward(Tensor, Tensor, Nn.Dropout?, KernelPath)"/>).</summary>
+    public KernelPath KernelPath { get; set; } = KernelPath.Auto;
+
     /// <summary>LayerNorm(dropout(dense(x)) + residual).</summary>
-    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.Forward(Dropout.Forward(Dense.Forward(x)) + residual);
+    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.Forward(Dense.Forward(x), residual, Dropout, KernelPath);
 
     /// <summary>Not meaningful without a residual; throws.</summary>
     public override Tensor Forward(Tensor input) =>

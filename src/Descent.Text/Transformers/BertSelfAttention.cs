@@ -1,4 +1,5 @@
 using Descent.Nn;
+using Descent.Optimizers;
 
 namespace Descent.Text.Transformers;
 
@@ -6,7 +7,8 @@ namespace Descent.Text.Transformers;
 /// Multi-head scaled dot-product self-attention with a padding mask, as in BERT: Q, K, V projections
 /// (<c>query</c>, <c>key</c>, <c>value</c>), per head softmax(Q·Kᵀ/√d + maskBias)·V, heads concatenated.
 /// The mask bias is 0 for real tokens and −10,000 for padding keys (Hugging Face's convention, which the exported
-/// ONNX model uses); dropout on the attention probabilities in training mode. Built from autodiff ops.
+/// ONNX model uses); dropout on the attention probabilities in training mode. The attention itself is
+/// <see cref="ScaledDotProductAttention"/> (<see cref="KernelPath"/>: <see cref="KernelPath.Simd"/> selects the fused kernel).
 /// </summary>
 public sealed class BertSelfAttention : Module
 {
@@ -44,6 +46,11 @@ public sealed class BertSelfAttention : Module
     /// <summary>Dropout on attention probabilities.</summary>
     public Dropout Dropout { get; }
 
+    /// <summary>The attention kernel: the fused one (<see cref="KernelPath.Simd"/>) or the unfused ops
+    /// (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/>, the default, runs them as the faster today; see
+    /// <see cref="ScaledDotProductAttention"/>).</summary>
+    public KernelPath KernelPath { get; set; } = KernelPath.Auto;
+
     /// <summary>
     /// The additive attention bias [B, 1, 1, S] for a [B, S] 0/1 mask: 0 where the mask is 1, <see cref="MaskedBias"/>
     /// where it is 0.
@@ -76,19 +83,8 @@ public sealed class BertSelfAttention : Module
             throw new ArgumentException($"attention input must be [batch, length, hidden], got rank {hidden.Rank}", nameof(hidden));
         }
 
-        int b = hidden.Shape[0], s = hidden.Shape[1], h = NumHeads, d = HeadSize;
-        var q = Query.Forward(hidden).Reshape(b, s, h, d).Permute(0, 2, 1, 3).Reshape(b * h, s, d);
-        var kT = Key.Forward(hidden).Reshape(b, s, h, d).Permute(0, 2, 3, 1).Reshape(b * h, d, s);
-        var v = Value.Forward(hidden).Reshape(b, s, h, d).Permute(0, 2, 1, 3).Reshape(b * h, s, d);
-        var scores = q.MatMul(kT) * (float)(1.0 / Math.Sqrt(d));
-        var scores4 = scores.Reshape(b, h, s, s);
-        if (maskBias is not null)
-        {
-            scores4 = scores4 + maskBias;
-        }
-
-        var probs = Dropout.Forward(scores4.Softmax(-1)).Reshape(b * h, s, s);
-        return probs.MatMul(v).Reshape(b, h, s, d).Permute(0, 2, 1, 3).Reshape(b, s, h * d);
+        return ScaledDotProductAttention.Forward(Query.Forward(hidden), Key.Forward(hidden), Value.Forward(hidden), NumHeads, maskBias,
+            Dropout, KernelPath);
     }
 
     /// <summary>Self-attention without padding.</summary>

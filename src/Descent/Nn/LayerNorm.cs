@@ -1,4 +1,5 @@
 using Descent.Autodiff.Ops;
+using Descent.Optimizers;
 
 namespace Descent.Nn;
 
@@ -51,4 +52,31 @@ public sealed class LayerNorm : Module
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input) => LayerNormOp.Forward(input, normalizedShape, Weight, Bias, Epsilon);
+
+    /// <summary>
+    /// LayerNorm(dropout(<paramref name="input"/>) + <paramref name="residual"/>), the post-LayerNorm transformer
+    /// sub-layer output. <see cref="KernelPath.Simd"/> fuses the three into one pass (each row read once, written once;
+    /// the backward pass recomputes the sum from the inputs and the dropout mask, kept as bits; rows split across the
+    /// cores) when the layer normalizes one dimension; <see cref="KernelPath.Reference"/> and <see cref="KernelPath.Auto"/>
+    /// (the faster of the two on the measured machine, docs/transformer-kernels.md) run <see cref="Dropout.Forward"/>, an
+    /// addition and <see cref="Forward(Tensor)"/>. Both draw the same dropout mask from
+    /// <paramref name="dropout"/>'s generator (active in training mode with p &gt; 0) and give the same output.
+    /// </summary>
+    public Tensor Forward(Tensor input, Tensor residual, Dropout? dropout = null, KernelPath path = KernelPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(residual);
+        if (path != KernelPath.Simd || normalizedShape.Length != 1)
+        {
+            return Forward((dropout is null ? input : dropout.Forward(input)) + residual);
+        }
+
+        var active = dropout is { IsTraining: true, P: > 0 };
+        if (input.Rank == 0 || input.Shape[^1] != normalizedShape[0])
+        {
+            throw new ShapeMismatchException("LayerNorm", input.Shape, normalizedShape, "the input's last dimension must equal the normalized shape");
+        }
+
+        return ResidualLayerNormOp.Forward(input, residual, Weight, Bias, Epsilon, active ? dropout!.P : 0, dropout?.Rng);
+    }
 }

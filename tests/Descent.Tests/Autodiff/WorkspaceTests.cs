@@ -210,6 +210,7 @@ public class WorkspaceTests
         "layer-norm", "gelu", "softmax", "softmax-axis0", "log-softmax", "log-softmax-axis0", "dropout", "embedding",
         "matmul", "matmul-batched", "matmul-shared-b", "permute", "transpose", "reshape", "sum-all", "mean-all",
         "sum-axis-last", "sum-axis-inner", "mean-axis-keepdim", "div", "div-broadcast", "pow", "pow-2", "bce-with-logits",
+        "attention", "residual-layer-norm",
     ];
 
     /// <summary>Every operation that takes its output from a workspace must write every element: run it once,
@@ -283,6 +284,9 @@ public class WorkspaceTests
             "pow" => positive.Pow(1.7f),
             "pow-2" => x.Pow(2f),
             "bce-with-logits" => new BceWithLogitsLoss().Forward(x, positive),
+            "attention" => ScaledDotProductAttention.Forward(x.Reshape(1, 37, 24), positive.Reshape(1, 37, 24), (x * 2f).Reshape(1, 37, 24), 4,
+                null, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
+            "residual-layer-norm" => norm.Forward(x, positive, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
 

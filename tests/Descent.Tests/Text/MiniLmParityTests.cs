@@ -1,3 +1,4 @@
+using Descent.Optimizers;
 using Descent.Autodiff;
 using Descent.Nn;
 using Descent.Text.Transformers;
@@ -64,9 +65,11 @@ public sealed class MiniLmParityTests : IClassFixture<MiniLmParityTests.Fixture>
     }
 
     [Theory]
-    [InlineData(128)] // all sentences fit; padded to the longest
-    [InlineData(12)] // long ones truncated
-    public void LastHiddenStatePooledAndPoolerMatchOnnxRuntime(int maxLength)
+    [InlineData(128, KernelPath.Auto)] // all sentences fit; padded to the longest
+    [InlineData(12, KernelPath.Auto)] // long ones truncated
+    [InlineData(128, KernelPath.Simd)] // the fused attention and LayerNorm + residual kernels
+    [InlineData(12, KernelPath.Simd)]
+    public void LastHiddenStatePooledAndPoolerMatchOnnxRuntime(int maxLength, KernelPath path)
     {
         var tok = MiniLm.CreateTokenizer(maxLength);
         var input = tok.Encode(Sentences);
@@ -77,11 +80,19 @@ public sealed class MiniLmParityTests : IClassFixture<MiniLmParityTests.Fixture>
 
         var (ortHidden, ortPooler) = RunOrt(input);
         Tensor hidden, pooled, pooler;
-        using (Tape.NoGrad())
+        try
         {
-            hidden = fixture.Model.Forward(input);
-            pooled = Pooling.MaskedMean(hidden, input.MaskTensor());
-            pooler = fixture.Model.Pooler.Forward(hidden);
+            fixture.Model.UseKernelPath(path);
+            using (Tape.NoGrad())
+            {
+                hidden = fixture.Model.Forward(input);
+                pooled = Pooling.MaskedMean(hidden, input.MaskTensor());
+                pooler = fixture.Model.Pooler.Forward(hidden);
+            }
+        }
+        finally
+        {
+            fixture.Model.UseKernelPath(KernelPath.Auto);
         }
 
         var ortPooled = ReferenceMaskedMean(ortHidden, input);

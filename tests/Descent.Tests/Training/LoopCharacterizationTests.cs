@@ -177,9 +177,10 @@ public sealed class LoopCharacterizationTests
         var options = new TextFineTuneOptions
         {
             Mode = mode, TopK = 1, Optimizer = optimizer, BatchSize = 3, Epochs = 2, MaxLength = 12, Seed = 5, HeadInit = init,
-            MaxGradNorm = clip,
+            MaxGradNorm = clip, LengthWindow = 1, // the recorded loop: no length bucketing …
         };
         var encoder = new BertModel(Tiny, new Rng(1));
+        encoder.UseKernelPath(KernelPath.Reference); // … and the unfused attention (whose rounding the recording holds)
         var r = TextClassifierFineTuner.Run(encoder, tokenized, tokenized, options);
         var values = new List<(string, double)> { ("steps", r.Steps), ("trainable", r.TrainableParameters) };
         foreach (var e in (r.Probe?.Epochs ?? []).Select(e => ("probe.", e)).Concat(r.Epochs.Select(e => ("", e))))
@@ -197,8 +198,9 @@ public sealed class LoopCharacterizationTests
     public void FineTunerLabFactoryRun()
     {
         var tokenized = TokenizedTexts.Create(MiniLm.CreateTokenizer(12), Texts, Labels);
-        var options = new TextFineTuneOptions { Mode = FineTuneMode.Full, BatchSize = 4, Epochs = 2, MaxLength = 12, Seed = 3 };
+        var options = new TextFineTuneOptions { Mode = FineTuneMode.Full, BatchSize = 4, Epochs = 2, MaxLength = 12, Seed = 3, LengthWindow = 1 };
         var encoder = new BertModel(Tiny, new Rng(2));
+        encoder.UseKernelPath(KernelPath.Reference);
         var losses = new List<(string, double)>();
         var r = TextClassifierFineTuner.Run(encoder, tokenized, tokenized, options,
             p =>

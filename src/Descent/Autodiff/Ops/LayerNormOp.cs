@@ -42,43 +42,104 @@ internal sealed class LayerNormOp : NormalizationOp
         var ys = y.Span;
         var mu = Workspace.SavedFloats(rows);
         var inv = Workspace.SavedFloats(rows);
+        ReadOnlySpan<float> ws = weight is null ? default : weight.Span, bs = bias is null ? default : bias.Span;
         for (var r = 0; r < rows; r++)
         {
-            var row = xs.Slice(r * d, d);
-            var sum = 0.0;
-            foreach (var v in row)
-            {
-                sum += v;
-            }
-
-            var meanD = sum / d;
-            var sq = 0.0;
-            foreach (var v in row)
-            {
-                sq += (v - meanD) * (v - meanD);
-            }
-
-            mu[r] = (float)meanD;
-            inv[r] = (float)(1.0 / Math.Sqrt((sq / d) + eps));
-            var outRow = ys.Slice(r * d, d);
-            for (var j = 0; j < d; j++)
-            {
-                var v = (row[j] - mu[r]) * inv[r];
-                if (weight is not null)
-                {
-                    v *= weight.Span[j];
-                }
-
-                if (bias is not null)
-                {
-                    v += bias.Span[j];
-                }
-
-                outRow[j] = v;
-            }
+            NormalizeRow(xs.Slice(r * d, d), ws, bs, eps, ys.Slice(r * d, d), out mu[r], out inv[r]);
         }
 
         return ShouldRecord(x, weight, bias) ? Tape.Record(y, new LayerNormOp(x, weight, bias, mu, inv)) : y;
+    }
+
+    /// <summary>Normalizes one row (statistics in double precision) into <paramref name="outRow"/>, scaled by γ and shifted
+    /// by β where present; returns the row's mean and 1/√(σ² + ε).</summary>
+    internal static void NormalizeRow(ReadOnlySpan<float> row, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, double eps, Span<float> outRow,
+        out float mean, out float invStd)
+    {
+        var d = row.Length;
+        var sum = 0.0;
+        foreach (var v in row)
+        {
+            sum += v;
+        }
+
+        var meanD = sum / d;
+        var sq = 0.0;
+        foreach (var v in row)
+        {
+            sq += (v - meanD) * (v - meanD);
+        }
+
+        mean = (float)meanD;
+        invStd = (float)(1.0 / Math.Sqrt((sq / d) + eps));
+        for (var j = 0; j < d; j++)
+        {
+            var v = (row[j] - mean) * invStd;
+            if (!weight.IsEmpty)
+            {
+                v *= weight[j];
+            }
+
+            if (!bias.IsEmpty)
+            {
+                v += bias[j];
+            }
+
+            outRow[j] = v;
+        }
+    }
+
+    /// <summary>The backward pass of one row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/> unless
+    /// they are empty, and writes the row's input gradient into <paramref name="dx"/> unless it is empty.</summary>
+    internal static void BackwardRow(ReadOnlySpan<float> row, ReadOnlySpan<float> g, ReadOnlySpan<float> weight, float mean, float invStd,
+        Span<double> dw, Span<double> db, Span<float> dx)
+    {
+        var d = row.Length;
+        var sumH = 0.0;
+        var sumHx = 0.0;
+        var affine = !dw.IsEmpty;
+        for (var j = 0; j < d; j++)
+        {
+            var gv = g[j];
+            var xhat = (row[j] - mean) * (double)invStd;
+            var h = gv * (weight.IsEmpty ? 1.0 : weight[j]);
+            sumH += h;
+            sumHx += h * xhat;
+            if (affine)
+            {
+                dw[j] += gv * xhat;
+                db[j] += gv;
+            }
+        }
+
+        if (dx.IsEmpty)
+        {
+            return;
+        }
+
+        var meanH = sumH / d;
+        var meanHx = sumHx / d;
+        for (var j = 0; j < d; j++)
+        {
+            var xhat = (row[j] - mean) * (double)invStd;
+            var h = g[j] * (weight.IsEmpty ? 1.0 : weight[j]);
+            dx[j] = (float)(invStd * (h - meanH - (xhat * meanHx)));
+        }
+    }
+
+    /// <summary>The affine gradients of columns [<paramref name="first"/>, <paramref name="first"/> + dw.Length) of a
+    /// row: adds g·x̂ into <paramref name="dw"/> and g into <paramref name="db"/>, with the arithmetic of
+    /// <see cref="BackwardRow"/> (so summing rows in order gives the same bits).</summary>
+    internal static void AffineColumns(ReadOnlySpan<float> row, ReadOnlySpan<float> g, float mean, float invStd, int first,
+        Span<double> dw, Span<double> db)
+    {
+        for (var j = 0; j < dw.Length; j++)
+        {
+            var gv = g[first + j];
+            var xhat = (row[first + j] - mean) * (double)invStd;
+            dw[j] += gv * xhat;
+            db[j] += gv;
+        }
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
@@ -95,32 +156,8 @@ internal sealed class LayerNormOp : NormalizationOp
         var dxBuf = x.RequiresGrad ? ArrayPoolBuffer.Rent(x.Length) : null;
         for (var r = 0; r < rows; r++)
         {
-            var sumH = 0.0;
-            var sumHx = 0.0;
-            for (var j = 0; j < d; j++)
-            {
-                var gv = gradOutput[(r * d) + j];
-                var xhat = (xs[(r * d) + j] - mean[r]) * (double)invStd[r];
-                var h = gv * (weight is null ? 1.0 : weight.Span[j]);
-                sumH += h;
-                sumHx += h * xhat;
-                dw[j] += gv * xhat;
-                db[j] += gv;
-            }
-
-            if (dxBuf is null)
-            {
-                continue;
-            }
-
-            var meanH = sumH / d;
-            var meanHx = sumHx / d;
-            for (var j = 0; j < d; j++)
-            {
-                var xhat = (xs[(r * d) + j] - mean[r]) * (double)invStd[r];
-                var h = gradOutput[(r * d) + j] * (weight is null ? 1.0 : weight.Span[j]);
-                dxBuf[(r * d) + j] = (float)(invStd[r] * (h - meanH - (xhat * meanHx)));
-            }
+            BackwardRow(xs.Slice(r * d, d), gradOutput.Slice(r * d, d), weight is null ? default : weight.Span, mean[r], invStd[r], dw, db,
+                dxBuf is null ? default : dxBuf.AsSpan(r * d, d));
         }
 
         AccumulateGradients(dxBuf, dw, db);

@@ -9,10 +9,18 @@ internal abstract class NormalizationOp : Node
 {
     private readonly bool hasWeight;
     private readonly bool hasBias;
+    private readonly int affineAt;
 
     protected NormalizationOp(Tensor x, Tensor? weight, Tensor? bias, float[] mean, float[] invStd)
-        : base(InputsOf(x, weight, bias))
+        : this([x], weight, bias, mean, invStd)
     {
+    }
+
+    /// <summary>A node whose inputs are <paramref name="leading"/> (x first) followed by γ and β where present.</summary>
+    protected NormalizationOp(Tensor[] leading, Tensor? weight, Tensor? bias, float[] mean, float[] invStd)
+        : base(InputsOf(leading, weight, bias))
+    {
+        affineAt = leading.Length;
         hasWeight = weight is not null;
         hasBias = bias is not null;
         Mean = mean;
@@ -26,10 +34,10 @@ internal abstract class NormalizationOp : Node
     protected float[] InvStd { get; }
 
     /// <summary>γ, or null when the op has none.</summary>
-    protected Tensor? Weight => hasWeight ? Inputs[1] : null;
+    protected Tensor? Weight => hasWeight ? Inputs[affineAt] : null;
 
     /// <summary>β, or null when the op has none.</summary>
-    protected Tensor? Bias => hasBias ? Inputs[hasWeight ? 2 : 1] : null;
+    protected Tensor? Bias => hasBias ? Inputs[hasWeight ? affineAt + 1 : affineAt] : null;
 
     /// <summary>True when a normalization of <paramref name="x"/> with these affine parameters must be recorded.</summary>
     protected static bool ShouldRecord(Tensor x, Tensor? weight, Tensor? bias) =>
@@ -58,12 +66,12 @@ internal abstract class NormalizationOp : Node
         }
     }
 
-    private static Tensor[] InputsOf(Tensor x, Tensor? weight, Tensor? bias) => (weight, bias) switch
+    private static Tensor[] InputsOf(Tensor[] leading, Tensor? weight, Tensor? bias) => (weight, bias) switch
     {
-        (null, null) => [x],
-        (not null, null) => [x, weight],
-        (null, not null) => [x, bias],
-        _ => [x, weight, bias],
+        (null, null) => leading,
+        (not null, null) => [.. leading, weight],
+        (null, not null) => [.. leading, bias],
+        _ => [.. leading, weight, bias],
     };
 
     private static void AccumulateRounded(Tensor t, double[] g)

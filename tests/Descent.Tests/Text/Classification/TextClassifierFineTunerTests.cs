@@ -54,6 +54,40 @@ public sealed class TextClassifierFineTunerTests
     }
 
     [Fact]
+    public void LengthBucketingSortsWithinWindowsAndKeepsEveryTextOnce()
+    {
+        var texts = Tokenized(maxLength: 64);
+        var order = new[] { 3, 7, 0, 5, 1, 6, 2, 4 };
+        var grouped = order.ToArray();
+        texts.GroupByLength(grouped, batchSize: 2, windowBatches: 2, new Rng(4));
+        Assert.Equal(order.Order(), grouped.Order()); // a permutation
+        for (var w = 0; w < 2; w++)
+        {
+            // Each window holds the same texts as before, and its batches are runs of the window's longest-first order.
+            var window = grouped.AsSpan(w * 4, 4).ToArray();
+            Assert.Equal(order.AsSpan(w * 4, 4).ToArray().Order(), window.Order());
+            var sorted = window.OrderByDescending(i => texts.Ids(i).Length).ThenBy(i => i).ToArray();
+            var batches = new[] { sorted[..2], sorted[2..] };
+            Assert.Contains(batches, b => b.SequenceEqual(window[..2]));
+            Assert.Contains(batches, b => b.SequenceEqual(window[2..]));
+        }
+
+        var again = order.ToArray();
+        texts.GroupByLength(again, 2, 2, new Rng(4));
+        Assert.Equal(grouped, again); // deterministic with the seed
+        var off = order.ToArray();
+        texts.GroupByLength(off, 2, 1, new Rng(4));
+        Assert.Equal(order, off); // a window of one batch changes nothing
+
+        var padded = Enumerable.Range(0, 4).Sum(b => texts.Batch(grouped.AsSpan(b * 2, 2), out _).SequenceLength);
+        var plain = Enumerable.Range(0, 4).Sum(b => texts.Batch(order.AsSpan(b * 2, 2), out _).SequenceLength);
+        Assert.True(padded <= plain, $"bucketed batches pad to {padded} positions in all, unbucketed {plain}");
+        var longest = texts.LongestFirst();
+        Assert.Equal(Enumerable.Range(0, 8).OrderByDescending(i => texts.Ids(i).Length).ThenBy(i => i), longest);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { LengthWindow = 0 });
+    }
+
+    [Fact]
     public void OptionsValidateAndPresetsAreDocumentedValues()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { TopK = 0 });
