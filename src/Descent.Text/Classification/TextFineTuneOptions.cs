@@ -142,8 +142,11 @@ public sealed record TextFineTuneOptions
 
     /// <summary>Length bucketing of the training batches: each epoch's shuffled order is sorted by length within windows of
     /// this many batches and the window's batches shuffled again (<see cref="TokenizedTexts.GroupByLength"/>), so batches
-    /// pad to similar lengths; 1 turns it off (a plain shuffle). Default 50, as Hugging Face's <c>group_by_length</c>.</summary>
-    public int LengthWindow { get => field; init => field = Positive(value, nameof(LengthWindow)); } = 50;
+    /// pad to similar lengths; 1 turns it off (a plain shuffle, the default). 50 is Hugging Face's <c>group_by_length</c>
+    /// window. Off by default: on SpamAssassin (<c>descent finetune --model minilm --limit 1000</c>, seed 0, one epoch) a window of
+    /// 50 gave 87.59 % test accuracy against 95.12 % with the plain shuffle, because length-sorted batches are far less mixed
+    /// in spam/ham (e-mail length correlates with the class), and it was not faster there (120 real tokens per e-mail).</summary>
+    public int LengthWindow { get => field; init => field = Positive(value, nameof(LengthWindow)); } = 1;
 
     /// <summary>Emails per evaluation (and embedding-cache) batch.</summary>
     public int EvalBatchSize { get => field; init => field = Positive(value, nameof(EvalBatchSize)); } = 32;
