@@ -115,7 +115,7 @@ internal static class BertSuite
         var gflops = flops / best / 1e9;
         log($"step {best * 1e3:F0} ms best, {median * 1e3:F0} ms median, {gflops:F1} GFLOP/s, gen-0 GCs {GC.CollectionCount(0) - gen0}, workspace {workspace.ReservedBytes / 1048576.0:F0} MiB, allocated per steady-state step {allocated / 1048576.0:F1} MiB");
         var fullState = optimizer.StateBytes;
-        var fullTrainable = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length);
+        var fullTrainable = model.TrainableParameterCount();
         var (torch, torchError) = Peer.RunScript("bert_step.py", $"{(quick ? "--quick " : string.Empty)}--threads {Numerics.Gemm.MaxWorkers} --batch {Batch} --length {Length}", timeout: TimeSpan.FromMinutes(10));
         var torchName = torchError ?? $"PyTorch {Peer.Text(torch, "torch", "?")} ({Peer.Get(torch, "threads")} threads, {Peer.Text(torch, "blas", "?")})";
         log($"PyTorch step: {(Peer.Get(torch, "step_best_ms") is { } torchBest ? $"{torchBest:F0} ms best, {Peer.Get(torch, "step_median_ms"):F0} ms median" : torchName)}");

@@ -112,11 +112,12 @@ public sealed class RunContext
         var defaults = Catalog.CreateOptimizer(name, configured, NoParameters).Groups[0];
         var baseLr = defaults.LearningRate;
         var decays = HasWeightDecay(defaults.BaseOptions);
-        IReadOnlyList<KeyValuePair<string, HyperparameterValue>> For(ParameterGroupPlan plan, bool hasWeightDecay)
+        IReadOnlyList<KeyValuePair<string, HyperparameterValue>> For(ParameterGroupPlan plan)
         {
-            var hp = configured.Where(h => h.Key != "lr" && !(plan.NoWeightDecay && hasWeightDecay && h.Key == "weight_decay")).ToList();
+            var zeroDecay = plan.NoWeightDecay && decays;
+            var hp = configured.Where(h => h.Key != "lr" && !(zeroDecay && h.Key == "weight_decay")).ToList();
             hp.Add(new("lr", HyperparameterValue.FromNumber(baseLr * plan.LearningRateScale)));
-            if (plan.NoWeightDecay && hasWeightDecay)
+            if (zeroDecay)
             {
                 hp.Add(new("weight_decay", HyperparameterValue.FromNumber(0)));
             }
@@ -125,10 +126,10 @@ public sealed class RunContext
         }
 
         static IReadOnlyList<Parameter> Of(ParameterGroupPlan plan) => ParameterGroups.ParametersOf([plan]);
-        var optimizer = Catalog.CreateOptimizer(name, For(plans[0], decays), plans[0].Parameters);
+        var optimizer = Catalog.CreateOptimizer(name, For(plans[0]), plans[0].Parameters);
         foreach (var plan in plans.Skip(1))
         {
-            optimizer.AddParameterGroup(Of(plan), Catalog.CreateOptimizer(name, For(plan, decays), NoParameters).Groups[0].BaseOptions, plan.Name);
+            optimizer.AddParameterGroup(Of(plan), Catalog.CreateOptimizer(name, For(plan), NoParameters).Groups[0].BaseOptions, plan.Name);
         }
 
         return Track(optimizer);

@@ -230,7 +230,7 @@ public static class TextClassifierFineTuner
             ],
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
-        return Result(options, train, test, model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length), totalSteps, 0, epochs) with
+        return Result(options, train, test, model.TrainableParameterCount(), totalSteps, 0, epochs) with
         {
             OptimizerStateBytes = optimizer.StateBytes,
         };

@@ -22,7 +22,7 @@ public abstract partial class Module
         var sb = new StringBuilder();
         AppendTree(sb, string.Empty);
         return sb.AppendLine().Append(CultureInfo.InvariantCulture,
-            $"Parameters: {ParameterCount():N0} (trainable {Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length):N0})").ToString();
+            $"Parameters: {ParameterCount():N0} (trainable {TrainableParameterCount():N0})").ToString();
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public abstract partial class Module
 
         return sb.AppendLine().Append(CultureInfo.InvariantCulture,
             $"Input {ShapeUtil.Format(inputShape)}, output {ShapeUtil.Format(output.Shape)}; parameters {ParameterCount():N0} " +
-            $"(trainable {Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length):N0})").ToString();
+            $"(trainable {TrainableParameterCount():N0})").ToString();
     }
 
     /// <summary>The settings shown in <see cref="ToString"/> between the parentheses after the type name, as PyTorch's

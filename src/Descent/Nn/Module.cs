@@ -86,6 +86,9 @@ public abstract partial class Module
     /// <summary>Total number of parameter elements.</summary>
     public long ParameterCount() => Parameters().Sum(p => (long)p.Length);
 
+    /// <summary>Number of parameter elements that require gradients (what an optimizer trains).</summary>
+    public long TrainableParameterCount() => Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Length);
+
     /// <summary>Registers a parameter under <paramref name="name"/> (null reserves the name, e.g. no bias).</summary>
     protected Parameter? RegisterParameter(string name, Parameter? parameter)
     {
