@@ -492,7 +492,7 @@ internal sealed unsafe class AttentionOp : Node
                 var p = Vector512.Load(row + j) * norm;
                 if (keepBits is not null)
                 {
-                    p = Vector512.ConditionalSelect(KeepMask(keepBits, keepIndex + j), p * vKeep, Vector512<float>.Zero);
+                    p = Vector512.ConditionalSelect(DropoutBits.KeepMask(keepBits, keepIndex + j), p * vKeep, Vector512<float>.Zero);
                 }
 
                 p.Store(row + j);
@@ -572,7 +572,7 @@ internal sealed unsafe class AttentionOp : Node
                 var kept = pj;
                 if (dropping)
                 {
-                    var keep = KeepMask(keepBits, keepIndex + j);
+                    var keep = DropoutBits.KeepMask(keepBits, keepIndex + j);
                     kept = Vector512.ConditionalSelect(keep, pj * vKeep, Vector512<float>.Zero);
                     gj = Vector512.ConditionalSelect(keep, gj * vKeep, Vector512<float>.Zero);
                 }
@@ -582,9 +582,9 @@ internal sealed unsafe class AttentionOp : Node
             }
         }
 
-        /// <summary>Starts loading row <paramref name="i"/> of the next pair's inputs (at <paramref name="next"/>; none when
-        /// negative) into L2 while this pair computes: the rows are a head's few columns of wide tensors, strided reads
-        /// that the hardware prefetchers do not run far enough ahead of.</summary>
+        /// <summary>Starts loading row <paramref name="i"/> of the next pair's inputs and outputs (at <paramref name="next"/>;
+        /// none when negative) into L2 while this pair computes: the rows are a head's few columns of wide tensors, strided
+        /// accesses that the hardware prefetchers do not run far enough ahead of.</summary>
         private void Prefetch(long next, int i)
         {
             if (next < 0 || i >= length || !Sse.IsSupported)
@@ -599,6 +599,13 @@ internal sealed unsafe class AttentionOp : Node
             if (backward)
             {
                 PrefetchRow(gradOut + at);
+                PrefetchRow(y + at);
+                PrefetchRow(dq + at);
+                PrefetchRow(dk + at);
+                PrefetchRow(dv + at);
+            }
+            else
+            {
                 PrefetchRow(y + at);
             }
         }
@@ -638,18 +645,6 @@ internal sealed unsafe class AttentionOp : Node
             var q = Vector128.Max(h.GetLower(), h.GetUpper());
             return MathF.Max(MathF.Max(q.GetElement(0), q.GetElement(1)), MathF.Max(q.GetElement(2), q.GetElement(3)));
         }
-
-        /// <summary>All-ones lanes for the kept elements among the 16 from <paramref name="index"/> on (the mask holds one
-        /// word past its last bit, so the 64-bit window never reads outside it).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> KeepMask(int* bits, long index)
-        {
-            var window = (int)(Unsafe.ReadUnaligned<ulong>(bits + (index >> 5)) >> (int)(index & 31));
-            return Vector512.Equals(Vector512.Create(window) & LaneBits, LaneBits).AsSingle();
-        }
-
-        /// <summary>Lane t holds 2^t.</summary>
-        private static Vector512<int> LaneBits => Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
 
         private static int RoundUp(int n) => (n + AttentionTiles.Width - 1) / AttentionTiles.Width * AttentionTiles.Width;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Descent.Numerics;
 
 namespace Descent.Autodiff.Ops;
 
@@ -37,10 +38,16 @@ internal static class DropoutBits
     {
         ArgumentNullException.ThrowIfNull(rng);
         var threshold = Threshold(p);
-        var chunk = (count / (Lanes * 32)) * 32;
+        var groups = Math.Max(1, Math.Min(Math.Min(ParallelRange.MaxWorkers, WorkerPool.Shared.Capacity), MaxGroups));
+        while (groups > 1 && count / (groups * Lanes * 32) * 32 < MinLaneBits)
+        {
+            groups--;
+        }
+
+        var chunk = count / (groups * Lanes * 32) * 32;
         if (Avx512F.IsSupported && chunk >= MinLaneBits)
         {
-            FillLanes(rng, threshold, bits, count, chunk);
+            FillLanes(rng, threshold, bits, count, chunk, groups);
         }
         else
         {
@@ -75,6 +82,15 @@ internal static class DropoutBits
     /// <summary>Fewest bits per lane for the lane path (below, the jumps cost more than they save).</summary>
     internal const long MinLaneBits = 1024;
 
+    /// <summary>Lane t holds 2^t.</summary>
+    private static readonly Vector512<int> LaneBits = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+
+    /// <summary>Most lane groups (one per worker).</summary>
+    private const int MaxGroups = 16;
+
+    [ThreadStatic]
+    private static FillJob? fillJob;
+
     /// <summary>x^chunk mod p for the last lane length (words 0–3) and that length (word 4); replaced whole.</summary>
     private static ulong[]? laneJump;
 
@@ -98,9 +114,10 @@ internal static class DropoutBits
         }
     }
 
-    /// <summary>Lane l draws bits [l·chunk, (l + 1)·chunk) (chunk a multiple of 32), its generator started
-    /// l·chunk draws ahead; the last lane's final state continues with the rest, one draw after another.</summary>
-    private static unsafe void FillLanes(Rng rng, ulong threshold, Span<int> bits, long count, long chunk)
+    /// <summary>Lane l of group g draws bits [(16g + l)·chunk, (16g + l + 1)·chunk) (chunk a multiple of 32), its generator
+    /// started that many draws ahead; the groups run on the worker pool, and the last lane's final state continues with the
+    /// rest of the stream, one draw after another.</summary>
+    private static unsafe void FillLanes(Rng rng, ulong threshold, Span<int> bits, long count, long chunk, int groups)
     {
         var g = laneJump;
         if (g is null || (long)g[4] != chunk)
@@ -111,34 +128,40 @@ internal static class DropoutBits
             laneJump = g;
         }
 
-        var state = stackalloc ulong[4 * Lanes];
+        var lanes = groups * Lanes;
+        var state = stackalloc ulong[4 * lanes];
         rng.ReadState(out var a, out var b, out var c, out var d);
-        for (var l = 0; l < Lanes; l++)
+        for (var l = 0; l < lanes; l++)
         {
             if (l > 0)
             {
                 RngJump.Apply(g.AsSpan(0, 4), ref a, ref b, ref c, ref d);
             }
 
-            // Word-major: word w of lane l at state[w·Lanes + l], so each word of the 16 lanes is two vectors.
-            state[l] = a;
-            state[Lanes + l] = b;
-            state[(2 * Lanes) + l] = c;
-            state[(3 * Lanes) + l] = d;
+            // Per group of 16 lanes, word-major: word w of lane l at group[w·16 + l], so each word of a group is two vectors.
+            var group = state + ((l / Lanes) * 4 * Lanes);
+            var lane = l % Lanes;
+            group[lane] = a;
+            group[Lanes + lane] = b;
+            group[(2 * Lanes) + lane] = c;
+            group[(3 * Lanes) + lane] = d;
         }
 
         var wordsPerLane = (int)(chunk >> 5);
         fixed (int* pb = bits)
         {
-            DrawLanes(state, threshold, pb, wordsPerLane);
+            var job = fillJob ??= new FillJob();
+            job.Set(state, threshold, pb, wordsPerLane, groups);
+            WorkerPool.Shared.Run(job, groups);
         }
 
-        // The last lane stopped 16·chunk draws ahead of the start: the rest of the stream continues from there.
-        a = state[Lanes - 1];
-        b = state[(2 * Lanes) - 1];
-        c = state[(3 * Lanes) - 1];
-        d = state[(4 * Lanes) - 1];
-        FillScalar(ref a, ref b, ref c, ref d, threshold, bits, Lanes * wordsPerLane, count);
+        // The last lane stopped lanes·chunk draws ahead of the start: the rest of the stream continues from there.
+        var last = state + ((groups - 1) * 4 * Lanes);
+        a = last[Lanes - 1];
+        b = last[(2 * Lanes) - 1];
+        c = last[(3 * Lanes) - 1];
+        d = last[(4 * Lanes) - 1];
+        FillScalar(ref a, ref b, ref c, ref d, threshold, bits, lanes * wordsPerLane, count);
         rng.WriteState(a, b, c, d);
     }
 
@@ -205,9 +228,68 @@ internal static class DropoutBits
         d1.Store(state + (3 * Lanes) + 8);
     }
 
+    /// <summary>mask[i] = <paramref name="scale"/> where element i is kept, else 0, for i &lt; <paramref name="count"/>.</summary>
+    public static void Expand(ReadOnlySpan<int> bits, long count, float scale, Span<float> mask)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var kept = Vector512.Create(scale);
+            for (; i + 32 <= count; i += 32)
+            {
+                var word = bits[i >> 5];
+                Vector512.ConditionalSelect(Lanes16(word), kept, Vector512<float>.Zero).StoreUnsafe(ref mask[i]);
+                Vector512.ConditionalSelect(Lanes16(word >>> 16), kept, Vector512<float>.Zero).StoreUnsafe(ref mask[i + 16]);
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            mask[i] = Keeps(bits, i) ? scale : 0f;
+        }
+    }
+
+    /// <summary>All-ones lanes for the kept elements among the 16 from <paramref name="index"/> on; the mask must hold one
+    /// word past the word of bit <paramref name="index"/> + 15 (the bits are read as one 64-bit window).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> KeepMask(int* bits, long index) =>
+        Lanes16((int)(Unsafe.ReadUnaligned<ulong>(bits + (index >> 5)) >> (int)(index & 31)));
+
+    /// <summary>All-ones lane t where bit t of <paramref name="word"/> is set (t &lt; 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lanes16(int word) => Vector512.Equals(Vector512.Create(word) & LaneBits, LaneBits).AsSingle();
+
     /// <summary>True when element <paramref name="index"/> is kept.</summary>
     public static unsafe bool Keeps(int* bits, long index) => ((bits[index >> 5] >>> (int)(index & 31)) & 1) != 0;
 
     /// <summary>True when element <paramref name="index"/> is kept.</summary>
     public static bool Keeps(ReadOnlySpan<int> bits, long index) => ((bits[(int)(index >> 5)] >>> (int)(index & 31)) & 1) != 0;
+
+    /// <summary>Runs the lane groups of one <see cref="Fill"/> across the workers (group g's state at state + g·64 words,
+    /// its bits from word g·16·wordsPerLane on).</summary>
+    private sealed unsafe class FillJob : IWorkerJob
+    {
+        private ulong* state;
+        private int* bits;
+        private ulong threshold;
+        private int wordsPerLane, groups;
+
+        public void Set(ulong* state, ulong threshold, int* bits, int wordsPerLane, int groups)
+        {
+            this.state = state;
+            this.threshold = threshold;
+            this.bits = bits;
+            this.wordsPerLane = wordsPerLane;
+            this.groups = groups;
+        }
+
+        public void Execute(int worker, int workers)
+        {
+            int first = groups * worker / workers, end = groups * (worker + 1) / workers;
+            for (var g = first; g < end; g++)
+            {
+                DrawLanes(state + (g * 4 * Lanes), threshold, bits + ((long)g * Lanes * wordsPerLane), wordsPerLane);
+            }
+        }
+    }
 }
