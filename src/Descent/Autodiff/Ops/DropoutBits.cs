@@ -91,8 +91,11 @@ internal static class DropoutBits
     [ThreadStatic]
     private static FillJob? fillJob;
 
-    /// <summary>x^chunk mod p for the last lane length (words 0–3) and that length (word 4); replaced whole.</summary>
-    private static ulong[]? laneJump;
+    /// <summary>Jump polynomials x^chunk mod p (words 0–3) with their chunk (word 4) for the last few lane lengths (a
+    /// training step alternates between a few mask sizes); slots are replaced whole, round robin.</summary>
+    private static readonly ulong[]?[] LaneJumps = new ulong[]?[8];
+
+    private static int nextJumpSlot;
 
     private static ulong Threshold(double p) => (ulong)Math.Ceiling(p * (1UL << 53));
 
@@ -119,14 +122,7 @@ internal static class DropoutBits
     /// rest of the stream, one draw after another.</summary>
     private static unsafe void FillLanes(Rng rng, ulong threshold, Span<int> bits, long count, long chunk, int groups)
     {
-        var g = laneJump;
-        if (g is null || (long)g[4] != chunk)
-        {
-            g = new ulong[5];
-            RngJump.Power(chunk, g.AsSpan(0, 4));
-            g[4] = (ulong)chunk;
-            laneJump = g;
-        }
+        var g = LaneJump(chunk);
 
         var lanes = groups * Lanes;
         var state = stackalloc ulong[4 * lanes];
@@ -163,6 +159,23 @@ internal static class DropoutBits
         d = last[(4 * Lanes) - 1];
         FillScalar(ref a, ref b, ref c, ref d, threshold, bits, lanes * wordsPerLane, count);
         rng.WriteState(a, b, c, d);
+    }
+
+    private static ulong[] LaneJump(long chunk)
+    {
+        foreach (var slot in LaneJumps)
+        {
+            if (slot is not null && (long)slot[4] == chunk)
+            {
+                return slot;
+            }
+        }
+
+        var g = new ulong[5];
+        RngJump.Power(chunk, g.AsSpan(0, 4));
+        g[4] = (ulong)chunk;
+        LaneJumps[(Interlocked.Increment(ref nextJumpSlot) & int.MaxValue) % LaneJumps.Length] = g;
+        return g;
     }
 
     /// <summary>xoshiro256** on 16 lanes (two Vector512 per state word), 32 draws per word; lane l writes words
