@@ -209,7 +209,8 @@ internal sealed unsafe class AttentionOp : Node
         }
     }
 
-    /// <summary>The per-call state shared by the workers; each worker takes a contiguous share of the (batch, head) pairs.</summary>
+    /// <summary>The per-call state shared by the workers, which claim chunks of consecutive (batch, head) pairs until none
+    /// is left; each pair is computed by one thread, so the result does not depend on which.</summary>
     private sealed class Job : IWorkerJob
     {
         private int batch, length, heads, size, width, paddedLength, paddedSize;
@@ -217,6 +218,7 @@ internal sealed unsafe class AttentionOp : Node
         private float* q, k, v, y, bias, lse, gradOut, dq, dk, dv;
         private int* keepBits;
         private bool backward, addQ, addK, addV;
+        private int pairs, chunkPairs, chunks, claimed;
 
         public void Set(int batch, int length, int heads, int size, float* q, float* k, float* v, float* y, float* bias, float* lse, int* keep, float keepScale)
         {
@@ -272,6 +274,10 @@ internal sealed unsafe class AttentionOp : Node
                 workers = 1;
             }
 
+            this.pairs = pairs;
+            chunkPairs = Math.Clamp(pairs / (4 * workers), 1, 4);
+            chunks = (pairs + chunkPairs - 1) / chunkPairs;
+            claimed = 0;
             try
             {
                 WorkerPool.Shared.Run(this, workers);
@@ -293,9 +299,6 @@ internal sealed unsafe class AttentionOp : Node
 
         public void Execute(int worker, int workers)
         {
-            var pairs = batch * heads;
-            var start = (int)((long)pairs * worker / workers);
-            var end = (int)((long)pairs * (worker + 1) / workers);
             long sd = (long)paddedLength * paddedSize, block = (long)Math.Min(QueryBlock, paddedLength);
             var need = backward
                 ? (7 * sd) + (2 * block * paddedLength) + (block * paddedSize) + (3L * paddedLength)
@@ -314,17 +317,27 @@ internal sealed unsafe class AttentionOp : Node
             {
                 // 64-byte aligned, so that the tiles' vector loads do not straddle cache lines.
                 var aligned = (float*)(((nint)s + ((Alignment * sizeof(float)) - 1)) & ~(nint)((Alignment * sizeof(float)) - 1));
-                for (var pair = start; pair < end; pair++)
+                // Chunks of pairs are claimed one ahead (so that the first pair of the next chunk can be prefetched): a
+                // worker that the machine's load delays takes fewer chunks instead of holding up the call.
+                var current = Interlocked.Increment(ref claimed) - 1;
+                while (current < chunks)
                 {
-                    var next = pair + 1 < end ? Offset(pair + 1) : -1;
-                    if (backward)
+                    var following = Interlocked.Increment(ref claimed) - 1;
+                    int start = current * chunkPairs, end = Math.Min(pairs, start + chunkPairs);
+                    for (var pair = start; pair < end; pair++)
                     {
-                        BackwardPair(pair, next, aligned);
+                        var next = pair + 1 < end ? Offset(pair + 1) : following < chunks ? Offset(following * chunkPairs) : -1;
+                        if (backward)
+                        {
+                            BackwardPair(pair, next, aligned);
+                        }
+                        else
+                        {
+                            ForwardPair(pair, next, aligned);
+                        }
                     }
-                    else
-                    {
-                        ForwardPair(pair, next, aligned);
-                    }
+
+                    current = following;
                 }
             }
         }
