@@ -15,16 +15,17 @@ namespace Descent.Autodiff.Ops;
 /// <remarks>
 /// <para>Each (batch, head) block is computed by one thread from copies of its Q, K, V columns in a per-thread scratch
 /// (zero-padded to multiples of 16, K and V also transposed) that stays in cache; the products are the register tiles of
-/// <see cref="AttentionTiles"/>. Forward, per block of <see cref="QueryBlock"/> query rows: scores = Q·Kᵀ (all keys),
-/// then per row scale + bias, the softmax (row maximum m, e^(s − m), sum l; the whole row of keys at once, which for the
-/// lengths of text classification fits in cache, so flash-attention's online rescaling is not needed), dropout zeroing
-/// the dropped keys, O = P·V scaled by 1/l (and 1/(1 − p)) on the way out; only the row's logsumexp m + ln l is saved.
-/// No S × S matrix outlives the block.</para>
+/// <see cref="AttentionTiles"/>. Forward, per block of <see cref="QueryBlock"/> query rows: scores = Q·Kᵀ·scale + bias
+/// for all keys (scale and bias applied as the score tiles are stored; −∞ for the padding keys), then per row the
+/// softmax over the whole row (maximum m, e^(s − m), sum l — for the lengths of text classification a block of rows fits
+/// in cache, so flash-attention's online rescaling over key tiles is not needed), P = e^(s − m)/l times the dropout keep
+/// mask and 1/(1 − p), O = P·V; only the row's logsumexp m + ln l is saved. No S × S matrix outlives the block.</para>
 /// <para>Backward (D_i = dO_i · O_i), per block of query rows: P = e^(s − lse) recomputed from Q and K; dP̃ = dO·Vᵀ;
-/// P̃ = P·keep/(1 − p), dP = dP̃·keep/(1 − p), dS = P ∘ (dP − D)·scale; dV += P̃ᵀ·dO, dK += dSᵀ·Q, dQ = dS·K.</para>
+/// P̃ = P·keep/(1 − p), dP = dP̃·keep/(1 − p), dS = P ∘ (dP − D)·scale; dV += P̃ᵀ·dO, dK += dSᵀ·Q, dQ = dS·K, written
+/// into the inputs' gradients.</para>
 /// <para>Dropout draws its keep bits in the unfused path's order (element (b, h, i, j) of the [B, H, S, S]
 /// probabilities, <see cref="DropoutBits"/>) and stores them as bits, so it drops the same probabilities as
-/// softmax-then-<see cref="DropoutOp"/> given the same generator. (batch, head) pairs are split across the cores.</para>
+/// softmax-then-<see cref="DropoutOp"/> given the same generator. The workers claim chunks of pairs.</para>
 /// </remarks>
 internal sealed unsafe class AttentionOp : Node
 {
