@@ -71,6 +71,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(WorkerCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(LabRunCommand.Create(context));
         return root;
     }
 }
