@@ -61,9 +61,7 @@ public sealed class MpiLauncher
             return;
         }
 
-        var asks = spec.Ranks == 1
-            ? $"'{Printable.Escape(spec.Name)}' asks for one process per run (no \"ranks\")"
-            : $"'{Printable.Escape(spec.Name)}' asks for {spec.Ranks} ranks ($.ranks)";
+        var asks = $"'{Printable.Escape(spec.Name)}' asks for {spec.Ranks} rank{(spec.Ranks == 1 ? "" : "s")} per run ($.ranks{(spec.Ranks == 1 ? ", by default" : "")})";
         throw new CliException(string.Create(CultureInfo.InvariantCulture,
             $"descent {command} is running under an MPI launcher with {size} process{(size == 1 ? "" : "es")}, but {asks}; ")
             + (spec.Ranks == 1
