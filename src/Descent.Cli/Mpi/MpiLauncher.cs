@@ -12,7 +12,8 @@ namespace Descent.Cli.Mpi;
 /// </summary>
 public sealed class MpiLauncher
 {
-    private MpiLauncher(string mpirun, IReadOnlyList<string> self)
+    /// <summary>A launcher of <paramref name="mpirun"/> running <paramref name="self"/> (tests; <see cref="Locate"/> finds both).</summary>
+    internal MpiLauncher(string mpirun, IReadOnlyList<string> self)
     {
         Mpirun = mpirun;
         Self = self;

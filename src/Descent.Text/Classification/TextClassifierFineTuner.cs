@@ -26,7 +26,8 @@ namespace Descent.Text.Classification;
 /// under <c>mpirun -n N</c>): every rank builds the same global batches, fine-tunes on its shard of each
 /// (<see cref="DataLoader.ShardRange"/>; batch sizes stay global) and the callback averages the gradients, so gradient clipping
 /// and the updates see the global batch; the loss, <c>train_loss</c>, tokens and FLOPs are the global batch's on every rank
-/// (so tokens/s and GFLOP/s are the whole job's), and every rank evaluates the whole held-out set. Dropout masks are drawn from
+/// (so tokens/s and GFLOP/s are the whole job's). Only rank 0 evaluates on the held-out set (the others' epochs have NaN
+/// accuracy, precision, recall and F1; their results are not reported), so evaluation costs what it costs one process. Dropout masks are drawn from
 /// the same seed on every rank (as PyTorch DDP with one seed), so results differ from one process's by more than rounding when
 /// dropout is on. Head mode trains a small head on cached features and is not data-parallel (refused); the probe stage of
 /// LP-FT runs whole, identically, on every rank.</para>
@@ -279,7 +280,8 @@ public static class TextClassifierFineTuner
         {
             var seconds = clock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            var predictions = Predict(model, forward, test, options.EvalBatchSize, l.Epoch + 1, progress, cancellation, workspace);
+            // Evaluation decides nothing in training, so under data parallelism rank 0 alone evaluates (and reports).
+            var predictions = rank == 0 ? Predict(model, forward, test, options.EvalBatchSize, l.Epoch + 1, progress, cancellation, workspace) : null;
             var trainLoss = dataParallel is null ? l.Metrics[Learner.TrainLossMetric] : lossSum / batches;
             epochs.Add(MakeEpoch(l.Epoch + 1, trainLoss, test, predictions, seconds, evalClock.Elapsed.TotalSeconds, train.Count, tokens, flops));
         }));
@@ -497,19 +499,21 @@ public static class TextClassifierFineTuner
         return result;
     }
 
-    private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[] predictions, double trainSeconds,
+    /// <summary>An epoch's record; without <paramref name="predictions"/> (a data-parallel rank other than 0, which does not
+    /// evaluate) the held-out metrics are NaN.</summary>
+    private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[]? predictions, double trainSeconds,
         double evalSeconds, int texts, long tokens, double flops)
     {
-        var metrics = BinaryClassificationMetrics.FromPredictions(test.Labels, predictions);
+        var metrics = predictions is null ? null : BinaryClassificationMetrics.FromPredictions(test.Labels, predictions);
         using var process = Process.GetCurrentProcess();
         return new FineTuneEpoch
         {
             Epoch = epoch,
             TrainLoss = loss,
-            Accuracy = metrics.Accuracy,
-            Precision = metrics.Precision,
-            Recall = metrics.Recall,
-            F1 = metrics.F1,
+            Accuracy = metrics?.Accuracy ?? double.NaN,
+            Precision = metrics?.Precision ?? double.NaN,
+            Recall = metrics?.Recall ?? double.NaN,
+            F1 = metrics?.F1 ?? double.NaN,
             TrainSeconds = trainSeconds,
             EvalSeconds = evalSeconds,
             TextsPerSecond = trainSeconds > 0 ? texts / trainSeconds : 0,
