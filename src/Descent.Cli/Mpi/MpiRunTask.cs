@@ -107,7 +107,7 @@ public sealed class MpiRunTask : LabTask
 
         process.ErrorDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data))
+            if (!string.IsNullOrWhiteSpace(e.Data) && !IsLauncherBoilerplate(e.Data))
             {
                 Keep(e.Data);
             }
@@ -150,6 +150,15 @@ public sealed class MpiRunTask : LabTask
         {
             return (process.ExitCode, string.Join(" | ", tail.Select(l => Printable.Escape(l.Trim()))));
         }
+    }
+
+    /// <summary>Hydra's banner around a failed job ("=== BAD TERMINATION …" framed in '=' lines) and its generic advice: left out of
+    /// the run's message, which keeps the ranks' own errors and the exit string.</summary>
+    private static bool IsLauncherBoilerplate(string line)
+    {
+        var text = line.TrimStart();
+        return text.StartsWith('=') || text.StartsWith("This typically refers to a problem", StringComparison.Ordinal)
+               || text.StartsWith("Please see the FAQ page", StringComparison.Ordinal);
     }
 
     private static void Kill(Process process)

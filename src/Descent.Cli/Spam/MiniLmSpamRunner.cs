@@ -50,7 +50,7 @@ public static class MiniLmSpamRunner
         LearnerCallback? dataParallel = communicator.Size > 1 ? new DataParallel(communicator) : null;
         if (dataParallel is not null)
         {
-            console.MarkupLineInterpolated($"data-parallel on {communicator.Description}: each rank fine-tunes on its share of every batch of {settings.FineTune.BatchSize}");
+            console.MarkupLineInterpolated($"data-parallel on {communicator.Size} MPI ranks: each fine-tunes on its share of every batch of {settings.FineTune.BatchSize}");
         }
 
         List<FineTuneResult> results;
@@ -99,7 +99,7 @@ public static class MiniLmSpamRunner
             {
                 // Under mpirun only rank 0 writes the results.
                 Directory.CreateDirectory(settings.OutputDirectory);
-                Files = Write(settings, results, description);
+                Files = Write(settings, results, description, Communicator.FromEnvironment().Size);
             }
 
             console.MarkupLineInterpolated(
@@ -192,9 +192,10 @@ public static class MiniLmSpamRunner
 
     /// <summary>
     /// Writes results.json and results.csv of <paramref name="results"/> to the (existing) output folder; returns their paths.
-    /// A NaN or infinite metric (a diverged run) is written as <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c> in the JSON.
+    /// A NaN or infinite metric (a diverged run) is written as <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c> in the JSON;
+    /// <c>machine.ranks</c> is the number of data-parallel processes.
     /// </summary>
-    internal static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data)
+    internal static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data, int ranks = 1)
     {
         var json = Path.Combine(settings.OutputDirectory, "results.json");
         var document = new
@@ -212,6 +213,7 @@ public static class MiniLmSpamRunner
             machine = new
             {
                 cores = Environment.ProcessorCount,
+                ranks, // data-parallel MPI processes (mpirun -n N), 1 without mpirun
                 os = RuntimeInformation.OSDescription,
                 vector512 = Vector512.IsHardwareAccelerated,
                 dotnet = Environment.Version.ToString(),

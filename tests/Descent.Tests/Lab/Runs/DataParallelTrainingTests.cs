@@ -3,6 +3,7 @@ using Descent.Lab.Catalog;
 using Descent.Lab.Runs;
 using Descent.Lab.Specs;
 using Descent.Tests.Distributed;
+using Descent.Tests.Infrastructure;
 
 namespace Descent.Tests.Lab.Runs;
 
@@ -94,9 +95,11 @@ public sealed class DataParallelTrainingTests
     [Fact]
     public void ADivergedRunStopsAtTheSameStepOnEveryRank()
     {
-        var spec = SpecParser.Parse("""
-            { "name": "dp", "task": { "kind": "digits-mlp", "hidden": [16], "batch_size": 50 }, "budget": { "epochs": 2 }, "seeds": [3],
-              "optimizers": [ { "name": "sgd", "lr": 1e6 } ] }
+        // Regression on the shipped Friedman #1 CSV with a far too large step: the squared error overflows.
+        var data = Path.Combine(Golden.RepositoryRoot, "examples", "lab", "data", "friedman1.csv").Replace("\\", "/", StringComparison.Ordinal);
+        var spec = SpecParser.Parse($$"""
+            { "name": "dp", "task": { "kind": "csv", "train": "{{data}}", "target": "y", "problem": "regression", "batch_size": 32 },
+              "budget": { "epochs": 3 }, "seeds": [3], "optimizers": [ { "name": "sgd", "lr": 10, "momentum": 0.9 } ] }
             """, EngineCatalog.Instance);
         var one = Plain(spec);
         var parallel = Parallel(spec, 2);
