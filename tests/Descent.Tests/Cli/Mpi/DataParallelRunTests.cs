@@ -181,6 +181,14 @@ public sealed class DataParallelRunTests
         Assert.Equal(1, MpiLauncher.ThreadsPerRank(4096, 1));
     }
 
+    [Theory]
+    [InlineData(8, 2, null, 4)]   // every rank on this machine
+    [InlineData(8, 4, "2", 4)]    // two of the four here (Hydra's MPI_LOCALNRANKS)
+    [InlineData(2, 4, null, 1)]   // never below one
+    [InlineData(8, 2, "x", 4)]    // an unreadable count: all ranks here
+    public void TheRanksOfAMachineShareItsProcessors(int processors, int ranks, string? local, int expected) =>
+        Assert.Equal(expected, Program.RankThreads(processors, ranks, local));
+
     [Fact]
     public void DefaultJobsAreSharedBetweenTheRanks()
     {
