@@ -278,6 +278,7 @@ public sealed class BadInputTableTests
         { "finetune --model minilm --batch-size 0", ExitCodes.Usage, "--batch-size" },
         { "finetune --model minilm --limit -3", ExitCodes.Usage, "--limit" },
         { "finetune --model minilm --max-grad-norm 0", ExitCodes.Usage, "--max-grad-norm" },
+        { "finetune --model minilm --head-lr -1", ExitCodes.Usage, "--head-lr" },
         { "finetune --model minilm --head deep", ExitCodes.Usage, "--head: Argument 'deep' not recognized" },
         { "finetune --model minilm --features all", ExitCodes.Usage, "--features: Argument 'all' not recognized" },
         { "finetune --model minilm --init warm", ExitCodes.Usage, "--init: Argument 'warm' not recognized" },
