@@ -141,7 +141,7 @@ internal static class BertSuite
         var up = new Linear(h, f, rng);
         var down = new Linear(f, h, rng);
         var norm = new LayerNorm(h, 1e-12);
-        var attention = new BertSelfAttention(config, rng);
+        var attention = new BertSelfAttention(config, rng) { KernelPath = KernelPath.Reference };
         var attentionFused = new BertSelfAttention(config, rng) { KernelPath = KernelPath.Simd };
         var hiddenDropout = new Dropout(config.HiddenDropout, rng);
         var maskBias = BertSelfAttention.MaskBias(input.MaskTensor());
@@ -150,11 +150,11 @@ internal static class BertSuite
             ("Linear 384→384 (Q, K, V, out)", 4 * layers, () => lin.Forward(x).Sum().Backward()),
             ("Linear 384→1536 + GELU (fused epilogue, as BertIntermediate)", layers, () => up.ForwardGelu(x).Sum().Backward()),
             ("Linear 1536→384", layers, () => down.Forward(xf).Sum().Backward()),
-            ("attention core (scores, mask, softmax, dropout, P·V, head split/merge)", layers, () =>
+            ("attention core, unfused ops (KernelPath.Reference: scores, mask, softmax, dropout, P·V, head split/merge)", layers, () =>
             {
                 attention.Forward(x, maskBias).Sum().Backward();
             }),
-            ("attention core, fused kernel (KernelPath.Simd)", layers, () =>
+            ("attention core, fused kernel (KernelPath.Simd; Auto with AVX-512)", layers, () =>
             {
                 attentionFused.Forward(x, maskBias).Sum().Backward();
             }),

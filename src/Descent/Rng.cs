@@ -32,18 +32,7 @@ public sealed class Rng
     public ulong Seed { get; }
 
     /// <summary>Next 64 random bits.</summary>
-    public ulong NextUInt64()
-    {
-        var result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        var t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = ulong.RotateLeft(s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => Step(ref s0, ref s1, ref s2, ref s3);
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
@@ -125,6 +114,29 @@ public sealed class Rng
         hasCachedNormal = state.HasCachedNormal;
         cachedNormal = state.CachedNormal;
     }
+
+    /// <summary>One xoshiro256** step on a state held elsewhere (the vectorized and jump-ahead generators use the same
+    /// step): the output of state (a, b, c, d), which then advances.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static ulong Step(ref ulong a, ref ulong b, ref ulong c, ref ulong d)
+    {
+        var result = ulong.RotateLeft(b * 5, 7) * 9;
+        var t = b << 17;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = ulong.RotateLeft(d, 45);
+        return result;
+    }
+
+    /// <summary>The four state words, without allocating (see <see cref="GetState"/> for checkpoints).</summary>
+    internal void ReadState(out ulong a, out ulong b, out ulong c, out ulong d) => (a, b, c, d) = (s0, s1, s2, s3);
+
+    /// <summary>Replaces the four state words (a generator that drew elsewhere hands its state back); the cached normal
+    /// is kept.</summary>
+    internal void WriteState(ulong a, ulong b, ulong c, ulong d) => (s0, s1, s2, s3) = (a, b, c, d);
 
     private static ulong SplitMix(ref ulong x)
     {

@@ -383,6 +383,23 @@ public partial class Tensor
         }
     }
 
+    /// <summary>
+    /// The gradient for an operation that writes its result in place instead of passing it to
+    /// <see cref="AccumulateGrad"/>: when there is none yet it is created as AccumulateGrad creates it and
+    /// <paramref name="overwrite"/> is true (its contents are undefined: every element must be written); otherwise it is
+    /// the existing gradient, to be added into.
+    /// </summary>
+    internal Span<float> GradForWrite(out bool overwrite)
+    {
+        overwrite = grad is null;
+        if (grad is null)
+        {
+            grad = IsLeaf ? gradStorage ?? new Tensor(shape) : new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
+        }
+
+        return grad.Span;
+    }
+
     /// <summary>Releases the temporary gradient of a non-leaf tensor after backward used it.</summary>
     internal void ReleaseIntermediateGrad()
     {

@@ -57,7 +57,8 @@ public sealed class BertModel : Module
 
     /// <summary>Selects the kernels of every layer's attention (<see cref="BertSelfAttention.KernelPath"/>) and
     /// LayerNorm + residual + dropout (<see cref="BertResidualOutput.KernelPath"/>): fused (<see cref="KernelPath.Simd"/>)
-    /// or the unfused ops (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/>, the default).</summary>
+    /// or the unfused ops (<see cref="KernelPath.Reference"/>); <see cref="KernelPath.Auto"/>, the default, lets each kernel
+    /// pick the faster on this machine (see those properties).</summary>
     public void UseKernelPath(KernelPath path)
     {
         foreach (var (_, module) in NamedModules())

@@ -8,7 +8,8 @@ namespace Descent.Text.Transformers;
 /// (<c>query</c>, <c>key</c>, <c>value</c>), per head softmax(Q·Kᵀ/√d + maskBias)·V, heads concatenated.
 /// The mask bias is 0 for real tokens and −10,000 for padding keys (Hugging Face's convention, which the exported
 /// ONNX model uses); dropout on the attention probabilities in training mode. The attention itself is
-/// <see cref="ScaledDotProductAttention"/> (<see cref="KernelPath"/>: <see cref="KernelPath.Simd"/> selects the fused kernel).
+/// <see cref="ScaledDotProductAttention"/> (<see cref="KernelPath"/>: <see cref="KernelPath.Auto"/> runs the fused kernel where
+/// AVX-512 is available, <see cref="KernelPath.Reference"/> the unfused ops).
 /// </summary>
 public sealed class BertSelfAttention : Module
 {
@@ -46,8 +47,8 @@ public sealed class BertSelfAttention : Module
     /// <summary>Dropout on attention probabilities.</summary>
     public Dropout Dropout { get; }
 
-    /// <summary>The attention kernel: the fused one (<see cref="KernelPath.Simd"/>) or the unfused ops
-    /// (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/>, the default, runs them as the faster today; see
+    /// <summary>The attention kernel: the fused one (<see cref="KernelPath.Simd"/>; <see cref="KernelPath.Auto"/>, the
+    /// default, where AVX-512 is available) or the unfused ops (<see cref="KernelPath.Reference"/>; see
     /// <see cref="ScaledDotProductAttention"/>).</summary>
     public KernelPath KernelPath { get; set; } = KernelPath.Auto;
 

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Descent.Autodiff.Ops;
 using Descent.Optimizers;
 
@@ -11,12 +12,13 @@ namespace Descent.Nn;
 /// </summary>
 /// <remarks>
 /// <see cref="KernelPath.Reference"/> composes autodiff ops (reshape, permute, batched matmul, softmax,
-/// <see cref="Dropout"/>), materializing the S × S scores and probabilities; <see cref="KernelPath.Auto"/> runs it too,
-/// because it is the faster of the two on the measured machine and shapes (docs/transformer-kernels.md).
-/// <see cref="KernelPath.Simd"/> runs one fused kernel per (batch, head), split across the cores: flash-attention's online
-/// softmax over key tiles, no S × S matrix stored, the backward pass recomputing the probabilities from the saved
-/// logsumexp of each row. The dropout mask is drawn from the <see cref="Dropout"/> layer's generator in the same order
-/// on both paths (so a given seed drops the same probabilities) and kept as bits. The fused path needs a mask bias
+/// <see cref="Dropout"/>), materializing the S × S scores and probabilities. <see cref="KernelPath.Simd"/> runs one fused
+/// kernel per (batch, head), split across the cores: the block's Q, K, V copied into a per-thread scratch that stays in
+/// cache, register-tiled products, the softmax over whole rows, no S × S matrix kept for backward (which recomputes the
+/// probabilities from the saved logsumexp of each row). <see cref="KernelPath.Auto"/> (the default) runs the fused kernel
+/// where Vector512 is hardware-accelerated (AVX-512; it is 3–4× faster than the unfused ops there, docs/transformer-kernels.md)
+/// and the unfused ops elsewhere. The dropout mask is drawn from the <see cref="Dropout"/> layer's generator in the same
+/// order on both paths (so a given seed drops the same probabilities) and kept as bits. The fused path needs a mask bias
 /// that takes no gradient; given one that does, the reference path runs.
 /// </remarks>
 public static class ScaledDotProductAttention
@@ -29,15 +31,15 @@ public static class ScaledDotProductAttention
     /// <param name="heads">Number of heads H (divides the width).</param>
     /// <param name="maskBias">Optional additive bias per key [B, 1, 1, S] (e.g. 0 for tokens, −10,000 for padding).</param>
     /// <param name="dropout">Optional dropout on the probabilities; active when it is in training mode with p &gt; 0.</param>
-    /// <param name="path">Fused (<see cref="KernelPath.Simd"/>) or unfused (<see cref="KernelPath.Reference"/>, and
-    /// <see cref="KernelPath.Auto"/>, the faster today).</param>
+    /// <param name="path">Fused (<see cref="KernelPath.Simd"/>; <see cref="KernelPath.Auto"/> with AVX-512) or unfused
+    /// (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/> without AVX-512).</param>
     public static Tensor Forward(Tensor query, Tensor key, Tensor value, int heads, Tensor? maskBias = null, Dropout? dropout = null,
         KernelPath path = KernelPath.Auto)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        if (path == KernelPath.Simd && (maskBias is null || !maskBias.RequiresGrad))
+        if ((path == KernelPath.Simd || (path == KernelPath.Auto && Vector512.IsHardwareAccelerated)) && (maskBias is null || !maskBias.RequiresGrad))
         {
             var active = dropout is { IsTraining: true, P: > 0 };
             return AttentionOp.Forward(query, key, value, heads, maskBias, active ? dropout!.P : 0, dropout?.Rng);

@@ -27,6 +27,10 @@ public sealed class ScaledDotProductAttentionTests
         { 2, 128, 2, 32, true, 0.1 },
         { 1, 257, 2, 16, false, 0.5 },
         { 2, 7, 1, 9, false, 1.0 },
+        { 3, 16, 2, 16, false, 0.1 },
+        { 2, 100, 3, 48, true, 0.2 },
+        { 1, 65, 2, 64, true, 0.1 },
+        { 1, 144, 2, 32, true, 0.1 },
     };
 
     [Theory]
@@ -57,6 +61,50 @@ public sealed class ScaledDotProductAttentionTests
         var closeness = new Closeness(2e-4, 2e-5);
         closeness.Check(fused[0], reference[0].Select(x => (double)x).ToArray(), "output");
         Assert.Contains(fused[0], float.IsNaN);
+    }
+
+    [Fact]
+    public void OneTensorAsQueryKeyAndValueGetsTheSumOfItsThreeGradients()
+    {
+        var (x, _, _, bias, grad) = Inputs(2, 37, 3, 8, mask: true, seed: 21);
+        float[][] Gradient(KernelPath path)
+        {
+            var lx = x.Clone();
+            lx.RequiresGrad = true;
+            var y = ScaledDotProductAttention.Forward(lx, lx, lx, 3, bias, new Dropout(0.2, new Rng(4)), path);
+            y.Backward(grad);
+            return [y.ToArray(), lx.Grad!.ToArray()];
+        }
+
+        var reference = Gradient(KernelPath.Reference);
+        var fused = Gradient(KernelPath.Simd);
+        var closeness = new Closeness(2e-4, 2e-5);
+        closeness.Check(fused[0], reference[0].Select(v => (double)v).ToArray(), "output");
+        closeness.Check(fused[1], reference[1].Select(v => (double)v).ToArray(), "dX");
+    }
+
+    [Fact]
+    public void GradientsAddToExistingOnesAndSkipInputsWithoutGradient()
+    {
+        var (q, k, v, bias, grad) = Inputs(2, 50, 2, 16, mask: true, seed: 23);
+        float[][] Twice(KernelPath path)
+        {
+            var (lq, lk, lv) = (q.Clone(), k.Clone(), v.Clone());
+            lq.RequiresGrad = lv.RequiresGrad = true; // the key takes no gradient
+            for (var pass = 0; pass < 2; pass++)
+            {
+                ScaledDotProductAttention.Forward(lq, lk, lv, 2, bias, null, path).Backward(grad);
+            }
+
+            Assert.Null(lk.Grad);
+            return [lq.Grad!.ToArray(), lv.Grad!.ToArray()];
+        }
+
+        var reference = Twice(KernelPath.Reference);
+        var fused = Twice(KernelPath.Simd);
+        var closeness = new Closeness(2e-4, 2e-5);
+        closeness.Check(fused[0], reference[0].Select(x => (double)x).ToArray(), "dQ after two passes");
+        closeness.Check(fused[1], reference[1].Select(x => (double)x).ToArray(), "dV after two passes");
     }
 
     [Fact]

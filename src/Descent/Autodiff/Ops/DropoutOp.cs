@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace Descent.Autodiff.Ops;
@@ -5,8 +6,8 @@ namespace Descent.Autodiff.Ops;
 /// <summary>
 /// Inverted dropout: each element is zeroed with probability p and the others scaled by 1/(1 − p), so the
 /// expectation is unchanged (torch.nn.functional.dropout in training mode). The keep mask is drawn from the
-/// given <see cref="Rng"/> (one <see cref="Rng.NextDouble"/> per element, kept when ≥ p); the gradient is
-/// the same mask times 1/(1 − p).
+/// given <see cref="Rng"/> (one <see cref="Rng.NextDouble"/> per element, kept when ≥ p; drawn as bits by
+/// <see cref="DropoutBits.Fill"/>, then expanded); the gradient is the same mask times 1/(1 − p).
 /// </summary>
 internal readonly struct DropoutOp : IUnaryOperator
 {
@@ -30,11 +31,12 @@ internal readonly struct DropoutOp : IUnaryOperator
 
         var record = Tape.ShouldRecord(x);
         var mask = record ? Workspace.SavedFloats(x.Length) : ArrayPoolBuffer.Rent(x.Length);
-        var scale = p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
-        for (var i = 0; i < x.Length; i++)
-        {
-            mask[i] = rng.NextDouble() >= p ? scale : 0f;
-        }
+        var scale = DropoutBits.KeepScale(p);
+        var words = DropoutBits.Words(x.Length);
+        var bits = ArrayPool<int>.Shared.Rent(words);
+        DropoutBits.Fill(rng, p, bits, x.Length);
+        DropoutBits.Expand(bits, x.Length, scale, mask);
+        ArrayPool<int>.Shared.Return(bits);
 
         var y = UnaryOp<DropoutOp>.Forward(x, new DropoutOp(mask));
         if (!record)
