@@ -364,23 +364,27 @@ public partial class Tensor
                 $"gradient of length {g.Length} does not match tensor of shape {ShapeUtil.Format(shape)}");
         }
 
-        if (grad is null)
+        var target = GradTarget(out var accumulate);
+        if (accumulate)
         {
-            if (IsLeaf)
-            {
-                grad = gradStorage ?? new Tensor(shape);
-            }
-            else
-            {
-                grad = new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
-            }
-
-            g.CopyTo(grad.Span);
+            TensorPrimitives.Add(target, g, target);
         }
         else
         {
-            TensorPrimitives.Add(grad.Span, g, grad.Span);
+            g.CopyTo(target);
         }
+    }
+
+    /// <summary>
+    /// Where a backward pass writes this tensor's gradient without a scratch copy: the existing gradient
+    /// (<paramref name="accumulate"/> true: add into it) or new storage (false: the caller must write every element, as
+    /// <see cref="AccumulateGrad"/> would have copied them).
+    /// </summary>
+    internal Span<float> GradTarget(out bool accumulate)
+    {
+        accumulate = grad is not null;
+        grad ??= IsLeaf ? gradStorage ?? new Tensor(shape) : new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
+        return grad.Span;
     }
 
     /// <summary>Releases the temporary gradient of a non-leaf tensor after backward used it.</summary>

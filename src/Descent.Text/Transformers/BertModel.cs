@@ -57,7 +57,7 @@ public sealed class BertModel : Module
 
     /// <summary>Selects the kernels of every layer's attention (<see cref="BertSelfAttention.KernelPath"/>) and
     /// LayerNorm + residual + dropout (<see cref="BertResidualOutput.KernelPath"/>): fused (<see cref="KernelPath.Simd"/>)
-    /// or the unfused ops (<see cref="KernelPath.Reference"/>; <see cref="KernelPath.Auto"/>, the default).</summary>
+    /// or the unfused ops (<see cref="KernelPath.Reference"/>); <see cref="KernelPath.Auto"/>, the default, is each module's faster choice.</summary>
     public void UseKernelPath(KernelPath path)
     {
         foreach (var (_, module) in NamedModules())
