@@ -387,6 +387,21 @@ public partial class Tensor
         return grad.Span;
     }
 
+    /// <summary>Gives this intermediate tensor's gradient storage to <paramref name="target"/>, another intermediate with
+    /// as many elements and no gradient yet, instead of a copy (a view op's backward pass: the storage would be released
+    /// right after); false, and nothing changes, when either is a leaf or the target already has a gradient.</summary>
+    internal bool HandGradTo(Tensor target)
+    {
+        if (IsLeaf || grad is null || grad.offset != 0 || target.IsLeaf || target.grad is not null || target.Length != Length || grad.Length != Length)
+        {
+            return false;
+        }
+
+        target.grad = new Tensor(grad.buffer, target.shape, Length);
+        grad = null;
+        return true;
+    }
+
     /// <summary>Releases the temporary gradient of a non-leaf tensor after backward used it.</summary>
     internal void ReleaseIntermediateGrad()
     {
