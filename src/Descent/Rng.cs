@@ -45,26 +45,6 @@ public sealed class Rng
         return result;
     }
 
-    /// <summary>Fills <paramref name="destination"/> with the next draws of <see cref="NextUInt64"/>, in order (the state
-    /// kept in registers across the loop: for bulk draws such as dropout masks).</summary>
-    internal void NextUInt64s(Span<ulong> destination)
-    {
-        ulong a = s0, b = s1, c = s2, d = s3;
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = ulong.RotateLeft(b * 5, 7) * 9;
-            var t = b << 17;
-            c ^= a;
-            d ^= b;
-            b ^= c;
-            a ^= d;
-            c ^= t;
-            d = ulong.RotateLeft(d, 45);
-        }
-
-        (s0, s1, s2, s3) = (a, b, c, d);
-    }
-
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -8,9 +8,6 @@ namespace Descent.Autodiff.Ops;
 /// </summary>
 internal static class DropoutBits
 {
-    /// <summary>Draws generated per batch (8 KB on the stack).</summary>
-    internal const int DrawChunk = 1024;
-
     /// <summary>Number of <see cref="int"/> words holding <paramref name="count"/> bits.</summary>
     public static int Words(long count)
     {
@@ -23,10 +20,6 @@ internal static class DropoutBits
         return (int)words;
     }
 
-    /// <summary>The integer form of "<see cref="Rng.NextDouble"/> ≥ p": a draw u keeps its element when
-    /// u &gt;&gt; 11 ≥ this (see <see cref="Fill"/>).</summary>
-    public static ulong Threshold(double p) => (ulong)Math.Ceiling(p * (1UL << 53));
-
     /// <summary>1/(1 − p), or 0 for p ≥ 1 (everything dropped), as <see cref="DropoutOp"/>.</summary>
     public static float KeepScale(double p) => p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
 
@@ -37,25 +30,17 @@ internal static class DropoutBits
     {
         ArgumentNullException.ThrowIfNull(rng);
         var words = Words(count);
-        var threshold = Threshold(p);
-        Span<ulong> draws = stackalloc ulong[DrawChunk];
-        for (var w0 = 0; w0 < words; w0 += DrawChunk / 32)
+        var threshold = (ulong)Math.Ceiling(p * (1UL << 53));
+        for (var w = 0; w < words; w++)
         {
-            // The draws of up to DrawChunk / 32 words at once, in element order, then their bits.
-            var chunk = (int)Math.Min(DrawChunk, count - ((long)w0 << 5));
-            rng.NextUInt64s(draws[..chunk]);
-            for (var w = w0; w < words && w < w0 + (DrawChunk / 32); w++)
+            var n = (int)Math.Min(32, count - ((long)w << 5));
+            var word = 0u;
+            for (var t = 0; t < n; t++)
             {
-                var first = (w - w0) << 5;
-                var n = Math.Min(32, chunk - first);
-                var word = 0u;
-                for (var t = 0; t < n; t++)
-                {
-                    word |= ((draws[first + t] >> 11) >= threshold ? 1u : 0u) << t;
-                }
-
-                bits[w] = (int)word;
+                word |= ((rng.NextUInt64() >> 11) >= threshold ? 1u : 0u) << t;
             }
+
+            bits[w] = (int)word;
         }
     }
 

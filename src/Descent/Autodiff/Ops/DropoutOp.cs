@@ -31,17 +31,9 @@ internal readonly struct DropoutOp : IUnaryOperator
         var record = Tape.ShouldRecord(x);
         var mask = record ? Workspace.SavedFloats(x.Length) : ArrayPoolBuffer.Rent(x.Length);
         var scale = p >= 1 ? 0f : (float)(1.0 / (1.0 - p));
-        var threshold = DropoutBits.Threshold(p); // NextDouble() ≥ p, on the integer draws (exact)
-        Span<ulong> draws = stackalloc ulong[DropoutBits.DrawChunk];
-        for (var start = 0; start < x.Length; start += draws.Length)
+        for (var i = 0; i < x.Length; i++)
         {
-            var chunk = draws[..Math.Min(draws.Length, x.Length - start)];
-            rng.NextUInt64s(chunk);
-            var m = mask.AsSpan(start, chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                m[i] = (chunk[i] >> 11) >= threshold ? scale : 0f;
-            }
+            mask[i] = rng.NextDouble() >= p ? scale : 0f;
         }
 
         var y = UnaryOp<DropoutOp>.Forward(x, new DropoutOp(mask));
