@@ -62,43 +62,7 @@ internal sealed class LinearOp : Node
         var sy = y.Span;
         var record = bias is null ? Tape.ShouldRecord(x, weight) : Tape.ShouldRecord([x, weight, bias]);
         var pre = gelu && record ? Tensor.Output(shape) : null;
-        if (gelu || (path != KernelPath.Reference && (long)rows * outF * inF > GemmSmall.Threshold))
-        {
-            unsafe
-            {
-                fixed (float* pb = bias is null ? default : bias.Span)
-                fixed (float* pp = pre is null ? default : pre.Span)
-                {
-                    var activation = gelu ? (delegate*<ReadOnlySpan<float>, Span<float>, void>)&GeluOp.ForwardSimd : null;
-                    Gemm.MultiplyFused(false, true, rows, outF, inF, x.Span, inF, weight.Span, inF, sy, outF,
-                        new GemmEpilogue(pb, pp, outF, activation));
-                }
-            }
-        }
-        else if (rows > 0 && outF > 0 && inF > 0 && (long)rows * outF * inF <= GemmSmall.Threshold)
-        {
-            // Small product: the direct kernel adds the bias as it stores each row (same rounding as a
-            // separate pass: the bias is added to the finished dot product).
-            unsafe
-            {
-                fixed (float* px = x.Span)
-                fixed (float* pw = weight.Span)
-                fixed (float* pb = bias is null ? default : bias.Span)
-                fixed (float* py = sy)
-                {
-                    GemmSmall.Run(false, true, rows, outF, inF, 1f, px, inF, pw, inF, 0f, py, outF, pb);
-                }
-            }
-        }
-        else
-        {
-            Gemm.Multiply(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, sy, outF);
-            if (bias is not null)
-            {
-                AddRowVector(sy, bias.Span, rows, outF);
-            }
-        }
-
+        Product(x.Span, weight.Span, bias, sy, pre, gelu, path, rows, outF, inF);
         if (!record)
         {
             return y;
@@ -109,11 +73,54 @@ internal sealed class LinearOp : Node
         return Tape.Record(y, node);
     }
 
+    /// <summary>y = x·Wᵀ + b into <paramref name="sy"/> for x [rows, in], W [out, in], as <see cref="Forward"/> computes it
+    /// (<paramref name="path"/> chooses the fused epilogue or the unfused passes); with <paramref name="gelu"/> the GELU is
+    /// applied and the pre-activation written to <paramref name="pre"/> when it is given.</summary>
+    internal static void Product(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Tensor? bias, Span<float> sy, Tensor? pre, bool gelu,
+        KernelPath path, int rows, int outF, int inF)
+    {
+        if (gelu || (path != KernelPath.Reference && (long)rows * outF * inF > GemmSmall.Threshold))
+        {
+            unsafe
+            {
+                fixed (float* pb = bias is null ? default : bias.Span)
+                fixed (float* pp = pre is null ? default : pre.Span)
+                {
+                    var activation = gelu ? (delegate*<ReadOnlySpan<float>, Span<float>, void>)&GeluOp.ForwardSimd : null;
+                    Gemm.MultiplyFused(false, true, rows, outF, inF, x, inF, weight, inF, sy, outF,
+                        new GemmEpilogue(pb, pp, outF, activation));
+                }
+            }
+        }
+        else if (rows > 0 && outF > 0 && inF > 0 && (long)rows * outF * inF <= GemmSmall.Threshold)
+        {
+            // Small product: the direct kernel adds the bias as it stores each row (same rounding as a
+            // separate pass: the bias is added to the finished dot product).
+            unsafe
+            {
+                fixed (float* px = x)
+                fixed (float* pw = weight)
+                fixed (float* pb = bias is null ? default : bias.Span)
+                fixed (float* py = sy)
+                {
+                    GemmSmall.Run(false, true, rows, outF, inF, 1f, px, inF, pw, inF, 0f, py, outF, pb);
+                }
+            }
+        }
+        else
+        {
+            Gemm.Multiply(false, true, rows, outF, inF, 1f, x, inF, weight, inF, 0f, sy, outF);
+            if (bias is not null)
+            {
+                AddRowVector(sy, bias.Span, rows, outF);
+            }
+        }
+    }
+
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var x = Inputs[0];
         var w = Inputs[1];
-        int outF = w.Shape[0];
         var rows = ShapeUtil.Count(x.Shape[..^1]);
         float[]? preGradient = null;
         if (preActivation is not null)
@@ -128,12 +135,7 @@ internal sealed class LinearOp : Node
         BackwardProduct(x, w, gradOutput, rows);
         if (Inputs.Count > 2 && Inputs[2].RequiresGrad)
         {
-            var b = Inputs[2];
-            var buffer = ArrayPoolBuffer.Rent(outF);
-            var gb = buffer.AsSpan(0, outF);
-            ColumnSums(gradOutput, rows, outF, gb);
-            b.AccumulateGrad(gb);
-            ArrayPoolBuffer.Return(buffer);
+            BackwardBias(Inputs[2], gradOutput, rows);
         }
 
         if (preGradient is not null)
@@ -143,14 +145,23 @@ internal sealed class LinearOp : Node
     }
 
     /// <summary>The gradients of y = x·Wᵀ (x [rows, in], W [out, in]) given g = dy [rows, out], accumulated into
-    /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x.</summary>
-    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows)
+    /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x. With <paramref name="lowWeight"/> (a LoRA adapter's A
+    /// [r, in] reading the same x), dx also takes the low-rank branch's term <paramref name="lowGradient"/>·A
+    /// (<paramref name="lowGradient"/> = dh [rows, r]), accumulated by the GEMM into the same scratch.</summary>
+    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows, Tensor? lowWeight = null,
+        ReadOnlySpan<float> lowGradient = default)
     {
         int outF = w.Shape[0], inF = w.Shape[1];
         if (x.RequiresGrad)
         {
             var gx = GradientScratch.For(x);
             Gemm.Multiply(false, false, rows, inF, outF, 1f, g, outF, w.Span, inF, 0f, gx.Span, inF);
+            if (lowWeight is not null)
+            {
+                var r = lowWeight.Shape[0];
+                Gemm.Multiply(false, false, rows, inF, r, 1f, lowGradient, r, lowWeight.Span, inF, 1f, gx.Span, inF);
+            }
+
             gx.AccumulateInto(x);
         }
 
@@ -160,6 +171,17 @@ internal sealed class LinearOp : Node
             Gemm.Multiply(true, false, outF, inF, rows, 1f, g, outF, x.Span, inF, 0f, gw.Span, inF);
             gw.AccumulateInto(w);
         }
+    }
+
+    /// <summary>The bias gradient db = Σ_rows g (g [rows, out]), accumulated into <paramref name="bias"/>.</summary>
+    internal static void BackwardBias(Tensor bias, ReadOnlySpan<float> g, int rows)
+    {
+        var outF = bias.Length;
+        var buffer = ArrayPoolBuffer.Rent(outF);
+        var gb = buffer.AsSpan(0, outF);
+        ColumnSums(g, rows, outF, gb);
+        bias.AccumulateGrad(gb);
+        ArrayPoolBuffer.Return(buffer);
     }
 
     /// <summary>y[r, :] += b for every row r.</summary>
