@@ -65,6 +65,23 @@ internal sealed class LinearOp : Node
         var sy = y.Span;
         var record = bias is null ? Tape.ShouldRecord(x, weight) : Tape.ShouldRecord([x, weight, bias]);
         var derivative = gelu && record ? Tensor.Output(shape) : null;
+        Product(x.Span, weight.Span, bias, sy, derivative, gelu, path, rows, outF, inF);
+        if (!record)
+        {
+            return y;
+        }
+
+        var node = bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias);
+        node.geluDerivative = derivative;
+        return Tape.Record(y, node);
+    }
+
+    /// <summary>y = x·Wᵀ + b into <paramref name="sy"/> for x [rows, in], W [out, in], as <see cref="Forward"/> computes it
+    /// (<paramref name="path"/> chooses the fused epilogue or the unfused passes); with <paramref name="gelu"/> the GELU is
+    /// applied and GELU′(u) written to <paramref name="derivative"/> when it is given (what the backward pass multiplies by).</summary>
+    internal static void Product(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Tensor? bias, Span<float> sy, Tensor? derivative, bool gelu,
+        KernelPath path, int rows, int outF, int inF)
+    {
         if (gelu || (path != KernelPath.Reference && (long)rows * outF * inF > GemmSmall.Threshold))
         {
             unsafe
@@ -76,7 +93,7 @@ internal sealed class LinearOp : Node
                     var epilogue = !gelu ? new GemmEpilogue(pb, null, 0, null)
                         : pd is null ? new GemmEpilogue(pb, null, 0, &GeluOp.ForwardSimd)
                         : GemmEpilogue.WithDerivative(pb, pd, outF, &GeluOp.ForwardWithDerivativeSimd);
-                    Gemm.MultiplyFused(false, true, rows, outF, inF, x.Span, inF, weight.Span, inF, sy, outF, epilogue);
+                    Gemm.MultiplyFused(false, true, rows, outF, inF, x, inF, weight, inF, sy, outF, epilogue);
                 }
             }
         }
@@ -86,8 +103,8 @@ internal sealed class LinearOp : Node
             // separate pass: the bias is added to the finished dot product).
             unsafe
             {
-                fixed (float* px = x.Span)
-                fixed (float* pw = weight.Span)
+                fixed (float* px = x)
+                fixed (float* pw = weight)
                 fixed (float* pb = bias is null ? default : bias.Span)
                 fixed (float* py = sy)
                 {
@@ -97,21 +114,12 @@ internal sealed class LinearOp : Node
         }
         else
         {
-            Gemm.Multiply(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, sy, outF);
+            Gemm.Multiply(false, true, rows, outF, inF, 1f, x, inF, weight, inF, 0f, sy, outF);
             if (bias is not null)
             {
                 AddRowVector(sy, bias.Span, rows, outF);
             }
         }
-
-        if (!record)
-        {
-            return y;
-        }
-
-        var node = bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias);
-        node.geluDerivative = derivative;
-        return Tape.Record(y, node);
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
@@ -149,14 +157,22 @@ internal sealed class LinearOp : Node
 
     /// <summary>The gradients of y = x·Wᵀ (x [rows, in], W [out, in]) given g = dy [rows, out], accumulated into
     /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x, each written by the GEMM straight into the gradient
-    /// (beta = 1 adds to an existing one; a new one is overwritten, beta = 0).</summary>
-    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows)
+    /// (beta = 1 adds to an existing one; a new one is overwritten, beta = 0). With <paramref name="lowWeight"/> (a LoRA
+    /// adapter's A [r, in] reading the same x), dx also takes the low-rank branch's term <paramref name="lowGradient"/>·A
+    /// (<paramref name="lowGradient"/> = dh [rows, r]), accumulated by the GEMM into the same gradient.</summary>
+    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows, Tensor? lowWeight = null,
+        ReadOnlySpan<float> lowGradient = default)
     {
         int outF = w.Shape[0], inF = w.Shape[1];
         if (x.RequiresGrad)
         {
             var gx = x.GradTarget(out var accumulate);
             Gemm.Multiply(false, false, rows, inF, outF, 1f, g, outF, w.Span, inF, accumulate ? 1f : 0f, gx, inF);
+            if (lowWeight is not null)
+            {
+                var r = lowWeight.Shape[0];
+                Gemm.Multiply(false, false, rows, inF, r, 1f, lowGradient, r, lowWeight.Span, inF, 1f, gx, inF);
+            }
         }
 
         if (w.RequiresGrad)
@@ -164,6 +180,16 @@ internal sealed class LinearOp : Node
             var gw = w.GradTarget(out var accumulate);
             Gemm.Multiply(true, false, outF, inF, rows, 1f, g, outF, x.Span, inF, accumulate ? 1f : 0f, gw, inF);
         }
+    }
+
+    /// <summary>The bias gradient db = Σ_rows g (g [rows, out]), accumulated into <paramref name="bias"/>.</summary>
+    internal static void BackwardBias(Tensor bias, ReadOnlySpan<float> g, int rows)
+    {
+        var outF = bias.Length;
+        var buffer = ArrayPoolBuffer.Rent(outF);
+        ColumnPass(g, default, null, buffer, rows, outF);
+        bias.AccumulateGrad(buffer.AsSpan(0, outF));
+        ArrayPoolBuffer.Return(buffer);
     }
 
     /// <summary>Over g [rows, cols]: du = g ⊙ <paramref name="derivative"/> into <paramref name="du"/> (when both are
