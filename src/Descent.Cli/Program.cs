@@ -11,10 +11,17 @@ public static class Program
 {
     /// <summary>Runs the command line against the process console; under an MPI launcher (<c>mpirun -n N descent …</c>)
     /// only rank 0 writes output (every rank still reports its errors), and a rank that fails ends the whole job
-    /// (MPI_Abort with its exit code) rather than leaving the others waiting in a collective.</summary>
+    /// (MPI_Abort with its exit code) rather than leaving the others waiting in a collective. The ranks on one machine share its
+    /// processors: unless <c>DESCENT_THREADS</c> is set, each uses the processors divided by the ranks there (<see cref="RankThreads"/>).</summary>
     public static int Main(string[] args)
     {
         var communicator = Communicator.FromEnvironment();
+        if (communicator.Size > 1 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Threads.EnvironmentVariable)))
+        {
+            Threads.Max = RankThreads(Environment.ProcessorCount, communicator.Size,
+                Environment.GetEnvironmentVariable("MPI_LOCALNRANKS") ?? Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"));
+        }
+
         var code = Run(args, communicator.IsRoot ? CliContext.FromConsole() : CliContext.ForWriters(TextWriter.Null, Console.Error));
         if (code != ExitCodes.Success && communicator is MpiCommunicator { Size: > 1 } mpi)
         {
@@ -23,6 +30,16 @@ public static class Program
         }
 
         return code;
+    }
+
+    /// <summary>The threads of one of <paramref name="ranks"/> ranks: <paramref name="processors"/> divided by the ranks on this
+    /// machine (<paramref name="localRanks"/>, the launcher's <c>MPI_LOCALNRANKS</c>; all of them when it is not set), at least 1.</summary>
+    public static int RankThreads(int processors, int ranks, string? localRanks)
+    {
+        var here = int.TryParse(localRanks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : ranks;
+        return Math.Clamp(processors / here, 1, Threads.Limit);
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the chosen command, writing to
@@ -71,6 +88,7 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(WorkerCommand.Create(context));
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(LabRunCommand.Create(context));
         return root;
     }
 }

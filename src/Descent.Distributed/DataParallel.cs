@@ -19,7 +19,8 @@ namespace Descent.Distributed;
 /// <remarks>
 /// <para>Gradient weighting: each rank's gradient is scaled by its share of the global batch's samples (the learner's
 /// <see cref="Learner.BatchSamples"/>, summed over the ranks; equal shares without a sample count) before the sum, so a
-/// mean loss gives exactly the gradient of the global batch's mean loss, also for an uneven last batch.</para>
+/// mean loss gives exactly the gradient of the global batch's mean loss, also for an uneven last batch; a rank whose shard is
+/// empty (a last batch with fewer samples than ranks) contributes nothing.</para>
 /// <para>Reproducibility: buckets are reduced in a fixed order (reverse parameter order, as gradients become final) with
 /// the same element counts every step, so MPI picks the same algorithm and summation order every time: a run is
 /// reproducible bit for bit for a given number of ranks. Against one process it agrees to rounding (about 1e-7 relative
@@ -237,7 +238,13 @@ public sealed class DataParallel : LearnerCallback, IDataParallel
             }
         }
 
-        if (weight != 1)
+        if (weight == 0)
+        {
+            // A rank without samples in this batch (a last batch smaller than the ranks): it contributes nothing, whatever
+            // its empty forward pass left in the gradient.
+            range.Span.Clear();
+        }
+        else if (weight != 1)
         {
             TensorPrimitives.Multiply(range.Span, weight, range.Span);
         }
@@ -271,7 +278,8 @@ public sealed class DataParallel : LearnerCallback, IDataParallel
         }
 
         Communicator.WaitAll();
-        lossBuffer[0] = learner.Loss * weight;
+        // The loss of an empty shard (the mean of nothing, NaN) counts for nothing.
+        lossBuffer[0] = weight == 0 ? 0 : learner.Loss * weight;
         Communicator.AllReduce<double>(lossBuffer);
         learner.Loss = lossBuffer[0];
     }

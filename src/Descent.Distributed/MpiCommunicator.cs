@@ -51,6 +51,10 @@ public sealed unsafe class MpiCommunicator : Communicator
         }
     }
 
+    /// <summary>Loads the MPI library without initializing MPI (e.g. to check, before starting an MPI job, that its processes
+    /// will find it); throws an <see cref="MpiException"/> naming the package to install when it is missing.</summary>
+    public static void RequireLibrary() => MpiNative.Load();
+
     /// <inheritdoc />
     public override int Rank => rank;
 

@@ -364,40 +364,42 @@ public partial class Tensor
                 $"gradient of length {g.Length} does not match tensor of shape {ShapeUtil.Format(shape)}");
         }
 
-        if (grad is null)
+        var target = GradTarget(out var accumulate);
+        if (accumulate)
         {
-            if (IsLeaf)
-            {
-                grad = gradStorage ?? new Tensor(shape);
-            }
-            else
-            {
-                grad = new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
-            }
-
-            g.CopyTo(grad.Span);
+            TensorPrimitives.Add(target, g, target);
         }
         else
         {
-            TensorPrimitives.Add(grad.Span, g, grad.Span);
+            g.CopyTo(target);
         }
     }
 
     /// <summary>
-    /// The gradient for an operation that writes its result in place instead of passing it to
-    /// <see cref="AccumulateGrad"/>: when there is none yet it is created as AccumulateGrad creates it and
-    /// <paramref name="overwrite"/> is true (its contents are undefined: every element must be written); otherwise it is
-    /// the existing gradient, to be added into.
+    /// Where a backward pass writes this tensor's gradient without a scratch copy: the existing gradient
+    /// (<paramref name="accumulate"/> true: add into it) or new storage (false: the caller must write every element, as
+    /// <see cref="AccumulateGrad"/> would have copied them).
     /// </summary>
-    internal Span<float> GradForWrite(out bool overwrite)
+    internal Span<float> GradTarget(out bool accumulate)
     {
-        overwrite = grad is null;
-        if (grad is null)
+        accumulate = grad is not null;
+        grad ??= IsLeaf ? gradStorage ?? new Tensor(shape) : new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
+        return grad.Span;
+    }
+
+    /// <summary>Gives this intermediate tensor's gradient storage to <paramref name="target"/>, another intermediate with
+    /// as many elements and no gradient yet, instead of a copy (a view op's backward pass: the storage would be released
+    /// right after); false, and nothing changes, when either is a leaf or the target already has a gradient.</summary>
+    internal bool HandGradTo(Tensor target)
+    {
+        if (IsLeaf || grad is null || grad.offset != 0 || target.IsLeaf || target.grad is not null || target.Length != Length || grad.Length != Length)
         {
-            grad = IsLeaf ? gradStorage ?? new Tensor(shape) : new Tensor(ArrayPoolBuffer.Rent(Length), shape, Length);
+            return false;
         }
 
-        return grad.Span;
+        target.grad = new Tensor(grad.buffer, target.shape, Length);
+        grad = null;
+        return true;
     }
 
     /// <summary>Releases the temporary gradient of a non-leaf tensor after backward used it.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Descent.Cli.Mpi;
+using Descent.Distributed;
 using Descent.Experiments;
 using Descent.Lab;
 using Descent.Lab.Analysis;
@@ -35,7 +37,8 @@ public static class CompareCommand
             Description = $"Run a built-in set of experiments instead of a spec: {string.Join(", ", Presets.Names)}.",
             HelpName = "NAME",
         };
-        var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: MaxJobs, "Runs executed in parallel (default: number of processors).");
+        var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: MaxJobs,
+            "Runs executed in parallel (default: number of processors; for a spec with \"ranks\": N, that divided by N).");
         jobs.Aliases.Add("-j");
         var output = CommonOptions.Out("descent-compare", "Output folder (created if missing). Running again with the same folder resumes: finished runs are skipped.");
         var maxRuns = CommonOptions.Integer("--max-runs", (int)ResourceLimits.DefaultMaxRuns, min: 1, max: int.MaxValue,
@@ -51,7 +54,8 @@ public static class CompareCommand
             specArg, preset, jobs, output, maxRuns, store, queueOnly,
         };
         command.SetAction(parse => Execute(context, parse.GetValue(specArg), parse.GetValue(preset), parse.GetValue(jobs), parse.GetValue(output)!,
-            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }, store: parse.GetValue(store), queueOnly: parse.GetValue(queueOnly)));
+            new ResourceLimits { MaxRuns = parse.GetValue(maxRuns) }, store: parse.GetValue(store), queueOnly: parse.GetValue(queueOnly),
+            jobsGiven: parse.GetResult(jobs) is { Implicit: false }));
         return command;
     }
 
@@ -59,8 +63,10 @@ public static class CompareCommand
     /// <see cref="ResourceLimits"/>' defaults) before any run.</summary>
     /// <paramref name="store"/>: a PostgreSQL URL or a folder for runs.db (default: the output folder); with
     /// <paramref name="queueOnly"/>, the experiments are recorded and their runs queued there, and nothing runs.
+    /// A spec with <c>"ranks": N</c> runs every run as an MPI job of N processes (<see cref="MpiRunTask"/>); unless
+    /// <paramref name="jobsGiven"/>, <paramref name="jobs"/> (the default, the processor count) is divided by N for it.
     public static int Execute(CliContext context, string? specPath, string? preset, int jobs, string outDir, ResourceLimits? limits = null,
-        CancellationToken cancellation = default, string? store = null, bool queueOnly = false)
+        CancellationToken cancellation = default, string? store = null, bool queueOnly = false, bool jobsGiven = true)
     {
         ArgumentNullException.ThrowIfNull(context);
         limits ??= new ResourceLimits();
@@ -89,13 +95,13 @@ public static class CompareCommand
         var catalog = EngineCatalog.Instance;
         if (specPath is not null && queueOnly)
         {
-            return Queue(context, Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs), store!);
+            return Queue(context, Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs, jobsGiven, runs: false), store!);
         }
 
         if (specPath is not null)
         {
-            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs);
-            var (summary, failed) = RunOne(context, spec, outDir, jobs, catalog, limits, cancellation, 1, 1, store);
+            var spec = Parse(() => SpecParser.ParseFile(specPath, catalog, context.Tasks), catalog, limits, jobs, jobsGiven, runs: true);
+            var (summary, failed) = RunOne(context, spec, outDir, JobsFor(spec, jobs, jobsGiven), catalog, limits, cancellation, 1, 1, store);
             context.Output.WriteLine();
             context.Output.WriteLine(Printable.Escape(summary.Verdict));
             context.Output.WriteLine($"report: {Path.GetFullPath(Path.Combine(outDir, "report.html"))}");
@@ -113,7 +119,7 @@ public static class CompareCommand
         }
 
         // Check every spec before running any.
-        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog, context.Tasks), catalog, limits, jobs)).ToList();
+        var specs = texts.Select(t => Parse(() => SpecParser.Parse(t, catalog, context.Tasks), catalog, limits, jobs, jobsGiven, runs: !queueOnly)).ToList();
         if (queueOnly)
         {
             specs.ForEach(s => Queue(context, s, StoreLocation.IsPostgres(store!) ? store! : Path.Combine(store!, s.Name)));
@@ -125,7 +131,7 @@ public static class CompareCommand
         for (var i = 0; i < specs.Count; i++)
         {
             var folder = specs[i].Name;
-            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), jobs, catalog, limits, cancellation, i + 1, specs.Count,
+            var (summary, failed) = RunOne(context, specs[i], Path.Combine(outDir, folder), JobsFor(specs[i], jobs, jobsGiven), catalog, limits, cancellation, i + 1, specs.Count,
                 store is null || StoreLocation.IsPostgres(store) ? store : Path.Combine(store, folder));
             done.Add((folder, summary));
             failedRuns += failed;
@@ -160,14 +166,25 @@ public static class CompareCommand
             : $"Built-in preset {preset}.";
 
     /// <summary>Parses a spec, opens and checks every file it names (<see cref="Descent.Lab.Tasks.ILabTask.Validate"/>) and
-    /// checks its size and memory against <paramref name="limits"/>, so that bad input fails before any run of any spec starts.</summary>
-    private static ExperimentSpec Parse(Func<ExperimentSpec> parse, IOptimizerCatalog catalog, ResourceLimits limits, int jobs)
+    /// checks its size and memory against <paramref name="limits"/>, so that bad input fails before any run of any spec starts;
+    /// when its runs are to execute here (<paramref name="runs"/>), also that a spec of several ranks can start its MPI jobs
+    /// (<see cref="MpiLauncher.Locate"/>) and that this compare is not itself one of an MPI job's processes.</summary>
+    private static ExperimentSpec Parse(Func<ExperimentSpec> parse, IOptimizerCatalog catalog, ResourceLimits limits, int jobs, bool jobsGiven, bool runs)
     {
         try
         {
             var spec = parse();
             spec.Task.Definition.Validate(spec.Task);
-            limits.Check(spec, catalog, jobs);
+            limits.Check(spec, catalog, JobsFor(spec, jobs, jobsGiven));
+            if (runs)
+            {
+                MpiLauncher.RefuseInsideMpiJob(spec, MpiCommunicator.IsLaunchedByMpi(), Communicator.FromEnvironment().Size, "compare");
+                if (spec.Ranks > 1)
+                {
+                    MpiLauncher.Locate(spec.Ranks);
+                }
+            }
+
             return spec;
         }
         catch (SpecValidationException e)
@@ -176,13 +193,26 @@ public static class CompareCommand
         }
     }
 
+    /// <summary>The runs in parallel for <paramref name="spec"/>: <paramref name="jobs"/> as given, or the default divided by the
+    /// spec's ranks (each run is then that many processes).</summary>
+    internal static int JobsFor(ExperimentSpec spec, int jobs, bool jobsGiven) =>
+        jobsGiven || spec.Ranks == 1 ? jobs : Math.Max(1, jobs / spec.Ranks);
+
+    /// <summary>What performs the runs of a spec of several ranks: an MPI job per run (<see cref="MpiRunTask"/>).</summary>
+    internal static Func<ExperimentSpec, string?, LabTask> DataParallelRuns(int jobs, string command) => (spec, directory) =>
+    {
+        MpiLauncher.RefuseInsideMpiJob(spec, MpiCommunicator.IsLaunchedByMpi(), Communicator.FromEnvironment().Size, command);
+        return new MpiRunTask(spec, directory, MpiLauncher.Locate(spec.Ranks), MpiLauncher.ThreadsPerRank(spec.Ranks, jobs));
+    };
+
     /// <summary>Runs one experiment; returns its summary and the number of runs that failed in this invocation.</summary>
     private static (ExperimentSummary Summary, int Failed) RunOne(CliContext context, ExperimentSpec spec, string outDir, int jobs, IOptimizerCatalog catalog,
         ResourceLimits limits, CancellationToken cancellation, int index, int count, string? store)
     {
         var total = spec.Runs().Count;
         var prefix = count > 1 ? $"[{index}/{count}] " : "";
-        context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}, {jobs} in parallel{(ResourceLimits.EstimateTime(spec, jobs) is { TotalMinutes: >= 1 } t ? $" (compute estimated at least {DurationText.Format(t)})" : "")} → {outDir}");
+        var ranks = spec.Ranks > 1 ? $", each data-parallel on {spec.Ranks} ranks (mpirun -n {spec.Ranks})" : "";
+        context.Output.WriteLine($"{prefix}{Printable.Escape(spec.Name)}: {spec.Configurations().Count} configurations × {spec.Seeds.Count} seeds = {total} runs on {spec.Task.Kind}{ranks}, {jobs} in parallel{(ResourceLimits.EstimateTime(spec, jobs) is { TotalMinutes: >= 1 } t ? $" (compute estimated at least {DurationText.Format(t)})" : "")} → {outDir}");
         // A shared store is opened (and so checked: it answers, its schema version is this build's) before any run.
         using var shared = store is null ? null : StoreLocation.Open(store, spec.Name, mustExist: false);
         if (shared is not null)
@@ -193,9 +223,10 @@ public static class CompareCommand
         var progress = new ProgressPrinter(context.Output, prefix);
         try
         {
+            var dataParallel = DataParallelRuns(jobs, "compare");
             var (outcome, summary) = shared is null
-                ? ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits)
-                : ExperimentPipeline.Run(spec, shared, outDir, catalog, jobs, progress, cancellation, limits);
+                ? ExperimentPipeline.Run(spec, outDir, catalog, jobs, progress, cancellation, limits, dataParallel)
+                : ExperimentPipeline.Run(spec, shared, outDir, catalog, jobs, progress, cancellation, limits, dataParallel);
             progress.Finish();
             if (outcome.DoneElsewhere > 0)
             {

@@ -21,7 +21,8 @@ public static class WorkerCommand
         var store = StoreLocation.Option("Where the experiments are: a PostgreSQL URL (postgresql://user:password@host:port/database) or a folder holding runs.db.");
         var experiment = StoreLocation.ExperimentOption();
         ArgumentNullException.ThrowIfNull(context);
-        var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: CompareCommand.MaxJobs, "Runs executed in parallel on this machine (default: number of processors).");
+        var jobs = CommonOptions.Integer("--jobs", Environment.ProcessorCount, min: 1, max: CompareCommand.MaxJobs,
+            "Runs executed in parallel on this machine (default: number of processors; for a spec with \"ranks\": N, that divided by N).");
         jobs.Aliases.Add("-j");
         var lease = CommonOptions.Integer("--lease", 120, min: 2, max: MaxLeaseSeconds,
             "Seconds a claimed run stays this worker's without a heartbeat (renewed every quarter of it); a run of a worker that died is taken over after this.");
@@ -29,12 +30,15 @@ public static class WorkerCommand
         {
             store, experiment, jobs, lease,
         };
-        command.SetAction(parse => Execute(context, parse.GetValue(store), parse.GetValue(experiment), parse.GetValue(jobs), parse.GetValue(lease)));
+        command.SetAction(parse => Execute(context, parse.GetValue(store), parse.GetValue(experiment), parse.GetValue(jobs), parse.GetValue(lease),
+            jobsGiven: parse.GetResult(jobs) is { Implicit: false }));
         return command;
     }
 
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Execute(CliContext context, string? store, string? experiment, int jobs, int leaseSeconds, CancellationToken cancellation = default)
+    /// <summary>Runs the command; returns the exit code. An experiment with <c>"ranks": N</c> runs every run as an MPI job of N
+    /// processes (<see cref="Mpi.MpiRunTask"/>); unless <paramref name="jobsGiven"/>, <paramref name="jobs"/> is divided by N for it.</summary>
+    public static int Execute(CliContext context, string? store, string? experiment, int jobs, int leaseSeconds, CancellationToken cancellation = default,
+        bool jobsGiven = true)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (store is null)
@@ -65,8 +69,10 @@ public static class WorkerCommand
             RunnerOutcome outcome;
             try
             {
-                outcome = ExperimentPipeline.Work(runs, EngineCatalog.Instance, jobs, progress, cancellation,
-                    lease: TimeSpan.FromSeconds(leaseSeconds), pollInterval: TimeSpan.FromSeconds(Math.Min(1.0, leaseSeconds / 4.0)));
+                var here = JobsHere(runs, jobs, jobsGiven);
+                outcome = ExperimentPipeline.Work(runs, EngineCatalog.Instance, here, progress, cancellation,
+                    lease: TimeSpan.FromSeconds(leaseSeconds), pollInterval: TimeSpan.FromSeconds(Math.Min(1.0, leaseSeconds / 4.0)),
+                    dataParallel: CompareCommand.DataParallelRuns(here, "worker"));
             }
             catch (SpecValidationException e)
             {
@@ -85,6 +91,25 @@ public static class WorkerCommand
         }
 
         return failed > 0 ? ExitCodes.RunsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>The runs in parallel for the experiment in <paramref name="runs"/> (<see cref="CompareCommand.JobsFor"/>); the spec
+    /// is read again, and reported, by the runner.</summary>
+    private static int JobsHere(Descent.Lab.Store.IRunStore runs, int jobs, bool jobsGiven)
+    {
+        if (jobsGiven || runs.GetSpecJson() is not { } json)
+        {
+            return jobs;
+        }
+
+        try
+        {
+            return CompareCommand.JobsFor(SpecParser.Parse(json, EngineCatalog.Instance), jobs, jobsGiven);
+        }
+        catch (SpecValidationException)
+        {
+            return jobs;
+        }
     }
 
     /// <summary>Longest lease, in seconds.</summary>

@@ -71,6 +71,11 @@ public sealed class MiniLmSpamOptions
     public Option<double?> MaxGradNorm { get; } = CommonOptions.OptionalPositiveNumber("--max-grad-norm",
         "MiniLM: clip the gradients' global L2 norm to this before every update (default: no clipping; never in the probe stage of --init probe).", "NORM");
 
+    /// <summary><c>--head-lr</c>.</summary>
+    public Option<double?> HeadLearningRate { get; } = CommonOptions.OptionalPositiveNumber("--head-lr",
+        "MiniLM: the head's learning rate, replacing its preset (a random head in top-k/full: 10x the encoder's; with --init probe: the "
+        + "encoder's; the others in docs/fine-tuning.md). Not applied to the probe stage of --init probe.", "RATE");
+
     /// <summary><c>--batch-size</c>.</summary>
     public Option<int?> BatchSize { get; } = CommonOptions.OptionalInteger("--batch-size", 1, 100_000, "MiniLM: emails per training step (default 16; 32 in head mode).", "B");
 
@@ -94,6 +99,7 @@ public sealed class MiniLmSpamOptions
         command.Options.Add(Features);
         command.Options.Add(Init);
         command.Options.Add(MaxGradNorm);
+        command.Options.Add(HeadLearningRate);
         command.Options.Add(BatchSize);
         command.Options.Add(Limit);
         command.Options.Add(Sweep);
@@ -138,6 +144,6 @@ public sealed class MiniLmSpamOptions
 
         var lora = new LoraOptions { Rank = parse.GetValue(LoraRank), Alpha = parse.GetValue(LoraAlpha), TargetModules = targets };
         return MiniLmSpamSettings.From(spam, mode, parse.GetValue(TopK), parse.GetValue(BatchSize), parse.GetValue(Limit), parse.GetValue(Sweep),
-            head, features, init, parse.GetValue(MaxGradNorm), lora, parse.GetValue(LoraPlus));
+            head, features, init, parse.GetValue(MaxGradNorm), lora, parse.GetValue(LoraPlus), parse.GetValue(HeadLearningRate));
     }
 }

@@ -7,7 +7,9 @@ using System.Text.Json;
 using Descent.Text.Transformers;
 using Descent.Text;
 using Descent.Text.Classification;
+using Descent.Distributed;
 using Descent.Experiments.Spam;
+using Descent.Training;
 using Spectre.Console;
 
 namespace Descent.Cli.Spam;
@@ -15,7 +17,9 @@ namespace Descent.Cli.Spam;
 /// <summary>
 /// Runs the MiniLM spam experiment (<see cref="MiniLmSpamExperiment"/>: all-MiniLM-L6-v2 fine-tuned on the SpamAssassin
 /// corpus) with a live progress bar (plain lines when the output is not interactive), prints a results table and writes results.json and
-/// results.csv to the output folder.
+/// results.csv to the output folder. Under <c>mpirun -n N</c> every run fine-tunes data-parallel over the N ranks
+/// (<see cref="DataParallel"/>; the batch size stays the global one) and only rank 0 prints and writes the results; head
+/// mode (and a sweep, which includes it) is refused there.
 /// </summary>
 public static class MiniLmSpamRunner
 {
@@ -25,6 +29,13 @@ public static class MiniLmSpamRunner
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var console = context.Console;
+        var communicator = Communicator.FromEnvironment();
+        if (communicator.Size > 1 && settings.Plans().FirstOrDefault(p => p.Mode == FineTuneMode.Head) is { } head)
+        {
+            throw new CliException($"--mode head{(settings.Sweep ? " (part of --sweep)" : "")} trains only a small head on features the encoder computes once; "
+                                   + $"it does not run data-parallel on {communicator.Size} ranks: run it without mpirun, or use --mode top-k, full or lora under mpirun");
+        }
+
         var (train, test, description) = SpamData.Load(settings.DataDirectory, settings.TestFraction, settings.SplitSeed, settings.Limit,
             settings.Validation);
 
@@ -35,8 +46,23 @@ public static class MiniLmSpamRunner
         console.MarkupLineInterpolated(
             $"all-MiniLM-L6-v2 read and texts tokenized (max length {settings.FineTune.MaxLength}) in {clock.Elapsed.TotalSeconds:F1} s: {trainTexts.TokenCount:N0} training tokens ({trainTexts.TokenCount / (double)trainTexts.Count:F0} per email), {testTexts.TokenCount:N0} held-out tokens");
 
-        var observer = new Observer(context, settings, description);
-        var results = experiment.Run(observer, cancellation);
+        var observer = new Observer(context, settings, description, communicator.IsRoot);
+        LearnerCallback? dataParallel = communicator.Size > 1 ? new DataParallel(communicator) : null;
+        if (dataParallel is not null)
+        {
+            console.MarkupLineInterpolated($"data-parallel on {communicator.Size} MPI ranks: each fine-tunes on its share of every batch of {settings.FineTune.BatchSize}");
+        }
+
+        List<FineTuneResult> results;
+        try
+        {
+            results = [.. experiment.Run(observer, cancellation, dataParallel)];
+        }
+        catch (ArgumentException e) when (dataParallel is not null)
+        {
+            throw new CliException(Printable.Describe(e), e);
+        }
+
         var files = observer.Files;
         console.Write(ResultsTable(results));
         console.MarkupLineInterpolated($"Output folder: {Path.GetFullPath(settings.OutputDirectory)}");
@@ -50,7 +76,7 @@ public static class MiniLmSpamRunner
 
     /// <summary>Shows each phase's progress, and after every finished run its line and the results files (so a long sweep
     /// leaves its finished rows).</summary>
-    private sealed class Observer(CliContext context, MiniLmSpamSettings settings, string description) : IMiniLmSpamObserver
+    private sealed class Observer(CliContext context, MiniLmSpamSettings settings, string description, bool writesFiles) : IMiniLmSpamObserver
     {
         public List<string> Files { get; private set; } = [];
 
@@ -69,8 +95,13 @@ public static class MiniLmSpamRunner
                     $"[green]{options.Label}[/] probe (head mode, {probe.Epochs.Count} epochs, the start of fine-tuning): accuracy {probe.Final.Accuracy:P2}, F1 {probe.Final.F1:F4}");
             }
 
-            Directory.CreateDirectory(settings.OutputDirectory);
-            Files = Write(settings, results, description);
+            if (writesFiles)
+            {
+                // Under mpirun only rank 0 writes the results.
+                Directory.CreateDirectory(settings.OutputDirectory);
+                Files = Write(settings, results, description, Communicator.FromEnvironment().Size);
+            }
+
             console.MarkupLineInterpolated(
                 $"[green]{options.Label}[/]: accuracy {result.Final.Accuracy:P2}, F1 {result.Final.F1:F4}, epoch {result.Final.TrainSeconds:F1} s, {result.Final.TokensPerSecond:F0} tokens/s, {result.Final.GflopsPerSecond:F1} GFLOP/s");
         }
@@ -161,9 +192,10 @@ public static class MiniLmSpamRunner
 
     /// <summary>
     /// Writes results.json and results.csv of <paramref name="results"/> to the (existing) output folder; returns their paths.
-    /// A NaN or infinite metric (a diverged run) is written as <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c> in the JSON.
+    /// A NaN or infinite metric (a diverged run) is written as <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c> in the JSON;
+    /// <c>machine.ranks</c> is the number of data-parallel processes.
     /// </summary>
-    internal static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data)
+    internal static List<string> Write(MiniLmSpamSettings settings, IReadOnlyList<FineTuneResult> results, string data, int ranks = 1)
     {
         var json = Path.Combine(settings.OutputDirectory, "results.json");
         var document = new
@@ -181,6 +213,7 @@ public static class MiniLmSpamRunner
             machine = new
             {
                 cores = Environment.ProcessorCount,
+                ranks, // data-parallel MPI processes (mpirun -n N), 1 without mpirun
                 os = RuntimeInformation.OSDescription,
                 vector512 = Vector512.IsHardwareAccelerated,
                 dotnet = Environment.Version.ToString(),

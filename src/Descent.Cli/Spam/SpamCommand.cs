@@ -8,7 +8,8 @@ namespace Descent.Cli.Spam;
 /// <summary>
 /// <c>descent finetune --task spam --model bow|minilm</c>: spam detection on the SpamAssassin corpus with the fixed split
 /// (test fraction <see cref="SpamSettings.TestFraction"/>, seed <see cref="SpamSettings.SplitSeed"/>); prints a table
-/// (accuracy, precision, recall, F1, training time) and writes OUT/results.json.
+/// (accuracy, precision, recall, F1, training time) and writes OUT/results.json. Under <c>mpirun -n N</c> (N &gt; 1) the bow
+/// baseline is refused (it is not data-parallel); MiniLM fine-tunes data-parallel (<see cref="MiniLmSpamRunner"/>).
 /// </summary>
 public static class SpamCommand
 {
@@ -26,6 +27,12 @@ public static class SpamCommand
         if (settings.Model != "bow")
         {
             throw new CliException($"--model {settings.Model}: expected bow or minilm.");
+        }
+
+        if (Descent.Distributed.Communicator.FromEnvironment().Size is > 1 and var ranks)
+        {
+            throw new CliException($"--model bow trains a bag-of-words logistic regression in one process in seconds; it does not run data-parallel on {ranks} ranks: "
+                                   + "run it without mpirun (--model minilm fine-tunes data-parallel under mpirun)");
         }
 
         var (train, test, description) = SpamData.LoadSplit(settings.DataPath, settings.Validation);

@@ -55,6 +55,9 @@ public sealed class DigitsMlpKind : ILabTask
         };
     }
 
+    /// <summary>True: its runs train through SupervisedTraining (data-parallel when the spec's ranks is above 1).</summary>
+    public bool SupportsDataParallel => true;
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new DigitsMlpTask(task);
 }

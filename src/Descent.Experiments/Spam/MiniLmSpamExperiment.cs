@@ -46,8 +46,11 @@ public sealed class MiniLmSpamExperiment
         return new MiniLmSpamExperiment(settings, onnx, trainTexts, testTexts);
     }
 
-    /// <summary>Runs every plan in order, reporting to <paramref name="observer"/>; returns the finished runs.</summary>
-    public IReadOnlyList<FineTuneResult> Run(IMiniLmSpamObserver observer, CancellationToken cancellation = default)
+    /// <summary>Runs every plan in order, reporting to <paramref name="observer"/>; returns the finished runs. With
+    /// <paramref name="dataParallel"/> (an <see cref="Descent.Training.IDataParallel"/>: this process is one rank of an MPI job)
+    /// every run fine-tunes data-parallel (<see cref="TextClassifierFineTuner"/>; head mode is refused).</summary>
+    public IReadOnlyList<FineTuneResult> Run(IMiniLmSpamObserver observer, CancellationToken cancellation = default,
+        Descent.Training.LearnerCallback? dataParallel = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var results = new List<FineTuneResult>();
@@ -69,7 +72,7 @@ public sealed class MiniLmSpamExperiment
             try
             {
                 result = observer.Phase(options.Label, p =>
-                    TextClassifierFineTuner.Run(encoder, Train, Test, options, p, usesCache ? cache : null, cancellation));
+                    TextClassifierFineTuner.Run(encoder, Train, Test, options, p, usesCache ? cache : null, cancellation, dataParallel: dataParallel));
             }
             catch (FineTuneDivergedException e)
             {

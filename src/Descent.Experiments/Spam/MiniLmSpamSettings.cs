@@ -53,10 +53,11 @@ public sealed record MiniLmSpamSettings
     /// (50 epochs and batch 32 in head mode), the spam output folder's sibling <see cref="DefaultOutputDirectory"/> unless --out is given. Head mode defaults
     /// to an MLP head on every layer's mean and max pooling (<see cref="HeadFeatures.AllLayersMeanMax"/>), and so does LP-FT
     /// (<paramref name="init"/> <see cref="HeadInit.Probe"/>, whose probe stage is head mode's 50 epochs of batch 32).
+    /// <paramref name="headLearningRate"/> replaces the head's preset learning rate (not the probe stage's).
     /// </summary>
     public static MiniLmSpamSettings From(SpamSettings spam, FineTuneMode mode = FineTuneMode.Full, int topK = 2, int? batchSize = null,
         int? limit = null, bool sweep = false, ClassifierHead? head = null, HeadFeatures? features = null, HeadInit init = HeadInit.Random,
-        double? maxGradNorm = null, LoraOptions? lora = null, double? loraPlusRatio = null)
+        double? maxGradNorm = null, LoraOptions? lora = null, double? loraPlusRatio = null, double? headLearningRate = null)
     {
         ArgumentNullException.ThrowIfNull(spam);
         var optimizers = (spam.Optimizers is { Count: > 0 } names ? names : ["adamw"]).Select(name => name.Trim().ToLowerInvariant() switch
@@ -79,6 +80,7 @@ public sealed record MiniLmSpamSettings
                     TopK = topK,
                     Optimizer = optimizers[0],
                     LearningRate = spam.LearningRate,
+                    HeadLearningRate = headLearningRate,
                     Epochs = spam.Epochs ?? (headMode ? 50 : 1),
                     BatchSize = batchSize ?? (headMode ? 32 : 16),
                     MaxLength = spam.MaxLength,

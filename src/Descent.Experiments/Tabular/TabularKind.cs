@@ -110,6 +110,9 @@ public abstract class TabularKind : ILabTask
         };
     }
 
+    /// <summary>True: its runs train through SupervisedTraining (data-parallel when the spec's ranks is above 1).</summary>
+    public bool SupportsDataParallel => true;
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory)
     {

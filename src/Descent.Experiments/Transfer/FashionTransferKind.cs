@@ -89,6 +89,9 @@ public sealed class FashionTransferKind : ILabTask
         }
     }
 
+    /// <summary>True: its runs train through SupervisedTraining; the pretraining is done once beforehand (LabTask.Prepare) (data-parallel when the spec's ranks is above 1).</summary>
+    public bool SupportsDataParallel => true;
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new FashionTransferTask(task, outputDirectory);
 }

@@ -87,6 +87,9 @@ public sealed class FashionTransferTask : LabTask
         return ClassificationTraining.Run(context, model, loader, Trainer.Evaluate(model, train).Loss, () => Trainer.Evaluate(model, validation));
     }
 
+    /// <summary>Pretrains now (or loads the cached pretraining) when the runs fine-tune and the spec gives no weights.</summary>
+    public override void Prepare() => _ = Weights;
+
     private string Pretrain(string directory)
     {
         var (fit, validation) = FashionTransfer.SourceData(DataDirectory, Transfer.PretrainPerClass, PretrainSeed);

@@ -218,6 +218,9 @@ public sealed class CodeTask : ILabTask
         }
     }
 
+    /// <summary>True: its runs train through SupervisedTraining (data-parallel when the spec's ranks is above 1).</summary>
+    public bool SupportsDataParallel => true;
+
     /// <inheritdoc />
     public LabTask CreateRun(TaskSpec task, string? outputDirectory) => new CodeTaskRun(this);
 

@@ -187,22 +187,11 @@ public sealed class ExperimentRunner
             RunResult result;
             try
             {
-                var context = new RunContext(spec, run, catalog, cancellation) { Rungs = store };
-                using var meter = PeakWorkingSetMeter.Start(exclusive: workers == 1);
-                result = task.Run(context);
-                result = RunResources.Append(result, context.Optimizers, meter.Stop());
+                result = Perform(task, new RunContext(spec, run, catalog, cancellation) { Rungs = store }, exclusive: workers == 1);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 return false;
-            }
-            catch (RunStoppedException stopped)
-            {
-                result = stopped.Result;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                result = new RunResult(RunStatus.Failed, Printable.Describe(e), 0, 0, [], []);
             }
 
             try
@@ -275,6 +264,37 @@ public sealed class ExperimentRunner
             DoneElsewhere = elsewhere,
             Stopped = stopped,
         };
+    }
+
+    /// <summary>
+    /// Performs one run as the runner does: <paramref name="task"/>'s run in <paramref name="context"/> with its resources
+    /// appended (<see cref="RunResources"/>; the peak working set measured alone when <paramref name="exclusive"/>, see
+    /// <see cref="PeakWorkingSetMeter.Start"/>); a run stopped by early stopping gives its <see cref="RunStoppedException.Result"/>,
+    /// and a run that throws gives a <see cref="RunStatus.Failed"/> result with the exception's description. Cancelling
+    /// <see cref="RunContext.Cancellation"/> throws <see cref="OperationCanceledException"/> instead (the run is then not done).
+    /// </summary>
+    public static RunResult Perform(LabTask task, RunContext context, bool exclusive)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            using var meter = PeakWorkingSetMeter.Start(exclusive);
+            var result = task.Run(context);
+            return RunResources.Append(result, context.Optimizers, meter.Stop());
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (RunStoppedException stopped)
+        {
+            return stopped.Result;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new RunResult(RunStatus.Failed, Printable.Describe(e), 0, 0, [], []);
+        }
     }
 
     /// <summary>Claims <paramref name="run"/>: free, expired, or held by a process of this machine that is gone.</summary>

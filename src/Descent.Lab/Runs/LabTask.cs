@@ -11,6 +11,13 @@ public abstract class LabTask
     /// <summary>Performs one run.</summary>
     public abstract RunResult Run(RunContext context);
 
+    /// <summary>Does the work this task's runs share and cache on disk (e.g. a pretraining cached in the output folder) now,
+    /// once: called before runs are performed in other processes (data-parallel runs), which would otherwise each do it at
+    /// once. Runs in this process do it lazily, so the default does nothing.</summary>
+    public virtual void Prepare()
+    {
+    }
+
     /// <summary>True when <paramref name="value"/> is NaN or ±∞.</summary>
     protected static bool IsBad(double value) => !double.IsFinite(value);
 }

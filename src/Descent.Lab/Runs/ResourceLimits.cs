@@ -74,15 +74,17 @@ public sealed record ResourceLimits
     }
 
     /// <summary>Estimated peak bytes of one run of <paramref name="configuration"/>: parameters × (4 bytes of weight, 4 of
-    /// gradient and the optimizer's state bytes) + the task's activations; 0 when the task declares no footprint.</summary>
+    /// gradient and the optimizer's state bytes) + the task's activations; 0 when the task declares no footprint. A run of
+    /// several ranks (<see cref="ExperimentSpec.Ranks"/>) holds the parameters, gradients and state once per rank (the
+    /// activations, split between the ranks, once).</summary>
     public static double EstimateBytes(ExperimentSpec spec, RunConfiguration configuration, IOptimizerCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Task.Definition.Footprint(spec.Task) is { } f ? EstimateBytes(f, StateBytesPerParameter(configuration, catalog)) : 0;
+        return spec.Task.Definition.Footprint(spec.Task) is { } f ? EstimateBytes(f, StateBytesPerParameter(configuration, catalog), spec.Ranks) : 0;
     }
 
-    private static double EstimateBytes(MemoryFootprint footprint, double stateBytesPerParameter) =>
-        (footprint.Parameters * (8.0 + stateBytesPerParameter)) + footprint.ActivationBytes;
+    private static double EstimateBytes(MemoryFootprint footprint, double stateBytesPerParameter, int ranks) =>
+        (ranks * footprint.Parameters * (8.0 + stateBytesPerParameter)) + footprint.ActivationBytes;
 
     /// <summary>Refuses <paramref name="spec"/> (<see cref="SpecValidationException"/> with the estimate) when it expands to
     /// more than <see cref="MaxRuns"/> runs, or when <paramref name="jobs"/> of its largest runs in parallel would need more
@@ -109,7 +111,7 @@ public sealed record ResourceLimits
         // The footprint once, the optimizer's state per configuration once (each a probe step).
         var (largest, configuration, state) = spec.Configurations()
             .Select(c => (Configuration: c, State: StateBytesPerParameter(c, catalog)))
-            .Select(x => (Bytes: EstimateBytes(footprint, x.State), x.Configuration, x.State))
+            .Select(x => (Bytes: EstimateBytes(footprint, x.State, spec.Ranks), x.Configuration, x.State))
             .MaxBy(x => x.Bytes);
         var parallel = (int)Math.Min(jobs, runs);
         if (largest * parallel <= AvailableBytes)
@@ -117,7 +119,8 @@ public sealed record ResourceLimits
             return;
         }
 
-        var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({footprint.Parameters:N0} parameters × ")
+        var perRank = spec.Ranks > 1 ? Invariant($"{spec.Ranks} ranks × ") : string.Empty;
+        var one = Invariant($"one run of {spec.Task.Kind} ({configuration.Optimizer}) needs about {largest / GiB:0.##} GiB ({perRank}{footprint.Parameters:N0} parameters × ")
                   + Invariant($"(4 bytes of weight, 4 of gradient, {state:0.##} of optimizer state) + {footprint.ActivationBytes / GiB:0.##} GiB of activations)");
         var advice = largest <= AvailableBytes
             ? Invariant($"run at most {(long)(AvailableBytes / largest)} in parallel (--jobs)")

@@ -5,6 +5,7 @@ using Descent.Lab.Specs;
 using Descent.Lab.Store;
 using Descent.Nn;
 using Descent.Optimizers;
+using Descent.Training;
 
 namespace Descent.Lab.Runs;
 
@@ -38,9 +39,27 @@ public sealed class RunContext
     /// <summary>The run's seed.</summary>
     public int Seed => Run.Seed;
 
-    /// <summary>Where early-stopping rungs are shared between runs (the run store), or null: the spec's
+    /// <summary>Where early-stopping rungs are shared between runs (the run store, or a relay to it), or null: the spec's
     /// <see cref="ExperimentSpec.EarlyStopping"/> is then not applied.</summary>
-    public IRunStore? Rungs { get; init; }
+    public IRungStore? Rungs { get; init; }
+
+    /// <summary>
+    /// The callback that makes this run one rank of a data-parallel job (e.g. <c>Descent.Distributed.DataParallel</c> over MPI),
+    /// or null (the default): the run trains in this process alone. It must implement <see cref="IDataParallel"/>.
+    /// <see cref="SupervisedTraining"/> then trains on this rank's shard of every batch and adds the callback to its learner;
+    /// every rank runs the same task with the same context, and the result of rank 0 is the run's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The callback does not implement <see cref="IDataParallel"/>.</exception>
+    public LearnerCallback? DataParallel
+    {
+        get;
+        init => field = value is null or IDataParallel
+            ? value
+            : throw new ArgumentException($"the data-parallel callback must implement {nameof(IDataParallel)}; {value.GetType().Name} does not", nameof(DataParallel));
+    }
+
+    /// <summary>This process's rank and the number of ranks of <see cref="DataParallel"/>, or null without it.</summary>
+    public IDataParallel? Parallel => DataParallel as IDataParallel;
 
     private IReadOnlyList<int>? rungs;
     private readonly HashSet<int> decided = [];

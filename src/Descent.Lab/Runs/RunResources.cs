@@ -26,7 +26,9 @@ public static class RunResources
 
     /// <summary><paramref name="result"/> with the resource metrics of <paramref name="optimizers"/> and
     /// <paramref name="peakWorkingSetBytes"/> appended to its epoch metrics, at its last epoch (0 when it has none) and
-    /// its last step; the trainable parameters and state are left out when no optimizer was created.</summary>
+    /// its last step; the trainable parameters and state are left out when no optimizer was created. A resource metric the
+    /// result already holds is kept and not appended again (a run performed in other processes — a data-parallel run's rank 0 —
+    /// measured its own).</summary>
     public static RunResult Append(RunResult result, IReadOnlyList<Optimizer> optimizers, long peakWorkingSetBytes)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -34,7 +36,8 @@ public static class RunResources
         var epoch = result.EpochMetrics.Count == 0 ? 0 : result.EpochMetrics.Max(m => m.Epoch ?? 0);
         var seconds = result.Seconds;
         var points = new List<MetricPoint>(result.EpochMetrics);
-        if (optimizers.Count > 0)
+        var held = result.EpochMetrics.Select(m => m.Name).Where(Names.Contains).ToHashSet(StringComparer.Ordinal);
+        if (optimizers.Count > 0 && !held.Contains(TrainableParameters))
         {
             var trainable = optimizers.SelectMany(o => o.Groups).SelectMany(g => g.Parameters).Distinct()
                 .Where(p => p.RequiresGrad).Sum(p => (long)p.Length);
@@ -42,7 +45,11 @@ public static class RunResources
             points.Add(new MetricPoint(OptimizerStateBytes, result.Steps, epoch, optimizers.Sum(o => o.StateBytes), seconds));
         }
 
-        points.Add(new MetricPoint(PeakWorkingSetBytes, result.Steps, epoch, peakWorkingSetBytes, seconds));
+        if (!held.Contains(PeakWorkingSetBytes))
+        {
+            points.Add(new MetricPoint(PeakWorkingSetBytes, result.Steps, epoch, peakWorkingSetBytes, seconds));
+        }
+
         return result with { EpochMetrics = points };
     }
 

@@ -17,6 +17,12 @@ namespace Descent.Lab.Runs;
 /// validation metrics from <c>evaluate</c>, of which the first is the validation loss. A non-finite step loss or
 /// validation loss ends the run as diverged. The model is put in training mode at the start of every epoch
 /// (evaluation may switch it to evaluation mode).
+/// <para>Data parallel (<see cref="RunContext.DataParallel"/>, one rank of N): every rank enumerates the same global batches,
+/// trains on its shard of each (<see cref="Batch.Shard"/>, weighted by its sample count) and adds the callback to the learner,
+/// which averages the gradients across the ranks; <c>penalty</c> and <c>afterBackward</c> see the global batch (so a penalty
+/// scaled by the batch size is the one-process penalty) and run on the averaged gradients; <c>loss</c> and <c>train_loss</c>
+/// are recorded from the global batch's loss, and the divergence check uses it, so every rank records the same values and
+/// stops at the same step. The result equals one process's to rounding.</para>
 /// </remarks>
 public static class SupervisedTraining
 {
@@ -58,16 +64,40 @@ public static class SupervisedTraining
             rec.Epoch(name, 0, 0, value);
         }
 
-        // The penalty and its gradient need the DataLoader's batch (its sample count), not only (inputs, target).
+        // The penalty and its gradient need the DataLoader's (global) batch (its sample count), not only (inputs, target);
+        // the model trains on this rank's shard of it.
         Batch? current = null;
+        Batch? local = null;
+        var parallel = context.DataParallel;
+        var (rank, ranks) = context.Parallel is { } p ? (p.Rank, p.Ranks) : (0, 1);
         var callbacks = new List<LearnerCallback>();
         if (penalty is not null)
         {
             callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => l.Loss += penalty(current!)));
         }
 
-        callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => rec.Step("loss", (int)l.Step, l.Loss)));
-        callbacks.Add(new DivergenceDetection());
+        double epochLoss = 0;
+        var epochBatches = 0;
+        if (parallel is null)
+        {
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterLoss, l => rec.Step("loss", (int)l.Step, l.Loss)));
+            callbacks.Add(new DivergenceDetection());
+        }
+        else
+        {
+            // The loss is the global batch's after the callback's all-reduce (AfterBackward): record and check it there.
+            // train_loss is the mean of the epoch's global batch losses, as one process's learner computes it.
+            callbacks.Add(parallel);
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterBackward, l => rec.Step("loss", (int)l.Step, l.Loss)));
+            callbacks.Add(new DivergenceDetection { LossEvent = LearnerEvent.AfterBackward });
+            callbacks.Add(new ActionCallback(LearnerEvent.BeforeEpoch, _ => (epochLoss, epochBatches) = (0, 0)));
+            callbacks.Add(new ActionCallback(LearnerEvent.AfterBatch, l =>
+            {
+                epochLoss += l.Loss;
+                epochBatches++;
+            }));
+        }
+
         if (afterBackward is not null)
         {
             callbacks.Add(new ActionCallback(LearnerEvent.AfterBackward, _ => afterBackward(current!)));
@@ -78,7 +108,7 @@ public static class SupervisedTraining
         callbacks.Add(new ActionCallback(LearnerEvent.AfterEpoch, l =>
         {
             var epoch = l.Epoch + 1;
-            rec.Epoch(Learner.TrainLossMetric, epoch, (int)l.Step, l.Metrics[Learner.TrainLossMetric]);
+            rec.Epoch(Learner.TrainLossMetric, epoch, (int)l.Step, parallel is null ? l.Metrics[Learner.TrainLossMetric] : epochLoss / epochBatches);
             foreach (var name in names)
             {
                 rec.Epoch(name, epoch, (int)l.Step, l.Metrics[name]);
@@ -93,6 +123,8 @@ public static class SupervisedTraining
         }));
         var learner = new Learner<Batch, TTarget>(model, optimizer, b => model.Forward(b.Inputs), loss, new LearnerOptions { MaxSteps = totalSteps })
         {
+            // A rank's gradient is weighted by its shard's share of the global batch (the shards differ by up to one sample).
+            SampleCount = parallel is null ? null : _ => local!.Count,
             Scheduler = context.CreateSchedule(optimizer, totalSteps),
             Workspace = workspace,
             Cancellation = context.Cancellation,
@@ -109,7 +141,12 @@ public static class SupervisedTraining
         };
         try
         {
-            learner.Fit(epochs.Value, epoch => loader.Batches(epoch).Select(b => (current = b, target(b))), loader.BatchCount);
+            learner.Fit(epochs.Value, epoch => loader.Batches(epoch).Select(b =>
+            {
+                current = b;
+                local = ranks > 1 ? b.Shard(rank, ranks) : b;
+                return (local, target(local));
+            }), loader.BatchCount);
         }
         catch (TrainingDivergedException d)
         {

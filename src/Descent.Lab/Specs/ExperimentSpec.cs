@@ -30,6 +30,31 @@ public sealed record ExperimentSpec(
     /// <summary>Early stopping of hopeless configurations (<c>$.early_stopping</c>), or null: every run trains for the whole budget.</summary>
     public EarlyStoppingSpec? EarlyStopping { get; init; }
 
+    /// <summary>The folder the spec's relative paths were resolved against (<see cref="SpecParser.BaseDirectory"/>: the spec
+    /// file's folder), or null for the current directory; parsing <see cref="SourceJson"/> again against it (in another
+    /// process, say) gives this spec.</summary>
+    public string? BaseDirectory { get; init; }
+
+    /// <summary>The largest <see cref="Ranks"/>.</summary>
+    public const int MaxRanks = 1024;
+
+    /// <summary>
+    /// Processes every run trains on (<c>$.ranks</c>, default 1): with N &gt; 1 each run is data-parallel over N ranks —
+    /// every rank takes its shard of each batch of the task's (global) batch size, gradients are averaged across the ranks
+    /// (<see cref="Runs.RunContext.DataParallel"/>) — for the kinds that support it (<see cref="Tasks.ILabTask.SupportsDataParallel"/>).
+    /// How the processes are started is not the lab's business (the <c>descent</c> CLI starts every run under <c>mpirun -n N</c>).
+    /// Results equal one process's to rounding (about 1e-7 relative), not bit for bit, so N &gt; 1 is part of the store's
+    /// fingerprint.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not in [1, <see cref="MaxRanks"/>].</exception>
+    public int Ranks
+    {
+        get;
+        init => field = value is >= 1 and <= MaxRanks
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Ranks), value, $"Ranks must be in [1, {MaxRanks}], got {value}");
+    } = 1;
+
     /// <summary>Every configuration: each optimizer entry's grid expanded, in spec order.</summary>
     public IReadOnlyList<RunConfiguration> Configurations()
     {

@@ -19,7 +19,7 @@ namespace Descent.Lab.Specs;
 /// </remarks>
 public sealed partial class SpecParser
 {
-    private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule", "early_stopping"];
+    private static readonly string[] RootKeys = ["$schema", "name", "description", "task", "budget", "seeds", "target", "optimizers", "schedule", "early_stopping", "ranks"];
 
     private readonly IOptimizerCatalog catalog;
     private readonly LabTaskRegistry tasks;
@@ -129,6 +129,7 @@ public sealed partial class SpecParser
         var earlyStopping = root.TryGetProperty("early_stopping", out var es) && es.ValueKind != JsonValueKind.Null
             ? ReadEarlyStopping(es, "$.early_stopping", task, budget)
             : null;
+        var ranks = root.TryGetProperty("ranks", out var rk) ? ReadRanks(rk, "$.ranks", task) : 1;
 
         if (errors.Count > 0 || task is null || budget is null || optimizers is null || name is null)
         {
@@ -137,7 +138,7 @@ public sealed partial class SpecParser
 
         var metric = target?.Metric ?? task.Definition.DefaultMetricOf(task);
         var goal = target?.Goal ?? GoalOf(metric);
-        var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json) { EarlyStopping = earlyStopping };
+        var spec = new ExperimentSpec(name, task, budget, seeds, target, optimizers, schedule, metric, goal, json) { EarlyStopping = earlyStopping, Ranks = ranks, BaseDirectory = BaseDirectory };
         CheckBuildable(spec);
         return errors.Count == 0 ? spec : null;
     }
@@ -175,6 +176,39 @@ public sealed partial class SpecParser
         }
 
         return task.Read(new TaskSection(this, e, path, task));
+    }
+
+    /// <summary><c>$.ranks</c>: an integer in [1, <see cref="ExperimentSpec.MaxRanks"/>]; above 1 only for a kind that trains
+    /// data-parallel (<see cref="ILabTask.SupportsDataParallel"/>) and a batch of at least one sample per rank.</summary>
+    private int ReadRanks(JsonElement e, string path, TaskSpec? task)
+    {
+        var whole = e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d) && d == Math.Floor(d);
+        if (e.ValueKind != JsonValueKind.Number || !(e.TryGetInt64(out var v) || whole))
+        {
+            Error(path, $"must be an integer (the processes every run trains on), not {(e.ValueKind == JsonValueKind.Number ? e.GetRawText() : Kind(e))}");
+            return 1;
+        }
+
+        if (!e.TryGetInt64(out v) || v < 1 || v > ExperimentSpec.MaxRanks)
+        {
+            Error(path, $"must be in [1, {ExperimentSpec.MaxRanks.ToString(CultureInfo.InvariantCulture)}] (the processes every run trains on), got {e.GetRawText()}");
+            return 1;
+        }
+
+        var ranks = (int)v;
+        if (ranks > 1 && task is not null)
+        {
+            if (!task.Definition.SupportsDataParallel)
+            {
+                Error(path, $"task {task.Kind} cannot train data-parallel, so it cannot use {ranks} ranks; remove \"ranks\" (or set it to 1)");
+            }
+            else if (task.BatchSize is { } batch && batch < ranks)
+            {
+                Error(path, $"{ranks} ranks split every batch of $.task.batch_size = {batch.ToString(CultureInfo.InvariantCulture)} samples into {ranks} shards, leaving some empty; use at most {batch.ToString(CultureInfo.InvariantCulture)} ranks or a larger batch_size");
+            }
+        }
+
+        return ranks;
     }
 
     private BudgetSpec? ReadBudget(JsonElement e, string path)

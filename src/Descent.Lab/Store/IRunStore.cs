@@ -10,7 +10,7 @@ namespace Descent.Lab.Store;
 /// <c>PostgresRunStore</c> (workers on many machines). Errors of the database are <see cref="IOException"/>s naming
 /// <see cref="Location"/>.
 /// </summary>
-public interface IRunStore : IDisposable
+public interface IRunStore : IRungStore, IDisposable
 {
     /// <summary>Where the store is, for messages: a file path, or a URL without its password.</summary>
     string Location { get; }
@@ -61,10 +61,6 @@ public interface IRunStore : IDisposable
 
     /// <summary>Drops every lease <paramref name="owner"/> holds.</summary>
     void ReleaseLeases(string owner);
-
-    /// <summary>Records <paramref name="runKey"/>'s value of the early-stopping metric at <paramref name="rung"/> and returns the
-    /// values other runs recorded there before (in one transaction).</summary>
-    IReadOnlyList<double> RecordRung(string runKey, int rung, double value);
 
     /// <summary>Every stored run with its metrics, ordered by run key.</summary>
     IReadOnlyList<StoredRun> LoadRuns();

@@ -752,7 +752,8 @@ public abstract class SqlRunStore : IRunStore
 
     /// <summary>What must not change between runs stored together: task and budget. A kind's own settings are appended
     /// by the kind (<see cref="Tasks.ILabTask.Fingerprint"/>), so stores of kinds written before other kinds gained
-    /// settings still resume.</summary>
+    /// settings still resume. Ranks above 1 (<see cref="ExperimentSpec.Ranks"/>) change results to rounding, so they are
+    /// appended too (<c> ranks=N</c>); 1, the default, adds nothing, so stores written before ranks existed still resume.</summary>
     internal static string Fingerprint(ExperimentSpec spec)
     {
         var t = spec.Task;
@@ -761,7 +762,8 @@ public abstract class SqlRunStore : IRunStore
                $"start={start} noise={HyperparameterValue.FormatNumber(t.Noise)} l2={HyperparameterValue.FormatNumber(t.L2)} " +
                $"data={t.Data ?? "builtin"} samples={t.Samples.ToString(CultureInfo.InvariantCulture)} " +
                $"epochs={spec.Budget.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "-"} steps={spec.Budget.Steps?.ToString(CultureInfo.InvariantCulture) ?? "-"}" +
-               t.Definition.Fingerprint(t);
+               t.Definition.Fingerprint(t) +
+               (spec.Ranks > 1 ? $" ranks={spec.Ranks.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
     }
 
     /// <summary>The statuses of runs that are done (not rerun): completed, diverged, stopped early.</summary>

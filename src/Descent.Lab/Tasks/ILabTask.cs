@@ -36,6 +36,12 @@ public interface ILabTask
     /// <summary>The 2-D surface a run moves on, for the report's trajectory and contour charts; null for other tasks.</summary>
     TestFunction? Surface => null;
 
+    /// <summary>Whether runs of this kind can train data-parallel when the spec's <see cref="ExperimentSpec.Ranks"/> is above
+    /// 1: they train through <see cref="Runs.SupervisedTraining"/> (which shards every batch and adds the context's
+    /// <see cref="Runs.RunContext.DataParallel"/> callback), or honour that callback themselves. A kind that does not
+    /// (the default) refuses <c>$.ranks</c> &gt; 1 when the spec is read, before any run.</summary>
+    bool SupportsDataParallel => false;
+
     /// <summary>Reads and validates the kind's <c>$.task</c> section; problems go to <paramref name="section"/> with their
     /// JSON paths. Start from <see cref="TaskSection.Common"/>.</summary>
     TaskSpec Read(TaskSection section);

@@ -53,6 +53,7 @@ public sealed class HiddenStatePools
         var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => texts.Ids(i).Length).ThenBy(i => i).ToArray();
         var wasTraining = encoder.IsTraining;
         encoder.Eval();
+        var workspace = new BatchWorkspace();
         double flops = 0;
         try
         {
@@ -63,11 +64,14 @@ public sealed class HiddenStatePools
                     cancellation.ThrowIfCancellationRequested();
                     var indices = byLength.AsSpan(start, Math.Min(batchSize, byLength.Length - start));
                     var input = texts.Batch(indices, out var tokens);
-                    // [B, states·3·hidden], state by state mean, max, first token: one text's row of Values.
-                    var pooled = Pooling.MaskedPools(encoder.HiddenStates(input), input.MaskTensor(), mean: true, max: true, first: true);
-                    for (var b = 0; b < indices.Length; b++)
+                    using (workspace.Begin(input))
                     {
-                        pooled.Span.Slice(b * width, width).CopyTo(values.Span.Slice(indices[b] * width, width));
+                        // [B, states·3·hidden], state by state mean, max, first token: one text's row of Values.
+                        var pooled = Pooling.MaskedPools(encoder.HiddenStates(input), input.MaskTensor(), mean: true, max: true, first: true);
+                        for (var b = 0; b < indices.Length; b++)
+                        {
+                            pooled.Span.Slice(b * width, width).CopyTo(values.Span.Slice(indices[b] * width, width));
+                        }
                     }
 
                     flops += EncoderFlops.Forward(config, input.BatchSize, input.SequenceLength);

@@ -22,6 +22,15 @@ namespace Descent.Text.Classification;
 /// to its own longest text (dynamic padding); the training order is reshuffled each epoch from the seed and bucketed by
 /// length within windows of <see cref="TextFineTuneOptions.LengthWindow"/> batches (<see cref="TokenizedTexts.GroupByLength"/>),
 /// and evaluation batches go longest first, so batches pad little; tokens per second count real tokens only.
+/// <para>Data parallel (a <c>dataParallel</c> callback that is an <see cref="IDataParallel"/>, e.g. <c>Descent.Distributed.DataParallel</c>
+/// under <c>mpirun -n N</c>): every rank builds the same global batches, fine-tunes on its shard of each
+/// (<see cref="DataLoader.ShardRange"/>; batch sizes stay global) and the callback averages the gradients, so gradient clipping
+/// and the updates see the global batch; the loss, <c>train_loss</c>, tokens and FLOPs are the global batch's on every rank
+/// (so tokens/s and GFLOP/s are the whole job's). Only rank 0 evaluates on the held-out set (the others' epochs have NaN
+/// accuracy, precision, recall and F1; their results are not reported), so evaluation costs what it costs one process. Dropout masks are drawn from
+/// the same seed on every rank (as PyTorch DDP with one seed), so results differ from one process's by more than rounding when
+/// dropout is on. Head mode trains a small head on cached features and is not data-parallel (refused); the probe stage of
+/// LP-FT runs whole, identically, on every rank.</para>
 /// <see cref="FineTuneMode.Head"/> freezes the encoder, so its pooled hidden states are computed once in eval mode
 /// (<see cref="PooledEmbeddings"/>) and the head trains on the features <see cref="TextFineTuneOptions.Features"/> selects
 /// from that cache (standardized with the training texts' statistics if asked; dropout still applies).
@@ -58,10 +67,13 @@ public static class TextClassifierFineTuner
     /// <see cref="TextFineTuneOptions.LoraPlusRatio"/>, the LoRA+ groups of <see cref="ParameterGroups.LoraPlus"/>) and the
     /// total number of steps, returns the optimizer and a schedule stepped after every optimizer step (null for none).
     /// Used by the lab, whose specs choose the optimizer.</param>
+    /// <param name="dataParallel">Makes this process one rank of a data-parallel job (see the remarks); null (default): one
+    /// process. It must implement <see cref="IDataParallel"/>.</param>
     public static FineTuneResult Run(
         BertModel encoder, TokenizedTexts train, TokenizedTexts test, TextFineTuneOptions options,
         Action<FineTuneProgress>? progress = null, PooledEmbeddings? cache = null, CancellationToken cancellation = default,
-        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory = null)
+        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory = null,
+        LearnerCallback? dataParallel = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(train);
@@ -78,6 +90,7 @@ public static class TextClassifierFineTuner
         }
 
         options.Validate();
+        CheckDataParallel(dataParallel, train, options);
         if (options.Mode == FineTuneMode.Head)
         {
             return RunHead(encoder, train, test, options, progress, cache, cancellation, optimizerFactory).Result;
@@ -86,11 +99,12 @@ public static class TextClassifierFineTuner
         if (options.IsPlainHead && options.HeadInit == HeadInit.Random)
         {
             var classifier = new BertClassifier(encoder, 2, new Rng(options.Seed ^ HeadSeed), options.EffectiveHeadDropout);
-            return RunEncoder(classifier, classifier.Bert, classifier.Forward, "classifier.", train, test, options, progress, cancellation, optimizerFactory);
+            return RunEncoder(classifier, classifier.Bert, classifier.Forward, "classifier.", train, test, options, progress, cancellation, optimizerFactory,
+                dataParallel);
         }
 
         var (model, probe, cacheSeconds) = CreateLayerPooledClassifier(encoder, train, test, options, progress, cache, cancellation);
-        return RunEncoder(model, model.Bert, model.Forward, "head.", train, test, options, progress, cancellation, optimizerFactory) with
+        return RunEncoder(model, model.Bert, model.Forward, "head.", train, test, options, progress, cancellation, optimizerFactory, dataParallel) with
         {
             CacheSeconds = cacheSeconds,
             Probe = probe,
@@ -150,11 +164,48 @@ public static class TextClassifierFineTuner
             : new Sequential(new Dropout(p, rng), new Linear(inputs, 2, rng));
     }
 
+    /// <summary>Refuses a data-parallel callback that is not an <see cref="IDataParallel"/>, head mode on several ranks (a head
+    /// on cached features, not worth splitting), and a global batch that would leave a rank without texts.</summary>
+    private static void CheckDataParallel(LearnerCallback? dataParallel, TokenizedTexts train, TextFineTuneOptions options)
+    {
+        if (dataParallel is null)
+        {
+            return;
+        }
+
+        if (dataParallel is not IDataParallel { Ranks: var ranks })
+        {
+            throw new ArgumentException($"the data-parallel callback must implement {nameof(IDataParallel)}", nameof(dataParallel));
+        }
+
+        if (ranks == 1)
+        {
+            return;
+        }
+
+        if (options.Mode == FineTuneMode.Head)
+        {
+            throw new ArgumentException(
+                $"head mode trains only a small head on features cached in one pass of the encoder; it does not run data-parallel on {ranks} ranks: run it in one process");
+        }
+
+        var last = train.Count % options.BatchSize;
+        if (options.BatchSize < ranks || (last > 0 && last < ranks))
+        {
+            throw new ArgumentException(options.BatchSize < ranks
+                ? $"{ranks} ranks split every batch of {options.BatchSize} texts, leaving some without any: use a batch size of at least {ranks}"
+                : $"the last batch of an epoch holds {last} of the {train.Count} training texts (batches of {options.BatchSize}), fewer than the {ranks} ranks that split it: "
+                  + $"use a training set or a batch size whose remainder is 0 or at least {ranks}");
+        }
+    }
+
     private static FineTuneResult RunEncoder(
         Module model, BertModel bert, Func<BertInput, Tensor> forward, string headPrefix, TokenizedTexts train, TokenizedTexts test,
         TextFineTuneOptions options, Action<FineTuneProgress>? progress, CancellationToken cancellation,
-        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory)
+        Func<IReadOnlyList<ParameterGroupPlan>, int, (Optimizer Optimizer, LearningRateScheduler? Scheduler)>? optimizerFactory,
+        LearnerCallback? dataParallel)
     {
+        var (rank, ranks) = dataParallel is IDataParallel p ? (p.Rank, p.Ranks) : (0, 1);
         var config = bert.Config;
         var trainable = options.Mode is FineTuneMode.Full or FineTuneMode.Lora ? config.NumLayers : options.TopK;
         if (options.Mode == FineTuneMode.Lora)
@@ -178,10 +229,10 @@ public static class TextClassifierFineTuner
         var epochs = new List<FineTuneEpoch>();
         var workspace = new BatchWorkspace();
         var clock = new Stopwatch();
-        double flops = 0;
+        double flops = 0, batchFlops = 0, lossSum = 0;
         long tokens = 0, batchTokens = 0;
         var done = 0;
-        BertInput? current = null;
+        var batches = 0;
 
         IEnumerable<(BertInput, int[])> Batches(int epoch)
         {
@@ -189,45 +240,60 @@ public static class TextClassifierFineTuner
             train.GroupByLength(order, options.BatchSize, options.LengthWindow, shuffle);
             for (var step = 0; step < stepsPerEpoch; step++)
             {
-                var (input, labels, count, batchTokensOf) = Batch(train, order, step, options.BatchSize);
+                var (input, labels, count, batchTokensOf, batchFlopsOf) = Batch(train, order, step, options.BatchSize, rank, ranks, config, trainable);
                 batchTokens = batchTokensOf;
+                batchFlops = batchFlopsOf;
                 done = (step * options.BatchSize) + count;
-                current = input;
                 yield return (input, labels);
             }
         }
 
+        // Data parallel: the callback first (it makes the loss the global batch's in AfterBackward), the divergence check
+        // after it on that loss; train_loss is the mean of the global batch losses, as one process computes it.
+        List<LearnerCallback> callbacks =
+        [
+            new ActionCallback(LearnerEvent.BeforeEpoch, _ =>
+            {
+                bert.Train(options.EffectiveEncoderDropout);
+                clock.Restart();
+                flops = 0;
+                tokens = 0;
+                lossSum = 0;
+                batches = 0;
+            }),
+        ];
+        if (dataParallel is not null)
+        {
+            callbacks.Add(dataParallel);
+        }
+
+        callbacks.Add(Divergence("fine-tuning", options, dataParallel is not null));
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterBatch, l =>
+        {
+            tokens += batchTokens;
+            flops += batchFlops;
+            lossSum += l.Loss;
+            batches++;
+            progress?.Invoke(new FineTuneProgress("train", l.Epoch + 1, done, train.Count, tokens, clock.Elapsed.TotalSeconds, l.EpochLoss, l.Loss));
+        }));
+        callbacks.Add(new ActionCallback(LearnerEvent.AfterEpoch, l =>
+        {
+            var seconds = clock.Elapsed.TotalSeconds;
+            var evalClock = Stopwatch.StartNew();
+            // Evaluation decides nothing in training, so under data parallelism rank 0 alone evaluates (and reports).
+            var predictions = rank == 0 ? Predict(model, forward, test, options.EvalBatchSize, l.Epoch + 1, progress, cancellation, workspace) : null;
+            var trainLoss = dataParallel is null ? l.Metrics[Learner.TrainLossMetric] : lossSum / batches;
+            epochs.Add(MakeEpoch(l.Epoch + 1, trainLoss, test, predictions, seconds, evalClock.Elapsed.TotalSeconds, train.Count, tokens, flops));
+        }));
         var learner = new Learner<BertInput, int[]>(model, optimizer, forward, new CrossEntropyLoss().Forward,
             new LearnerOptions { MaxGradNorm = options.MaxGradNorm })
         {
             Scheduler = scheduler,
             BatchScope = workspace.Begin,
             Cancellation = cancellation,
-            Callbacks =
-            [
-                new ActionCallback(LearnerEvent.BeforeEpoch, _ =>
-                {
-                    bert.Train(options.EffectiveEncoderDropout);
-                    clock.Restart();
-                    flops = 0;
-                    tokens = 0;
-                }),
-                Divergence("fine-tuning", options),
-                new ActionCallback(LearnerEvent.AfterBatch, l =>
-                {
-                    tokens += batchTokens;
-                    flops += EncoderFlops.TrainingStep(config, current!.BatchSize, current.SequenceLength, trainable);
-                    progress?.Invoke(new FineTuneProgress("train", l.Epoch + 1, done, train.Count, tokens, clock.Elapsed.TotalSeconds, l.EpochLoss, l.Loss));
-                }),
-                new ActionCallback(LearnerEvent.AfterEpoch, l =>
-                {
-                    var seconds = clock.Elapsed.TotalSeconds;
-                    var evalClock = Stopwatch.StartNew();
-                    var predictions = Predict(model, forward, test, options.EvalBatchSize, l.Epoch + 1, progress, cancellation, workspace);
-                    epochs.Add(MakeEpoch(l.Epoch + 1, l.Metrics[Learner.TrainLossMetric], test, predictions, seconds,
-                        evalClock.Elapsed.TotalSeconds, train.Count, tokens, flops));
-                }),
-            ],
+            // A rank's gradient is weighted by its shard's share of the global batch.
+            SampleCount = dataParallel is null ? null : labels => labels.Length,
+            Callbacks = callbacks,
         };
         learner.Fit(options.Epochs, Batches, stepsPerEpoch);
         return Result(options, train, test, model.TrainableParameterCount(), totalSteps, 0, epochs) with
@@ -236,19 +302,39 @@ public static class TextClassifierFineTuner
         };
     }
 
-    /// <summary>Batch <paramref name="step"/> of an epoch in <paramref name="order"/>: the padded input, its labels, its
-    /// size and its tokens.</summary>
-    private static (BertInput Input, int[] Labels, int Count, long Tokens) Batch(TokenizedTexts texts, int[] order, int step, int batchSize)
+    /// <summary>Batch <paramref name="step"/> of an epoch in <paramref name="order"/>: this rank's shard of it (the padded
+    /// input and its labels; the whole batch for one rank), the whole batch's size, its real tokens and its training FLOPs
+    /// (each shard padded to its own longest text).</summary>
+    private static (BertInput Input, int[] Labels, int Count, long Tokens, double Flops) Batch(TokenizedTexts texts, int[] order, int step, int batchSize,
+        int rank, int ranks, BertConfig config, int trainable)
     {
         var indices = order.AsSpan(step * batchSize, Math.Min(batchSize, texts.Count - (step * batchSize)));
-        var input = texts.Batch(indices, out var tokens);
-        return (input, texts.LabelsOf(indices), indices.Length, tokens);
+        long tokens = 0;
+        double flops = 0;
+        for (var r = 0; r < ranks; r++)
+        {
+            var (start, count) = DataLoader.ShardRange(indices.Length, r, ranks);
+            var length = 0;
+            foreach (var i in indices.Slice(start, count))
+            {
+                length = Math.Max(length, texts.Ids(i).Length);
+                tokens += texts.Ids(i).Length;
+            }
+
+            flops += EncoderFlops.TrainingStep(config, count, length, trainable);
+        }
+
+        var (from, rows) = DataLoader.ShardRange(indices.Length, rank, ranks);
+        var mine = indices.Slice(from, rows);
+        return (texts.Batch(mine, out _), texts.LabelsOf(mine), indices.Length, tokens, flops);
     }
 
     /// <summary>Stops the run at the first NaN or infinite training loss, before its update, with a
     /// <see cref="FineTuneDivergedException"/> naming <paramref name="stage"/>, the 1-based epoch and step of the epoch.</summary>
-    private static DivergenceDetection Divergence(string stage, TextFineTuneOptions options) => new()
+    private static DivergenceDetection Divergence(string stage, TextFineTuneOptions options, bool dataParallel = false) => new()
     {
+        // Data parallel: on the global batch's loss, after the gradients' all-reduce, so that every rank stops at the same step.
+        LossEvent = dataParallel ? LearnerEvent.AfterBackward : LearnerEvent.AfterLoss,
         CreateException = d => new FineTuneDivergedException(stage, d.Epoch + 1, d.Batch + 1, (float)d.Loss,
             options.EffectiveLearningRate, options.EffectiveHeadLearningRate),
     };
@@ -413,19 +499,21 @@ public static class TextClassifierFineTuner
         return result;
     }
 
-    private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[] predictions, double trainSeconds,
+    /// <summary>An epoch's record; without <paramref name="predictions"/> (a data-parallel rank other than 0, which does not
+    /// evaluate) the held-out metrics are NaN.</summary>
+    private static FineTuneEpoch MakeEpoch(int epoch, double loss, TokenizedTexts test, int[]? predictions, double trainSeconds,
         double evalSeconds, int texts, long tokens, double flops)
     {
-        var metrics = BinaryClassificationMetrics.FromPredictions(test.Labels, predictions);
+        var metrics = predictions is null ? null : BinaryClassificationMetrics.FromPredictions(test.Labels, predictions);
         using var process = Process.GetCurrentProcess();
         return new FineTuneEpoch
         {
             Epoch = epoch,
             TrainLoss = loss,
-            Accuracy = metrics.Accuracy,
-            Precision = metrics.Precision,
-            Recall = metrics.Recall,
-            F1 = metrics.F1,
+            Accuracy = metrics?.Accuracy ?? double.NaN,
+            Precision = metrics?.Precision ?? double.NaN,
+            Recall = metrics?.Recall ?? double.NaN,
+            F1 = metrics?.F1 ?? double.NaN,
             TrainSeconds = trainSeconds,
             EvalSeconds = evalSeconds,
             TextsPerSecond = trainSeconds > 0 ? texts / trainSeconds : 0,

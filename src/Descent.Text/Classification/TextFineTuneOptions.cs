@@ -15,7 +15,9 @@ namespace Descent.Text.Classification;
 /// The freshly initialized head gets 10× the encoder learning rate in <see cref="FineTuneMode.TopK"/> and
 /// <see cref="FineTuneMode.Full"/>; in <see cref="FineTuneMode.Head"/> a linear head gets 1e-3 (Adam, AdamW) or 5e-2 (SGD)
 /// and an <see cref="ClassifierHead.Mlp"/> head 3e-4 or 3e-3 (chosen on a validation split carved from the training split);
-/// a head that starts from a probe (<see cref="HeadInit.Probe"/>, LP-FT) gets the encoder's learning rate.
+/// a head that starts from a probe (<see cref="HeadInit.Probe"/>, LP-FT) gets the encoder's learning rate — in
+/// <see cref="FineTuneMode.Lora"/> full fine-tuning's encoder rate (2e-5; SGD 2e-3), not the adapters' 5e-4: on the validation
+/// split (500 e-mails, seed 42) the probed head at 5e-4 lost 0.52 points in the LoRA epoch, at 2e-5 it gained 0.31.
 /// Every group follows the same schedule: linear warmup from 0 over <see cref="WarmupFraction"/> of all steps, then
 /// linear decay to 0 at the last step (Hugging Face's <c>get_linear_schedule_with_warmup</c>).
 /// </summary>
@@ -177,6 +179,8 @@ public sealed record TextFineTuneOptions
         (FineTuneMode.Head, ClassifierHead.Mlp, _) => 3e-4,
         (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Head, _, _) => 1e-3,
+        (FineTuneMode.Lora, _, FineTuneOptimizer.Sgd) when HeadInit == HeadInit.Probe => 2e-3,
+        (FineTuneMode.Lora, _, _) when HeadInit == HeadInit.Probe => 2e-5,
         _ when HeadInit == HeadInit.Probe => EffectiveLearningRate,
         (FineTuneMode.Lora, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Lora, _, _) => 1e-3,

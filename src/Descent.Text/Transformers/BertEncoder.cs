@@ -1,8 +1,11 @@
+using Descent.Autodiff;
 using Descent.Nn;
 
 namespace Descent.Text.Transformers;
 
 /// <summary>The stack of <see cref="BertLayer"/>s, registered as <c>layer.0</c>, <c>layer.1</c>, … (Hugging Face names).</summary>
+/// <remarks>In inference (<see cref="Tape.NoGrad"/>) inside a <see cref="Workspace"/> scope each layer runs as a
+/// <see cref="Workspace.Stage{TState}"/>: a pass holds one layer's intermediates, not all of them (the same values).</remarks>
 public sealed class BertEncoder : Module
 {
     private readonly BertLayer[] layers;
@@ -35,7 +38,7 @@ public sealed class BertEncoder : Module
     {
         foreach (var layer in layers)
         {
-            hidden = layer.Forward(hidden, maskBias);
+            hidden = Apply(layer, hidden, maskBias);
         }
 
         return hidden;
@@ -51,7 +54,7 @@ public sealed class BertEncoder : Module
         states[0] = hidden;
         for (var i = 0; i < layers.Length; i++)
         {
-            states[i + 1] = layers[i].Forward(states[i], maskBias);
+            states[i + 1] = Apply(layers[i], states[i], maskBias);
         }
 
         return states;
@@ -59,4 +62,8 @@ public sealed class BertEncoder : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>One layer, as a workspace stage (its intermediates released as it returns when nothing is recorded).</summary>
+    private static Tensor Apply(BertLayer layer, Tensor hidden, Tensor? maskBias) =>
+        Workspace.Stage((layer, hidden, maskBias), static s => s.layer.Forward(s.hidden, s.maskBias));
 }

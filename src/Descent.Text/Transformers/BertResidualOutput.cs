@@ -27,8 +27,9 @@ public sealed class BertResidualOutput : Module
     /// <summary>Dropout before the residual addition.</summary>
     public Dropout Dropout { get; }
 
-    /// <summary>LayerNorm, dropout and residual addition: fused (<see cref="KernelPath.Simd"/>) or the unfused ops
-    /// (<see cref="KernelPath.Reference"/>, and <see cref="KernelPath.Auto"/>, the default: the faster today) (see <see cref="Nn.LayerNorm.Forward(Tensor, Tensor, Nn.Dropout?, KernelPath)"/>).</summary>
+    /// <summary>LayerNorm, dropout and residual addition: fused (<see cref="KernelPath.Auto"/>, the default, and
+    /// <see cref="KernelPath.Simd"/>) or the unfused ops (<see cref="KernelPath.Reference"/>), with the same results (see
+    /// <see cref="Nn.LayerNorm.Forward(Tensor, Tensor, Nn.Dropout?, KernelPath)"/>).</summary>
     public KernelPath KernelPath { get; set; } = KernelPath.Auto;
 
     /// <summary>LayerNorm(dropout(dense(x)) + residual).</summary>

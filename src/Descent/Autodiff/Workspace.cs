@@ -35,6 +35,8 @@ namespace Descent.Autodiff;
 /// <para>A workspace belongs to one thread at a time; scopes of different workspaces nest (the innermost is
 /// current) and must end in reverse order. Memory held: the largest set of intermediates one scope used,
 /// until <see cref="Clear"/>. Without an active scope operations allocate their outputs as usual.</para>
+/// <para>Inference (nothing recorded) needs no intermediate once the next layer has read it: a model runs each of its
+/// layers through <see cref="Stage{TState}"/>, so that a pass holds one layer's intermediates instead of all of them.</para>
 /// </remarks>
 public sealed class Workspace
 {
@@ -48,14 +50,15 @@ public sealed class Workspace
     private readonly List<int[]> lentInts = [];
     private readonly HashSet<float[]> lentSet = new(ReferenceEqualityComparer.Instance);
     private Workspace? previous;
+    private Workspace? stages;
     private bool active;
     private long reservedBytes;
 
     /// <summary>True while a scope of this workspace is open.</summary>
     public bool IsActive => active;
 
-    /// <summary>Bytes of storage this workspace holds (handed out or free for reuse).</summary>
-    public long ReservedBytes => reservedBytes;
+    /// <summary>Bytes of storage this workspace holds (handed out or free for reuse), its stages' included.</summary>
+    public long ReservedBytes => reservedBytes + (stages?.ReservedBytes ?? 0);
 
     /// <summary>The workspace whose scope is innermost on this thread, or null.</summary>
     internal static Workspace? Current => current;
@@ -86,6 +89,36 @@ public sealed class Workspace
         freeFloats.Clear();
         freeInts.Clear();
         reservedBytes = 0;
+        stages?.Clear();
+    }
+
+    /// <summary>
+    /// Runs one stage of a pass that records nothing (inside <see cref="Tape.NoGrad"/>), e.g. one layer of a deep model, so
+    /// that its intermediates are released as soon as it returns: within the current scope, <paramref name="stage"/> runs in a
+    /// nested scope of a second workspace that the current one keeps for its stages (reused by the next stage), and only its
+    /// result is copied into the current scope's storage. A pass of layers staged this way holds one layer's intermediates
+    /// and the layers' outputs instead of every intermediate of the pass; the values are those of the unstaged pass. Where
+    /// operations are recorded (backward needs the intermediates) or no scope is open, <paramref name="stage"/> simply runs.
+    /// </summary>
+    /// <param name="state">What the stage reads (passed on, so that a static lambda needs no closure).</param>
+    /// <param name="stage">Computes the stage's result from <paramref name="state"/>.</param>
+    /// <returns>The stage's result: a tensor of the current scope when staged, else what <paramref name="stage"/> returned.</returns>
+    public static Tensor Stage<TState>(TState state, Func<TState, Tensor> stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        if (Tape.IsRecording || current is not { } outer)
+        {
+            return stage(state);
+        }
+
+        var inner = outer.stages ??= new Workspace();
+        using (inner.Begin())
+        {
+            var result = stage(state);
+            var kept = outer.RentTensor(result.Shape);
+            result.Span.CopyTo(kept.Span);
+            return kept;
+        }
     }
 
     /// <summary>An operation output of the given shape whose contents are unspecified (the operation

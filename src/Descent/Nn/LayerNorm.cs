@@ -55,20 +55,22 @@ public sealed class LayerNorm : Module
 
     /// <summary>
     /// LayerNorm(dropout(<paramref name="input"/>) + <paramref name="residual"/>), the post-LayerNorm transformer
-    /// sub-layer output. <see cref="KernelPath.Simd"/> fuses the three into one pass (each row read once, written once;
-    /// the backward pass recomputes the sum from the inputs and the dropout mask, kept as bits; rows split across the
-    /// cores) when the layer normalizes one dimension; <see cref="KernelPath.Reference"/> and <see cref="KernelPath.Auto"/>
-    /// (the faster of the two on the measured machine, docs/transformer-kernels.md) run <see cref="Dropout.Forward"/>, an
-    /// addition and <see cref="Forward(Tensor)"/>. Both draw the same dropout mask from
-    /// <paramref name="dropout"/>'s generator (active in training mode with p &gt; 0) and give the same output.
+    /// sub-layer output. <see cref="KernelPath.Auto"/> (the default) and <see cref="KernelPath.Simd"/> fuse the three into
+    /// one pass when the layer normalizes one dimension (each row read once and written once; the backward pass recomputes
+    /// the sum from the inputs and the dropout mask, kept as bits, and writes both inputs' gradients in the same pass; rows
+    /// split across the cores; docs/transformer-kernels.md); <see cref="KernelPath.Reference"/> runs
+    /// <see cref="Dropout.Forward"/>, an addition and the LayerNorm with its scalar reference row kernels. Both draw the
+    /// same dropout mask from <paramref name="dropout"/>'s generator (active in training mode with p &gt; 0) and give the
+    /// same output and gradients, bit for bit.
     /// </summary>
     public Tensor Forward(Tensor input, Tensor residual, Dropout? dropout = null, KernelPath path = KernelPath.Auto)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(residual);
-        if (path != KernelPath.Simd || normalizedShape.Length != 1)
+        if (path == KernelPath.Reference || normalizedShape.Length != 1)
         {
-            return Forward((dropout is null ? input : dropout.Forward(input)) + residual);
+            var sum = (dropout is null ? input : dropout.Forward(input)) + residual;
+            return LayerNormOp.Forward(sum, normalizedShape, Weight, Bias, Epsilon, path);
         }
 
         var active = dropout is { IsTraining: true, P: > 0 };

@@ -44,19 +44,16 @@ public sealed class Linear : Module
     public LoraAdapter? Adapter { get; private set; }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
-    {
-        var y = LinearOp.Forward(input, Weight, Bias);
-        return Adapter is { IsMerged: false } adapter ? adapter.AddTo(y, input) : y;
-    }
+    public override Tensor Forward(Tensor input) =>
+        Adapter is { IsMerged: false } adapter ? adapter.Forward(input, gelu: false) : LinearOp.Forward(input, Weight, Bias);
 
     /// <summary>
     /// GELU(x·Wᵀ + b) with the exact (erf) GELU — the same values and gradients as <c>Forward(input).Gelu()</c>, with the
     /// bias and the GELU applied as the product's output is written (one output pass instead of three). With an unmerged
-    /// LoRA adapter the GELU follows the adapter's term, unfused.
+    /// LoRA adapter the GELU follows the adapter's term (applied once the update is accumulated into the output).
     /// </summary>
     public Tensor ForwardGelu(Tensor input) =>
-        Adapter is { IsMerged: false } ? Forward(input).Gelu() : LinearOp.Forward(input, Weight, Bias, gelu: true);
+        Adapter is { IsMerged: false } adapter ? adapter.Forward(input, gelu: true) : LinearOp.Forward(input, Weight, Bias, gelu: true);
 
     /// <summary>Attaches <paramref name="adapter"/> (made for this layer) and registers its modules.</summary>
     internal void Attach(LoraAdapter adapter)

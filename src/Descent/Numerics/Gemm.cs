@@ -191,11 +191,43 @@ public static class Gemm
             {
                 GemmSmall.Run(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             }
+            else if (beta == 0f && GemmPacked.PrefersTransposed(kind, m, n))
+            {
+                Transposed(kind, workers, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, pc, ldc);
+            }
             else
             {
                 GemmPacked.Run(kind, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, workers);
             }
         }
+    }
+
+    /// <summary>
+    /// C = alpha · op(A) · op(B) for a C with few columns (e.g. a LoRA adapter's x·Aᵀ, [rows, r]): the packed path computes
+    /// Cᵀ = op(B)ᵀ · op(A)ᵀ, whose few rows fill MR-high tiles where C's few columns would leave most of each NR-wide tile
+    /// padding, into scratch, then transposes it into C. Every element is the same fused multiply-adds over the same k-slices
+    /// in the same order as the direct form, stored by the same edge-tile formula (<see cref="GemmPacked.PrefersTransposed"/>),
+    /// so the result is identical (beta = 0 only: C is overwritten).
+    /// </summary>
+    private static unsafe void Transposed(
+        GemmKernelKind kind, int workers, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float* c, int ldc)
+    {
+        var buffer = ArrayPoolBuffer.Rent(m * n);
+        fixed (float* t = buffer)
+        {
+            GemmPacked.Run(kind, !transB, !transA, n, m, k, alpha, b, ldb, a, lda, 0f, t, m, workers);
+            for (var i = 0; i < m; i++)
+            {
+                var row = c + ((nint)i * ldc);
+                for (var j = 0; j < n; j++)
+                {
+                    row[j] = t[((nint)j * m) + i];
+                }
+            }
+        }
+
+        ArrayPoolBuffer.Return(buffer);
     }
 
     private static void CheckMatrix(ReadOnlySpan<float> x, string name, int rows, int cols, int ld, string ldName)

@@ -5,7 +5,8 @@ namespace Descent.Numerics;
 /// <summary>
 /// What <see cref="Gemm.MultiplyFused"/> does to each finished tile of C while it is still in cache, so that the output
 /// is written once: add a bias per column (a linear layer's), keep a copy of the result (the pre-activation that an
-/// activation's backward needs) and apply an element-wise activation in place. Each step rounds exactly as the
+/// activation's backward needs) and apply an element-wise activation in place — or apply it and keep its derivative
+/// instead, so that the backward pass multiplies instead of re-evaluating the activation. Each step rounds exactly as the
 /// separate pass would (the bias is added to the finished dot product; the activation is the same kernel).
 /// </summary>
 internal readonly unsafe struct GemmEpilogue
@@ -23,6 +24,23 @@ internal readonly unsafe struct GemmEpilogue
         Activation = activation;
     }
 
+    /// <summary>Describes an epilogue that adds <paramref name="bias"/> (or nothing, when null) and applies
+    /// <paramref name="activation"/>, which writes f(x) over x and f′(x) into the m × n matrix <paramref name="derivative"/>
+    /// (row stride <paramref name="ldDerivative"/>): what the activation's backward pass needs, instead of the
+    /// pre-activation.</summary>
+    public static GemmEpilogue WithDerivative(float* bias, float* derivative, nint ldDerivative,
+        delegate*<ReadOnlySpan<float>, Span<float>, Span<float>, void> activation) =>
+        new(bias, null, 0, null) { Derivative = derivative, LdDerivative = ldDerivative, ActivationWithDerivative = activation };
+
+    /// <summary>Where f′ of the activation goes (<see cref="ActivationWithDerivative"/>), or null.</summary>
+    public float* Derivative { get; private init; }
+
+    /// <summary>Row stride of <see cref="Derivative"/>.</summary>
+    public nint LdDerivative { get; private init; }
+
+    /// <summary>y = f(x) and d = f′(x) element-wise (x and y the same span, a tile row), or null.</summary>
+    public delegate*<ReadOnlySpan<float>, Span<float>, Span<float>, void> ActivationWithDerivative { get; private init; }
+
     /// <summary>The per-column bias, or null.</summary>
     public float* Bias { get; }
 
@@ -36,7 +54,7 @@ internal readonly unsafe struct GemmEpilogue
     public delegate*<ReadOnlySpan<float>, Span<float>, void> Activation { get; }
 
     /// <summary>Whether the epilogue does anything.</summary>
-    public bool IsActive => Bias != null || PreActivation != null || Activation != null;
+    public bool IsActive => Bias != null || PreActivation != null || Activation != null || ActivationWithDerivative != null;
 
     /// <summary>Applies the epilogue to the rows × cols block of C at <paramref name="c"/> (row stride
     /// <paramref name="ldc"/>), whose first element is C[<paramref name="row0"/>, <paramref name="col0"/>].</summary>
@@ -58,6 +76,11 @@ internal readonly unsafe struct GemmEpilogue
             if (Activation != null)
             {
                 Activation(row, row);
+            }
+
+            if (ActivationWithDerivative != null)
+            {
+                ActivationWithDerivative(row, row, new Span<float>(Derivative + ((row0 + r) * LdDerivative) + col0, cols));
             }
         }
     }

@@ -55,6 +55,23 @@ internal sealed unsafe class GemmPacked : IWorkerJob
     /// <summary>Overrides of the block sizes (KC, MC, NC; 0 = default), for tuning experiments.</summary>
     internal static (int Kc, int Mc, int Nc) BlockOverride { get; set; }
 
+    /// <summary>The micro-kernel's tile (MR rows × NR columns of C) of <paramref name="kind"/>.</summary>
+    internal static (int Mr, int Nr) Tile(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Vector512 => (GemmKernels.Mr512, GemmKernels.Nr512),
+        GemmKernelKind.Vector256 => (GemmKernels.Mr256, GemmKernels.Nr256),
+        _ => (GemmKernels.Mr128, GemmKernels.Nr128),
+    };
+
+    /// <summary>Whether an m × n product is better computed as its transpose: n is narrower than one MR-high tile (so each of
+    /// C's NR-wide tiles would be mostly padding, e.g. n = 8 of 32, where the transpose pads n to MR = 12) and m fills an
+    /// NR-wide tile. Every tile of either form is then an edge tile (stored by the same formula), so the results are equal.</summary>
+    internal static bool PrefersTransposed(GemmKernelKind kind, int m, int n)
+    {
+        var (mr, nr) = Tile(kind);
+        return n < mr && m >= nr;
+    }
+
     /// <summary>Runs one multiplication (arguments validated by <see cref="Gemm"/>; m, n, k &gt; 0).</summary>
     public static void Run(
         GemmKernelKind kind, bool transA, bool transB, int m, int n, int k, float alpha,

@@ -22,4 +22,33 @@ public sealed class Batch
 
     /// <summary>Number of samples in the batch.</summary>
     public int Count => Labels.Length;
+
+    /// <summary>
+    /// Shard <paramref name="index"/> of <paramref name="count"/> of this batch, for data-parallel training: the contiguous
+    /// rows <see cref="DataLoader.ShardRange"/> gives that shard (sizes differ by at most one; the first <c>Count mod count</c>
+    /// shards get one more), copied into a batch of their own; the shards together are this batch. A shard is empty when the
+    /// batch has fewer rows than shards.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive or <paramref name="index"/> is not in [0, count).</exception>
+    public Batch Shard(int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (index < 0 || index >= count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"the shard index must be in [0, {count - 1}]");
+        }
+
+        var (start, rows) = DataLoader.ShardRange(Count, index, count);
+        var shape = Inputs.Shape.ToArray();
+        var size = 1;
+        for (var i = 1; i < shape.Length; i++)
+        {
+            size *= shape[i];
+        }
+
+        shape[0] = rows;
+        var local = new Tensor(shape);
+        Inputs.Span.Slice(start * size, rows * size).CopyTo(local.Span);
+        return new Batch(local, Labels.AsSpan(start, rows).ToArray(), Indices.AsSpan(start, rows).ToArray());
+    }
 }

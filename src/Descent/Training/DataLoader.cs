@@ -141,19 +141,9 @@ public sealed class DataLoader : IEnumerable<Batch>
             }
 
             Augmentation?.Apply(inputs, epoch, b);
-            yield return ShardCount == 1 ? new Batch(inputs, labels, indices) : ShardOf(inputs, labels, indices);
+            var batch = new Batch(inputs, labels, indices);
+            yield return ShardCount == 1 ? batch : batch.Shard(ShardIndex, ShardCount);
         }
-    }
-
-    private Batch ShardOf(Tensor inputs, int[] labels, int[] indices)
-    {
-        var (start, count) = ShardRange(labels.Length, ShardIndex, ShardCount);
-        var shape = inputs.Shape.ToArray();
-        shape[0] = count;
-        var size = Dataset.SampleSize;
-        var local = new Tensor(shape);
-        inputs.Span.Slice(start * size, count * size).CopyTo(local.Span);
-        return new Batch(local, labels.AsSpan(start, count).ToArray(), indices.AsSpan(start, count).ToArray());
     }
 
     /// <inheritdoc />

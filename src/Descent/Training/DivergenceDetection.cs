@@ -10,6 +10,19 @@ namespace Descent.Training;
 /// </summary>
 public sealed class DivergenceDetection : LearnerCallback
 {
+    /// <summary>When the loss is checked: <see cref="LearnerEvent.AfterLoss"/> (the default, before the backward pass) or
+    /// <see cref="LearnerEvent.AfterBackward"/> — for a data-parallel learner, whose <see cref="Learner.Loss"/> becomes the
+    /// global batch's in the gradients' all-reduce at that event (put this callback after the data-parallel one), so that
+    /// every rank sees the same loss and stops at the same step.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Another event.</exception>
+    public LearnerEvent LossEvent
+    {
+        get;
+        init => field = value is LearnerEvent.AfterLoss or LearnerEvent.AfterBackward
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(LossEvent), value, "the loss is checked after the loss (AfterLoss) or after the backward pass (AfterBackward)");
+    } = LearnerEvent.AfterLoss;
+
     /// <summary>Also check every parameter of the model (or the optimizer's, without a model) after each step.</summary>
     public bool CheckParameters { get; init; }
 
@@ -20,7 +33,7 @@ public sealed class DivergenceDetection : LearnerCallback
     public override void On(LearnerEvent e, Learner learner)
     {
         ArgumentNullException.ThrowIfNull(learner);
-        if (e == LearnerEvent.AfterLoss && !double.IsFinite(learner.Loss))
+        if (e == LossEvent && !double.IsFinite(learner.Loss))
         {
             Throw(new TrainingDivergedException($"the loss became {Describe(learner.Loss)}", learner.Epoch, learner.Batch, learner.Step, learner.Loss));
         }

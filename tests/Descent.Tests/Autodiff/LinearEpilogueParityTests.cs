@@ -79,6 +79,101 @@ public class LinearEpilogueParityTests
             inputs);
     }
 
+    /// <summary>x feeds a GELU layer and a plain one, and the backward pass runs twice: the GEMMs write x's gradient once
+    /// and add into it after (beta 1), and the weights' and biases' gradients add up across the passes; all against a
+    /// double-precision computation.</summary>
+    [Theory]
+    [InlineData(37, 24, 300, 17)] // packed GEMMs, edge tiles
+    [InlineData(5, 3, 7, 2)] // small GEMMs
+    [InlineData(129, 65, 96, 33)]
+    public void GradientsAddUpOverSharedInputsAndRepeatedBackwardPasses(int rows, int inF, int out1, int out2)
+    {
+        var rng = new Rng((ulong)((rows * 31) + out1));
+        var x = Tensor.Normal(rng, 0, 1, rows, inF);
+        var w1 = Tensor.Normal(rng, 0, 0.3f, out1, inF);
+        var b1 = Tensor.Normal(rng, 0, 1, out1);
+        var w2 = Tensor.Normal(rng, 0, 0.3f, out2, inF);
+        var g1 = Tensor.Normal(rng, 0, 1, rows, out1);
+        var g2 = Tensor.Normal(rng, 0, 1, rows, out2);
+        x.RequiresGrad = w1.RequiresGrad = b1.RequiresGrad = w2.RequiresGrad = true;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var loss = (LinearOp.Forward(x, w1, b1, gelu: true) * g1).Sum() + (LinearOp.Forward(x, w2, null) * g2).Sum();
+            loss.Backward();
+        }
+
+        // du = g1 · GELU′(x·W1ᵀ + b1); dx = du·W1 + g2·W2; dW1 = duᵀ·x; db1 = Σ du; dW2 = g2ᵀ·x — each twice.
+        var du = new double[rows * out1];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var o = 0; o < out1; o++)
+            {
+                double u = b1.Span[o];
+                for (var i = 0; i < inF; i++)
+                {
+                    u += (double)x.Span[(r * inF) + i] * w1.Span[(o * inF) + i];
+                }
+
+                var cdf = 0.5 * (1 + Erf(u / Math.Sqrt(2)));
+                du[(r * out1) + o] = g1.Span[(r * out1) + o] * (cdf + (u * Math.Exp(-0.5 * u * u) / Math.Sqrt(2 * Math.PI)));
+            }
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var i = 0; i < inF; i++)
+            {
+                var dx = 0.0;
+                for (var o = 0; o < out1; o++)
+                {
+                    dx += du[(r * out1) + o] * w1.Span[(o * inF) + i];
+                }
+
+                for (var o = 0; o < out2; o++)
+                {
+                    dx += (double)g2.Span[(r * out2) + o] * w2.Span[(o * inF) + i];
+                }
+
+                Near(2 * dx, x.Grad!.Span[(r * inF) + i], $"dx[{r},{i}]");
+            }
+        }
+
+        for (var o = 0; o < out1; o++)
+        {
+            var db = 0.0;
+            for (var r = 0; r < rows; r++)
+            {
+                db += du[(r * out1) + o];
+            }
+
+            Near(2 * db, b1.Grad!.Span[o], $"db1[{o}]");
+            for (var i = 0; i < inF; i++)
+            {
+                var dw = 0.0;
+                for (var r = 0; r < rows; r++)
+                {
+                    dw += du[(r * out1) + o] * x.Span[(r * inF) + i];
+                }
+
+                Near(2 * dw, w1.Grad!.Span[(o * inF) + i], $"dW1[{o},{i}]");
+            }
+        }
+
+        for (var o = 0; o < out2; o++)
+        {
+            for (var i = 0; i < inF; i++)
+            {
+                var dw = 0.0;
+                for (var r = 0; r < rows; r++)
+                {
+                    dw += (double)g2.Span[(r * out2) + o] * x.Span[(r * inF) + i];
+                }
+
+                Near(2 * dw, w2.Grad!.Span[(o * inF) + i], $"dW2[{o},{i}]");
+            }
+        }
+    }
+
     [Fact]
     public void LinearForwardGeluEqualsForwardThenGelu()
     {
@@ -120,6 +215,9 @@ public class LinearEpilogueParityTests
             Assert.True(ok, $"{what}[{i}]: fused {actual[i]}, reference {expected[i]}");
         }
     }
+
+    private static void Near(double expected, float actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-4 + (1e-4 * Math.Abs(expected)), $"{what}: {actual} vs {expected}");
 
     private sealed record Result(float[] Y, float[] Inference, float[] Dx, float[] Dw, float[]? Db);
 }

@@ -1,4 +1,5 @@
 using Descent.Autodiff;
+using Descent.Autodiff.Ops;
 using Descent.Nn;
 using Descent.Nn.Losses;
 using Descent.Optimizers;
@@ -203,6 +204,100 @@ public class WorkspaceTests
         Assert.False(inner.IsActive);
     }
 
+    [Fact]
+    public void StagedInferenceHoldsOneStageAndTheStagesResultsWithTheSameValues()
+    {
+        var rng = new Rng(8);
+        const int rows = 50, width = 16, hidden = 64, stages = 6;
+        var layers = Enumerable.Range(0, stages).Select(_ => (Up: new Linear(width, hidden, rng), Down: new Linear(hidden, width, rng))).ToArray();
+        var x = Tensor.Normal(rng, 0, 1, rows, width);
+        static Tensor Stage((Linear Up, Linear Down) layer, Tensor h) => layer.Down.Forward(layer.Up.Forward(h).Gelu());
+
+        var plain = new Workspace();
+        var staged = new Workspace();
+        float[] expected, actual;
+        using (Tape.NoGrad())
+        {
+            using (plain.Begin())
+            {
+                var h = x;
+                foreach (var layer in layers)
+                {
+                    h = Stage(layer, h);
+                }
+
+                expected = h.ToArray();
+            }
+
+            for (var pass = 0; pass < 2; pass++)
+            {
+                using (staged.Begin())
+                {
+                    var h = x;
+                    foreach (var layer in layers)
+                    {
+                        h = Workspace.Stage((layer, h), static s => Stage(s.layer, s.h));
+                    }
+
+                    actual = h.ToArray();
+                }
+
+                Assert.Equal(expected, actual);
+            }
+        }
+
+        // Per stage: the up projection, its GELU and the down projection; staged: one stage's set (reused by every
+        // stage and pass) plus each stage's result kept in the scope.
+        var perStage = 4L * rows * (hidden + hidden + width);
+        Assert.Equal(stages * perStage, plain.ReservedBytes);
+        Assert.Equal(perStage + (stages * 4L * rows * width), staged.ReservedBytes);
+        staged.Clear();
+        Assert.Equal(0, staged.ReservedBytes);
+    }
+
+    [Fact]
+    public void AStageResultLivesUntilTheEnclosingScopeEnds()
+    {
+        var layer = new Linear(5, 7, new Rng(2));
+        var x = Tensor.Normal(new Rng(3), 0, 1, 4, 5);
+        var workspace = new Workspace();
+        Tensor result;
+        using (Tape.NoGrad())
+        {
+            using (workspace.Begin())
+            {
+                result = Workspace.Stage(layer, l => l.Forward(x).Gelu());
+                Assert.Equal(layer.Forward(x).Gelu().ToArray(), result.ToArray());
+            }
+        }
+
+        Assert.Throws<InvalidOperationException>(() => result.ToArray());
+    }
+
+    [Fact]
+    public void StagesRunDirectlyWhereOperationsAreRecordedOrNoScopeIsOpen()
+    {
+        var layer = new Linear(5, 3, new Rng(2));
+        var x = Tensor.Normal(new Rng(3), 0, 1, 4, 5);
+        Tensor? inner = null;
+        var workspace = new Workspace();
+        using (workspace.Begin())
+        {
+            // Recorded: the intermediates stay for backward, so the stage's own output is returned and differentiable.
+            var y = Workspace.Stage(layer, l => inner = l.Forward(x));
+            Assert.Same(inner, y);
+            y.Sum().Backward();
+            Assert.NotNull(layer.Weight.Grad);
+        }
+
+        Assert.Equal(4L * ((4 * 3) + 1), workspace.ReservedBytes); // the layer's output and the sum, no stage storage
+        using (Tape.NoGrad())
+        {
+            var y = Workspace.Stage(layer, l => inner = l.Forward(x));
+            Assert.Same(inner, y);
+        }
+    }
+
     public static TheoryData<string> RecycledOps() =>
     [
         "linear-small", "linear-small-nobias", "linear-large", "linear-narrow", "linear-gelu-small", "linear-gelu-large", "tanh", "relu", "sigmoid", "exp", "log",
@@ -210,7 +305,7 @@ public class WorkspaceTests
         "layer-norm", "gelu", "softmax", "softmax-axis0", "log-softmax", "log-softmax-axis0", "dropout", "embedding",
         "matmul", "matmul-batched", "matmul-shared-b", "permute", "transpose", "reshape", "sum-all", "mean-all",
         "sum-axis-last", "sum-axis-inner", "mean-axis-keepdim", "div", "div-broadcast", "pow", "pow-2", "bce-with-logits",
-        "attention", "residual-layer-norm",
+        "attention", "residual-layer-norm", "lora", "lora-gelu-separate-input",
     ];
 
     /// <summary>Every operation that takes its output from a workspace must write every element: run it once,
@@ -238,7 +333,10 @@ public class WorkspaceTests
         var ids = Enumerable.Range(0, 37).Select(i => (i * 7) % 30).ToArray();
         var b = Tensor.Normal(rng, 0, 1, 24, 5);
         b.RequiresGrad = true;
-        var others = new Tensor[] { norm.Weight!, norm.Bias!, embedding.Weight, b };
+        var loraA = Tensor.Normal(rng, 0, 0.3f, 4, 24);
+        var loraB = Tensor.Normal(rng, 0, 0.3f, 300, 4);
+        loraA.RequiresGrad = loraB.RequiresGrad = true;
+        var others = new Tensor[] { norm.Weight!, norm.Bias!, embedding.Weight, b, loraA, loraB };
         Tensor Run() => op switch
         {
             "linear-small" => small.Forward(x),
@@ -287,6 +385,8 @@ public class WorkspaceTests
             "attention" => ScaledDotProductAttention.Forward(x.Reshape(1, 37, 24), positive.Reshape(1, 37, 24), (x * 2f).Reshape(1, 37, 24), 4,
                 null, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
             "residual-layer-norm" => norm.Forward(x, positive, new Dropout(0.3, new Rng(9)), KernelPath.Simd),
+            "lora" => LoraOp.Forward(x, large.Weight, large.Bias, x, loraA, loraB, 2f),
+            "lora-gelu-separate-input" => LoraOp.Forward(x, large.Weight, large.Bias, x * positive, loraA, loraB, 2f, gelu: true),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
 

@@ -151,6 +151,7 @@ public sealed class BadInputTableTests
         { "early_stopping.goal", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"goal\":\"up\"}"), "$.early_stopping.goal: " },
         { "early_stopping.reduction_factor", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"reduction_factor\":1}"), "$.early_stopping.reduction_factor: must be in (1, 100]" },
         { "early_stopping.min_budget", Spec(rest: ",\"early_stopping\":{\"method\":\"asha\",\"metric\":\"loss\",\"min_budget\":5}"), "$.early_stopping.min_budget: must be below the budget (5 steps)" },
+        { "ranks", Spec(rest: ",\"ranks\":0"), "$.ranks: must be in [1, 1024] (the processes every run trains on), got 0" },
         { "task.kind", Spec(task: """{"kind":"nope"}"""), "$.task.kind: " },
         { "task.hidden", Spec(task: """{"kind":"digits-mlp","hidden":[0]}"""), "$.task.hidden[0]: " },
         { "task.batch_size", Spec(task: """{"kind":"digits-mlp","batch_size":0}"""), "$.task.batch_size: " },
@@ -277,6 +278,7 @@ public sealed class BadInputTableTests
         { "finetune --model minilm --batch-size 0", ExitCodes.Usage, "--batch-size" },
         { "finetune --model minilm --limit -3", ExitCodes.Usage, "--limit" },
         { "finetune --model minilm --max-grad-norm 0", ExitCodes.Usage, "--max-grad-norm" },
+        { "finetune --model minilm --head-lr -1", ExitCodes.Usage, "--head-lr" },
         { "finetune --model minilm --head deep", ExitCodes.Usage, "--head: Argument 'deep' not recognized" },
         { "finetune --model minilm --features all", ExitCodes.Usage, "--features: Argument 'all' not recognized" },
         { "finetune --model minilm --init warm", ExitCodes.Usage, "--init: Argument 'warm' not recognized" },
@@ -303,6 +305,8 @@ public sealed class BadInputTableTests
         { "train --per-class 0", ExitCodes.Usage, "--per-class" },
         { "train --out {dir}/a-file", ExitCodes.Error, "--out" },
         { "train --resume maybe", ExitCodes.Usage, "'maybe'" },
+        { "lab-run --request {dir}/nothing-here.json --result {dir}/result.json", ExitCodes.Error, "--request" },
+        { "lab-run --request {dir}/nothing-here.json --result", ExitCodes.Usage, "--result" },
     };
 
     [Theory]

@@ -95,6 +95,8 @@ public sealed class ErrorHandlingTests : IDisposable
         { "finetune --model minilm --limit -3", ExitCodes.Usage },
         { "finetune --model minilm --max-grad-norm 0", ExitCodes.Usage },
         { "finetune --model minilm --max-grad-norm inf", ExitCodes.Usage },
+        { "finetune --model minilm --head-lr 0", ExitCodes.Usage },
+        { "finetune --model minilm --head-lr nan", ExitCodes.Usage },
         { "finetune --model bow --data {dir}/nothing-here", ExitCodes.Error },
         { "finetune --model bow --data {dir}/nothing-here --optimizer \u001b]0;x\u0007", ExitCodes.Error },
         { "compare", ExitCodes.Error },

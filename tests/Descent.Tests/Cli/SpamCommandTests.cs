@@ -64,7 +64,7 @@ public sealed class SpamCommandTests : IDisposable
     public void MiniLmHeadRunPrintsTheTableAndWritesResults()
     {
         var (code, text, error) = CliHarness.Run("finetune", "--task", "spam", "--model", "minilm", "--data", Subset, "--mode", "head",
-            "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--max-grad-norm", "0.5", "--out", output);
+            "--limit", "8", "--max-length", "16", "--optimizer", "adam", "--max-grad-norm", "0.5", "--head-lr", "7e-4", "--out", output);
         Assert.True(code == 0, error);
         Assert.Contains("training on 8 emails", text, StringComparison.Ordinal);
         Assert.Contains("adam/head[mlp-256 all:mean+max:std]", text, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class SpamCommandTests : IDisposable
         var run = json.RootElement.GetProperty("runs")[0];
         Assert.Equal(8, run.GetProperty("TrainCount").GetInt32());
         Assert.Equal(60, run.GetProperty("TestCount").GetInt32());
-        Assert.Equal(3e-4, run.GetProperty("HeadLearningRate").GetDouble());
+        Assert.Equal(7e-4, run.GetProperty("HeadLearningRate").GetDouble()); // --head-lr replaces head mode's 3e-4
         Assert.Equal(0.5, run.GetProperty("Options").GetProperty("MaxGradNorm").GetDouble()); // --max-grad-norm reaches the fine-tuner
         const long trainable = ((7 * 2 * 384) * 256) + 256 + (256 * 2) + 2;
         Assert.Equal(trainable, run.GetProperty("TrainableParameters").GetInt64());

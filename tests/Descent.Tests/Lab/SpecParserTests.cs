@@ -66,7 +66,7 @@ public sealed class SpecParserTests
         var got = ex.Errors.Select(e => e.ToString()).ToList();
         string[] expected =
         [
-            "$.colour: unknown property; expected one of name, description, task, budget, seeds, target, optimizers, schedule, early_stopping",
+            "$.colour: unknown property; expected one of name, description, task, budget, seeds, target, optimizers, schedule, early_stopping, ranks",
             "$.name: must not be empty",
             "$.task.kind: unknown task kind 'rosenbrok'; expected one of linear-regression, mlp-regression, digits-mlp, fashion-transfer, minilm-spam, rosenbrock, beale, himmelblau, saddle, noisy-quadratic, csv, idx",
             "$.budget.epochs: must be in [1, 100000]",

@@ -5,7 +5,8 @@ namespace Descent.Tests.Numerics;
 
 /// <summary><see cref="Gemm.MultiplyFused"/> against the unfused passes it replaces: the product, a bias pass, a copy
 /// and the GELU kernel over the whole output. The bias and the copy are bit-identical; the GELU, applied per tile row
-/// instead of over the whole tensor, agrees with its reference within the GELU kernels' tolerance (1e-6 + 1e-6·|y|).
+/// instead of over the whole tensor, agrees with its reference within the GELU kernels' tolerance (1e-6 + 1e-6·|y|); the
+/// epilogue that keeps GELU′ gives the same output bits and GELU′ within that tolerance of the reference.
 /// Shapes cover the small path, the packed path with edge tiles in both directions, several k-slices and both splits.</summary>
 public class GemmEpilogueTests
 {
@@ -38,6 +39,10 @@ public class GemmEpilogueTests
 
         var expected = new float[m * n];
         GeluOp.ForwardReference(expectedPre, expected);
+        var expectedDerivative = new float[m * n];
+        var ones = new float[m * n];
+        ones.AsSpan().Fill(1f);
+        GeluOp.BackwardReference(expectedPre, ones, expectedDerivative);
 
         foreach (var workers in new[] { 1, 2 })
         {
@@ -45,6 +50,9 @@ public class GemmEpilogueTests
             c.AsSpan().Fill(float.NaN); // overwritten, never read
             var pre = new float[m * n];
             var biasOnly = new float[m * n];
+            var withDerivative = new float[m * n];
+            var derivative = new float[m * n];
+            derivative.AsSpan().Fill(float.NaN);
             var saved = Gemm.MaxWorkers;
             try
             {
@@ -54,6 +62,11 @@ public class GemmEpilogueTests
                 {
                     Gemm.MultiplyFused(false, transB, m, n, k, a, k, b, Math.Max(1, ldb), c, n, new GemmEpilogue(pb, pp, n, &GeluOp.ForwardSimd));
                     Gemm.MultiplyFused(false, transB, m, n, k, a, k, b, Math.Max(1, ldb), biasOnly, n, new GemmEpilogue(pb, null, 0, null));
+                    fixed (float* pd = derivative)
+                    {
+                        Gemm.MultiplyFused(false, transB, m, n, k, a, k, b, Math.Max(1, ldb), withDerivative, n,
+                            GemmEpilogue.WithDerivative(pb, pd, n, &GeluOp.ForwardWithDerivativeSimd));
+                    }
                 }
             }
             finally
@@ -67,6 +80,8 @@ public class GemmEpilogueTests
                 Assert.True(BitConverter.SingleToInt32Bits(expectedPre[i]) == BitConverter.SingleToInt32Bits(pre[i]), $"{where}: pre-activation {pre[i]} vs {expectedPre[i]}");
                 Assert.True(BitConverter.SingleToInt32Bits(expectedPre[i]) == BitConverter.SingleToInt32Bits(biasOnly[i]), $"{where}: bias only {biasOnly[i]} vs {expectedPre[i]}");
                 Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-6 + (1e-6 * Math.Abs(expected[i])), $"{where}: GELU {c[i]} vs {expected[i]}");
+                Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(withDerivative[i]), $"{where}: GELU with derivative {withDerivative[i]} vs {c[i]}");
+                Assert.True(Math.Abs(derivative[i] - expectedDerivative[i]) <= 1e-6 + (1e-6 * Math.Abs(expectedDerivative[i])), $"{where}: GELU′ {derivative[i]} vs {expectedDerivative[i]}");
             }
         }
     }

@@ -99,6 +99,50 @@ public class GemmTests
     }
 
     [Fact]
+    public void NarrowOutputsComputedAsTheTransposeEqualTheDirectPackedPathBitForBit()
+    {
+        // A C of few columns (a LoRA adapter's x·Aᵀ, [rows, 8]) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ when beta is 0: the same
+        // fused multiply-adds per element over the same k-slices, so exactly the direct packed result, for any worker count.
+        var rng = new Random(17);
+        var (mr, nr) = GemmPacked.Tile(Gemm.BestKernel);
+        foreach (var (m, n, k) in new[] { (nr, 1, 7), (97, 5, 384), (2048, 8, 384), (301, mr - 1, 1100), (64, 3, 1) })
+        {
+            Assert.True(GemmPacked.PrefersTransposed(Gemm.BestKernel, m, n), $"{m}x{n} should take the transposed form");
+            foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                foreach (var alpha in new[] { 1f, -0.75f })
+                {
+                    var p = Problem.Random(rng, transA, transB, m, n, k, pad: 2);
+                    var direct = p.C.ToArray();
+                    unsafe
+                    {
+                        fixed (float* pa = p.A)
+                        fixed (float* pb = p.B)
+                        fixed (float* pc = direct)
+                        {
+                            GemmPacked.Run(Gemm.BestKernel, transA, transB, m, n, k, alpha, pa, p.Lda, pb, p.Ldb, 0f, pc, p.Ldc, 2);
+                        }
+                    }
+
+                    foreach (var workers in new[] { 1, 2 })
+                    {
+                        var routed = p.C.ToArray();
+                        Gemm.Run(Gemm.BestKernel, 0, workers, transA, transB, m, n, k, alpha, p.A, p.Lda, p.B, p.Ldb, 0f, routed, p.Ldc);
+                        for (var i = 0; i < routed.Length; i++)
+                        {
+                            Assert.True(BitConverter.SingleToInt32Bits(direct[i]) == BitConverter.SingleToInt32Bits(routed[i]),
+                                $"{m}x{n}x{k} tA={transA} tB={transB} a={alpha} w{workers} element {i}: {routed[i]} vs direct {direct[i]}");
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.False(GemmPacked.PrefersTransposed(Gemm.BestKernel, 2048, mr)); // an MR-high tile wide: the direct form
+        Assert.False(GemmPacked.PrefersTransposed(Gemm.BestKernel, nr - 1, 8)); // too few rows to fill the transpose's tile
+    }
+
+    [Fact]
     public void AgreesWithScalarReference()
     {
         var rng = new Random(3);

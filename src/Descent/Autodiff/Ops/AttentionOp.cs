@@ -168,9 +168,7 @@ internal sealed unsafe class AttentionOp : Node
             return Scratch(t, ref scratch, out add);
         }
 
-        var target = t.GradForWrite(out var overwrite);
-        add = !overwrite;
-        return target;
+        return t.GradTarget(out add);
     }
 
     private static Span<float> Scratch(Tensor t, ref float[]? scratch, out bool add)

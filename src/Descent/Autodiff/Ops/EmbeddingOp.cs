@@ -71,8 +71,24 @@ internal sealed class EmbeddingOp : Node
         }
 
         var d = w.Shape[1];
+        if (w.Grad is null)
+        {
+            // First gradient: scatter straight into it (zeroed), no table-sized scratch and copy.
+            var target = w.GradTarget(out _);
+            target.Clear();
+            ScatterAdd(target, gradOutput, d);
+            return;
+        }
+
         var dw = GradientScratch.For(w);
         dw.Span.Clear();
+        ScatterAdd(dw.Span, gradOutput, d);
+        dw.AccumulateInto(w);
+    }
+
+    /// <summary>Adds each looked-up row's gradient into its table row, in lookup order (padding skipped).</summary>
+    private void ScatterAdd(Span<float> table, ReadOnlySpan<float> gradOutput, int d)
+    {
         for (var i = 0; i < indices.Length; i++)
         {
             if (indices[i] == paddingIndex)
@@ -80,10 +96,8 @@ internal sealed class EmbeddingOp : Node
                 continue;
             }
 
-            var row = dw.Span.Slice(indices[i] * d, d);
+            var row = table.Slice(indices[i] * d, d);
             TensorPrimitives.Add(row, gradOutput.Slice(i * d, d), row);
         }
-
-        dw.AccumulateInto(w);
     }
 }

@@ -95,6 +95,37 @@ internal readonly struct GeluOp : IUnaryOperator
         BackwardReference(x[n..], g[n..], gx[n..]);
     }
 
+    /// <summary>y = GELU(x) and d = GELU′(x) = Φ(x) + x·φ(x) together (x and y may be the same span; d must not overlap
+    /// them): y as <see cref="ForwardSimd"/> computes it and d such that g·d is <see cref="BackwardSimd"/>'s gradient on the
+    /// Vector512 body; the reference kernels' values (rounded once) for the tail.</summary>
+    internal static void ForwardWithDerivativeSimd(ReadOnlySpan<float> x, Span<float> y, Span<float> d)
+    {
+        var n = SimdAvailable ? x.Length & ~15 : 0;
+        if (n > 0)
+        {
+            ref var xr = ref MemoryMarshal.GetReference(x);
+            ref var yr = ref MemoryMarshal.GetReference(y);
+            ref var dr = ref MemoryMarshal.GetReference(d);
+            for (var i = 0; i < n; i += 16)
+            {
+                var v = Vector512.LoadUnsafe(ref xr, (nuint)i);
+                var (cdf, pdf) = CdfPdf(v);
+                (cdf + (v * pdf)).StoreUnsafe(ref dr, (nuint)i);
+                (v * cdf).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        for (var i = n; i < x.Length; i++)
+        {
+            double v = x[i];
+            var erf = SpecialFunctions.Erf(v * InvSqrt2);
+            var cdf = 0.5 * (1.0 + erf);
+            var pdf = Math.Exp(-0.5 * v * v) * InvSqrt2Pi;
+            d[i] = (float)(cdf + (v * pdf));
+            y[i] = (float)(0.5 * v * (1.0 + erf));
+        }
+    }
+
     /// <summary>Φ(x) and φ(x) in float: erf(x/√2) by Abramowitz–Stegun 7.1.26 with e = exp(−x²/2) shared.</summary>
     private static (Vector512<float> Cdf, Vector512<float> Pdf) CdfPdf(Vector512<float> v)
     {

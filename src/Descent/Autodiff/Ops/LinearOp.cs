@@ -18,7 +18,10 @@ namespace Descent.Autodiff.Ops;
 /// a bias pass, then the GELU op). Both round the same way (the GELU kernels agree within 1e-6; parity tests).</remarks>
 internal sealed class LinearOp : Node
 {
-    private Tensor? preActivation;
+    [ThreadStatic]
+    private static ColumnJob? columnJob;
+
+    private Tensor? geluDerivative;
 
     private LinearOp(Tensor x, Tensor weight)
         : base(x, weight)
@@ -30,7 +33,7 @@ internal sealed class LinearOp : Node
     {
     }
 
-    public override string Name => preActivation is null ? "LinearBackward" : "LinearGeluBackward";
+    public override string Name => geluDerivative is null ? "LinearBackward" : "LinearGeluBackward";
 
     /// <summary>y = x·Wᵀ + b, or GELU(x·Wᵀ + b) when <paramref name="gelu"/>; <paramref name="path"/> chooses the fused
     /// epilogue (Auto, Simd) or the unfused reference composition (Reference).</summary>
@@ -61,17 +64,36 @@ internal sealed class LinearOp : Node
         var y = Tensor.Output(shape);
         var sy = y.Span;
         var record = bias is null ? Tape.ShouldRecord(x, weight) : Tape.ShouldRecord([x, weight, bias]);
-        var pre = gelu && record ? Tensor.Output(shape) : null;
+        var derivative = gelu && record ? Tensor.Output(shape) : null;
+        Product(x.Span, weight.Span, bias, sy, derivative, gelu, path, rows, outF, inF);
+        if (!record)
+        {
+            return y;
+        }
+
+        var node = bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias);
+        node.geluDerivative = derivative;
+        return Tape.Record(y, node);
+    }
+
+    /// <summary>y = x·Wᵀ + b into <paramref name="sy"/> for x [rows, in], W [out, in], as <see cref="Forward"/> computes it
+    /// (<paramref name="path"/> chooses the fused epilogue or the unfused passes); with <paramref name="gelu"/> the GELU is
+    /// applied and GELU′(u) written to <paramref name="derivative"/> when it is given (what the backward pass multiplies by).</summary>
+    internal static void Product(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Tensor? bias, Span<float> sy, Tensor? derivative, bool gelu,
+        KernelPath path, int rows, int outF, int inF)
+    {
         if (gelu || (path != KernelPath.Reference && (long)rows * outF * inF > GemmSmall.Threshold))
         {
             unsafe
             {
                 fixed (float* pb = bias is null ? default : bias.Span)
-                fixed (float* pp = pre is null ? default : pre.Span)
+                fixed (float* pd = derivative is null ? default : derivative.Span)
                 {
-                    var activation = gelu ? (delegate*<ReadOnlySpan<float>, Span<float>, void>)&GeluOp.ForwardSimd : null;
-                    Gemm.MultiplyFused(false, true, rows, outF, inF, x.Span, inF, weight.Span, inF, sy, outF,
-                        new GemmEpilogue(pb, pp, outF, activation));
+                    // Recorded GELU: keep GELU′(u) (what the backward pass multiplies by) instead of u.
+                    var epilogue = !gelu ? new GemmEpilogue(pb, null, 0, null)
+                        : pd is null ? new GemmEpilogue(pb, null, 0, &GeluOp.ForwardSimd)
+                        : GemmEpilogue.WithDerivative(pb, pd, outF, &GeluOp.ForwardWithDerivativeSimd);
+                    Gemm.MultiplyFused(false, true, rows, outF, inF, x, inF, weight, inF, sy, outF, epilogue);
                 }
             }
         }
@@ -81,8 +103,8 @@ internal sealed class LinearOp : Node
             // separate pass: the bias is added to the finished dot product).
             unsafe
             {
-                fixed (float* px = x.Span)
-                fixed (float* pw = weight.Span)
+                fixed (float* px = x)
+                fixed (float* pw = weight)
                 fixed (float* pb = bias is null ? default : bias.Span)
                 fixed (float* py = sy)
                 {
@@ -92,21 +114,12 @@ internal sealed class LinearOp : Node
         }
         else
         {
-            Gemm.Multiply(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, sy, outF);
+            Gemm.Multiply(false, true, rows, outF, inF, 1f, x, inF, weight, inF, 0f, sy, outF);
             if (bias is not null)
             {
                 AddRowVector(sy, bias.Span, rows, outF);
             }
         }
-
-        if (!record)
-        {
-            return y;
-        }
-
-        var node = bias is null ? new LinearOp(x, weight) : new LinearOp(x, weight, bias);
-        node.preActivation = pre;
-        return Tape.Record(y, node);
     }
 
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
@@ -115,25 +128,25 @@ internal sealed class LinearOp : Node
         var w = Inputs[1];
         int outF = w.Shape[0];
         var rows = ShapeUtil.Count(x.Shape[..^1]);
+        var b = Inputs.Count > 2 && Inputs[2].RequiresGrad ? Inputs[2] : null;
         float[]? preGradient = null;
-        if (preActivation is not null)
+        float[]? biasBuffer = b is null ? null : ArrayPoolBuffer.Rent(outF);
+        if (geluDerivative is not null || biasBuffer is not null)
         {
-            // du = dy · GELU′(u), by the GELU op's own backward kernel.
-            preGradient = ArrayPoolBuffer.Rent(gradOutput.Length);
-            var du = preGradient.AsSpan(0, gradOutput.Length);
-            default(GeluOp).Backward(preActivation.Span, default, gradOutput, du);
-            gradOutput = du;
+            // One pass over the output gradient: du = dy · GELU′(u) when fused with a GELU, and the bias gradient Σ_rows du.
+            preGradient = geluDerivative is null ? null : ArrayPoolBuffer.Rent(gradOutput.Length);
+            ColumnPass(gradOutput, geluDerivative is null ? default : geluDerivative.Span, preGradient, biasBuffer, rows, outF);
+            if (preGradient is not null)
+            {
+                gradOutput = preGradient.AsSpan(0, gradOutput.Length);
+            }
         }
 
         BackwardProduct(x, w, gradOutput, rows);
-        if (Inputs.Count > 2 && Inputs[2].RequiresGrad)
+        if (b is not null)
         {
-            var b = Inputs[2];
-            var buffer = ArrayPoolBuffer.Rent(outF);
-            var gb = buffer.AsSpan(0, outF);
-            ColumnSums(gradOutput, rows, outF, gb);
-            b.AccumulateGrad(gb);
-            ArrayPoolBuffer.Return(buffer);
+            b.AccumulateGrad(biasBuffer.AsSpan(0, outF));
+            ArrayPoolBuffer.Return(biasBuffer!);
         }
 
         if (preGradient is not null)
@@ -143,22 +156,71 @@ internal sealed class LinearOp : Node
     }
 
     /// <summary>The gradients of y = x·Wᵀ (x [rows, in], W [out, in]) given g = dy [rows, out], accumulated into
-    /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x.</summary>
-    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows)
+    /// whichever of x and W requires them: dx = g·W, dW = gᵀ·x, each written by the GEMM straight into the gradient
+    /// (beta = 1 adds to an existing one; a new one is overwritten, beta = 0). With <paramref name="lowWeight"/> (a LoRA
+    /// adapter's A [r, in] reading the same x), dx also takes the low-rank branch's term <paramref name="lowGradient"/>·A
+    /// (<paramref name="lowGradient"/> = dh [rows, r]), accumulated by the GEMM into the same gradient.</summary>
+    internal static void BackwardProduct(Tensor x, Tensor w, ReadOnlySpan<float> g, int rows, Tensor? lowWeight = null,
+        ReadOnlySpan<float> lowGradient = default)
     {
         int outF = w.Shape[0], inF = w.Shape[1];
         if (x.RequiresGrad)
         {
-            var gx = GradientScratch.For(x);
-            Gemm.Multiply(false, false, rows, inF, outF, 1f, g, outF, w.Span, inF, 0f, gx.Span, inF);
-            gx.AccumulateInto(x);
+            var gx = x.GradTarget(out var accumulate);
+            Gemm.Multiply(false, false, rows, inF, outF, 1f, g, outF, w.Span, inF, accumulate ? 1f : 0f, gx, inF);
+            if (lowWeight is not null)
+            {
+                var r = lowWeight.Shape[0];
+                Gemm.Multiply(false, false, rows, inF, r, 1f, lowGradient, r, lowWeight.Span, inF, 1f, gx, inF);
+            }
         }
 
         if (w.RequiresGrad)
         {
-            var gw = GradientScratch.For(w);
-            Gemm.Multiply(true, false, outF, inF, rows, 1f, g, outF, x.Span, inF, 0f, gw.Span, inF);
-            gw.AccumulateInto(w);
+            var gw = w.GradTarget(out var accumulate);
+            Gemm.Multiply(true, false, outF, inF, rows, 1f, g, outF, x.Span, inF, accumulate ? 1f : 0f, gw, inF);
+        }
+    }
+
+    /// <summary>The bias gradient db = Σ_rows g (g [rows, out]), accumulated into <paramref name="bias"/>.</summary>
+    internal static void BackwardBias(Tensor bias, ReadOnlySpan<float> g, int rows)
+    {
+        var outF = bias.Length;
+        var buffer = ArrayPoolBuffer.Rent(outF);
+        ColumnPass(g, default, null, buffer, rows, outF);
+        bias.AccumulateGrad(buffer.AsSpan(0, outF));
+        ArrayPoolBuffer.Return(buffer);
+    }
+
+    /// <summary>Over g [rows, cols]: du = g ⊙ <paramref name="derivative"/> into <paramref name="du"/> (when both are
+    /// given) and the column sums of du (or of g) into <paramref name="sums"/> (when given), each column summed over the
+    /// rows in order; columns split across the cores.</summary>
+    private static unsafe void ColumnPass(ReadOnlySpan<float> g, ReadOnlySpan<float> derivative, float[]? du, float[]? sums, int rows, int cols)
+    {
+        fixed (float* pg = g, pd = derivative, pu = du, ps = sums)
+        {
+            var job = columnJob ??= new ColumnJob();
+            try
+            {
+                job.G = pg;
+                job.D = pd;
+                job.Du = pd is null ? null : pu;
+                job.Sums = ps;
+                job.Rows = rows;
+                job.Cols = cols;
+                if (ps is not null)
+                {
+                    new Span<float>(ps, cols).Clear();
+                }
+
+                // Column blocks of 16; enough rows × columns per worker to pay for the hand-off.
+                var blocks = (cols + 15) / 16;
+                ParallelRange.For(blocks, Math.Max(1, (1 << 15) / Math.Max(1, 16 * rows)), job);
+            }
+            finally
+            {
+                job.G = job.D = job.Du = job.Sums = null;
+            }
         }
     }
 
@@ -188,35 +250,52 @@ internal sealed class LinearOp : Node
         }
     }
 
-    /// <summary>sums[j] = Σ_r g[r, j], each column summed over the rows in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ColumnSums(ReadOnlySpan<float> g, int rows, int cols, Span<float> sums)
+    /// <summary>The column pass over the column blocks [start, end) (16 columns each; the last may be narrower): rows in
+    /// order, sums accumulated in place, so every column's sum has the rounding of a sequential loop over the rows.</summary>
+    private sealed unsafe class ColumnJob : IRangeJob
     {
-        var j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        public float* G, D, Du, Sums;
+        public int Rows, Cols;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Execute(int start, int end)
         {
-            // Column blocks held in a register across the rows (no per-row call, no re-read of the sums).
-            for (; j <= cols - 16; j += 16)
+            int c0 = start * 16, c1 = Math.Min(Cols, end * 16);
+            var full = Vector512.IsHardwareAccelerated ? c0 + ((c1 - c0) & ~15) : c0;
+            for (var r = 0; r < Rows; r++)
             {
-                var acc = Vector512<float>.Zero;
-                for (var r = 0; r < rows; r++)
+                var at = (long)r * Cols;
+                var j = c0;
+                for (; j < full; j += 16)
                 {
-                    acc += Vector512.Create(g.Slice((r * cols) + j, 16));
+                    var v = Vector512.Load(G + at + j);
+                    if (D is not null)
+                    {
+                        v *= Vector512.Load(D + at + j);
+                        v.Store(Du + at + j);
+                    }
+
+                    if (Sums is not null)
+                    {
+                        (Vector512.Load(Sums + j) + v).Store(Sums + j);
+                    }
                 }
 
-                acc.CopyTo(sums[j..]);
-            }
-        }
+                for (; j < c1; j++)
+                {
+                    var v = G[at + j];
+                    if (D is not null)
+                    {
+                        v *= D[at + j];
+                        Du[at + j] = v;
+                    }
 
-        for (; j < cols; j++)
-        {
-            var s = 0f;
-            for (var r = 0; r < rows; r++)
-            {
-                s += g[(r * cols) + j];
+                    if (Sums is not null)
+                    {
+                        Sums[j] += v;
+                    }
+                }
             }
-
-            sums[j] = s;
         }
     }
 }

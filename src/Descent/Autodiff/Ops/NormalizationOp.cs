@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Descent.Autodiff.Ops;
 
 /// <summary>
@@ -64,6 +66,44 @@ internal abstract class NormalizationOp : Node
         {
             AccumulateRounded(bias, dBias);
         }
+    }
+
+    /// <summary>The backward pass of a layer normalization over <paramref name="rows"/> rows of <paramref name="width"/>
+    /// values of z = x (no <paramref name="residual"/>) or z = x·mask + residual (<see cref="ResidualLayerNormOp"/>) on
+    /// <see cref="LayerNormKernel"/>: dz goes straight into the residual's gradient and dz·mask into x's (each created or
+    /// added to), γ's and β's gradients are summed in double and added rounded.</summary>
+    protected unsafe void BackwardRows(Tensor? residual, int[]? keep, float keepScale, ReadOnlySpan<float> gradOutput, int rows, int width, bool simd)
+    {
+        var x = Inputs[0];
+        var same = ReferenceEquals(x, residual);
+        var affine = Weight is { RequiresGrad: true } || Bias is { RequiresGrad: true };
+        var addX = false;
+        var addR = false;
+        var gx = x.RequiresGrad ? x.GradTarget(out addX) : default;
+        var gr = residual is { RequiresGrad: true } && !same ? residual.GradTarget(out addR) : default;
+        var partials = affine ? ArrayPool<double>.Shared.Rent(LayerNormKernel.PartialLength(rows, width)) : null;
+        var weight = Weight;
+        fixed (float* px = x.Span, pr = residual is null ? default : residual.Span, pw = weight is null ? default : weight.Span)
+        fixed (float* pm = Mean, pi = InvStd, pg = gradOutput, pgx = gx, pgr = gr)
+        fixed (int* pk = keep)
+        fixed (double* pp = partials)
+        {
+            LayerNormKernel.Backward(px, pr, pk, keep?.Length ?? 0, keepScale, pw, rows, width, pm, pi, pg,
+                pgx, addX, pgr, addR, same && x.RequiresGrad, pp, simd);
+        }
+
+        if (partials is null)
+        {
+            return;
+        }
+
+        var dw = ArrayPool<double>.Shared.Rent(width);
+        var db = ArrayPool<double>.Shared.Rent(width);
+        LayerNormKernel.SumPartials(partials, rows, width, dw, db);
+        AccumulateGradients(null, dw, db);
+        ArrayPool<double>.Shared.Return(dw);
+        ArrayPool<double>.Shared.Return(db);
+        ArrayPool<double>.Shared.Return(partials);
     }
 
     private static Tensor[] InputsOf(Tensor[] leading, Tensor? weight, Tensor? bias) => (weight, bias) switch

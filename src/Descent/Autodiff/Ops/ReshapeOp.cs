@@ -67,7 +67,7 @@ internal sealed class ReshapeOp : Node
     protected internal override void Backward(Tensor output, ReadOnlySpan<float> gradOutput)
     {
         var x = Inputs[0];
-        if (x.RequiresGrad)
+        if (x.RequiresGrad && !output.HandGradTo(x))
         {
             x.AccumulateGrad(gradOutput);
         }

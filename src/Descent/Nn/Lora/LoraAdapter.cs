@@ -108,11 +108,12 @@ public sealed class LoraAdapter
         }
     }
 
-    /// <summary>baseOutput + (dropout(x)·Aᵀ·Bᵀ)·scaling, recorded for autodiff (one fused node, <see cref="LoraOp"/>).</summary>
-    internal Tensor AddTo(Tensor baseOutput, Tensor input)
+    /// <summary>The adapted layer's output base(x) + (dropout(x)·Aᵀ·Bᵀ)·scaling, through GELU when <paramref name="gelu"/>,
+    /// recorded for autodiff as one node with the base product (<see cref="LoraOp"/>).</summary>
+    internal Tensor Forward(Tensor input, bool gelu)
     {
-        var x = Dropout is null ? input : Dropout.Forward(input);
-        return LoraOp.Forward(baseOutput, x, A.Weight, B.Weight, (float)Scaling);
+        var adapterInput = Dropout is null ? input : Dropout.Forward(input);
+        return LoraOp.Forward(input, Layer.Weight, Layer.Bias, adapterInput, A.Weight, B.Weight, (float)Scaling, gelu);
     }
 
     private static void AddDelta(Span<float> weight, ReadOnlySpan<float> delta, float sign)

@@ -62,4 +62,18 @@ public sealed class LoraFineTuneTests
         Assert.Equal((5e-2, 5e-2, "sgd/lora-r4"), (sgd.EffectiveLearningRate, sgd.EffectiveHeadLearningRate, sgd.Label));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TextFineTuneOptions { LoraPlusRatio = 0 });
     }
+
+    [Theory]
+    [InlineData(FineTuneOptimizer.AdamW)]
+    [InlineData(FineTuneOptimizer.Adam)]
+    [InlineData(FineTuneOptimizer.Sgd)]
+    public void LoraFromAProbeTrainsTheHeadAtFullFineTuningsEncoderRate(FineTuneOptimizer optimizer)
+    {
+        var lora = new TextFineTuneOptions { Mode = FineTuneMode.Lora, HeadInit = HeadInit.Probe, Optimizer = optimizer };
+        var full = new TextFineTuneOptions { Mode = FineTuneMode.Full, HeadInit = HeadInit.Probe, Optimizer = optimizer };
+        Assert.Equal(full.EffectiveHeadLearningRate, lora.EffectiveHeadLearningRate); // not the adapters' rate
+        Assert.NotEqual(lora.EffectiveLearningRate, lora.EffectiveHeadLearningRate);
+        Assert.Equal(full.EffectiveHeadLearningRate, (lora with { LearningRate = 1e-3 }).EffectiveHeadLearningRate); // --lr sets the adapters' rate only
+        Assert.Equal(7e-4, (lora with { HeadLearningRate = 7e-4 }).EffectiveHeadLearningRate);
+    }
 }
