@@ -16,7 +16,7 @@ namespace Descent.Nn;
 /// kernel per (batch, head), split across the cores: the block's Q, K, V copied into a per-thread scratch that stays in
 /// cache, register-tiled products, the softmax over whole rows, no S × S matrix kept for backward (which recomputes the
 /// probabilities from the saved logsumexp of each row). <see cref="KernelPath.Auto"/> (the default) runs the fused kernel
-/// where Vector512 is hardware-accelerated (AVX-512; it is 3–4× faster than the unfused ops there, docs/transformer-kernels.md)
+/// where Vector512 is hardware-accelerated (AVX-512; ≈ 4× faster than the unfused ops there, docs/transformer-kernels.md)
 /// and the unfused ops elsewhere. The dropout mask is drawn from the <see cref="Dropout"/> layer's generator in the same
 /// order on both paths (so a given seed drops the same probabilities) and kept as bits. The fused path needs a mask bias
 /// that takes no gradient; given one that does, the reference path runs.
