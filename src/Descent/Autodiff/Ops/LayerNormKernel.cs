@@ -588,23 +588,7 @@ internal sealed unsafe class LayerNormKernel : IRangeJob
         Vector512<double> q0 = default, q1 = default, q2 = default, q3 = default;
         for (var j = 0; j < d; j += 16)
         {
-            Vector512<float> z, gv;
-            if (j < full)
-            {
-                z = ZBlock(at + j);
-                gv = Vector512.Load(g + at + j);
-            }
-            else
-            {
-                for (var t = 0; t < 16; t++)
-                {
-                    tmp[t] = j + t < d ? Z(at + j + t) : 0f;
-                    tmp[16 + t] = j + t < d ? g[at + j + t] : 0f;
-                }
-
-                z = Vector512.Load(tmp);
-                gv = Vector512.Load(tmp + 16);
-            }
+            var (z, gv) = BackwardBlock(at, j, d, full, tmp);
 
             var (xl, xh) = Vector512.Widen(z - m);
             xl *= inv;
@@ -654,23 +638,7 @@ internal sealed unsafe class LayerNormKernel : IRangeJob
         var meanHx = Vector512.Create(Reduce(q0, q1, q2, q3) / d);
         for (var j = 0; j < d; j += 16)
         {
-            Vector512<float> z, gv;
-            if (j < full)
-            {
-                z = ZBlock(at + j);
-                gv = Vector512.Load(g + at + j);
-            }
-            else
-            {
-                for (var t = 0; t < 16; t++)
-                {
-                    tmp[t] = j + t < d ? Z(at + j + t) : 0f;
-                    tmp[16 + t] = j + t < d ? g[at + j + t] : 0f;
-                }
-
-                z = Vector512.Load(tmp);
-                gv = Vector512.Load(tmp + 16);
-            }
+            var (z, gv) = BackwardBlock(at, j, d, full, tmp);
 
             var (xl, xh) = Vector512.Widen(z - m);
             xl *= inv;
@@ -697,6 +665,26 @@ internal sealed unsafe class LayerNormKernel : IRangeJob
                 }
             }
         }
+    }
+
+    /// <summary>z and the output gradient of the 16-element block at <paramref name="j"/> of the row starting at
+    /// <paramref name="at"/>; the last, partial block (<paramref name="j"/> ≥ <paramref name="full"/>) zero-padded through
+    /// <paramref name="tmp"/> (32 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (Vector512<float> Z, Vector512<float> G) BackwardBlock(long at, int j, int d, int full, float* tmp)
+    {
+        if (j < full)
+        {
+            return (ZBlock(at + j), Vector512.Load(g + at + j));
+        }
+
+        for (var t = 0; t < 16; t++)
+        {
+            tmp[t] = j + t < d ? Z(at + j + t) : 0f;
+            tmp[16 + t] = j + t < d ? g[at + j + t] : 0f;
+        }
+
+        return (Vector512.Load(tmp), Vector512.Load(tmp + 16));
     }
 
     /// <summary>γ of the last, partial block, zero-padded (through the second half of <paramref name="tmp"/>, which the
