@@ -168,9 +168,11 @@ public sealed record TextFineTuneOptions
     {
         (FineTuneMode.Lora, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Lora, _) => 5e-4,
-        (_, FineTuneOptimizer.Sgd) => 2e-3,
-        _ => 2e-5,
+        _ => EncoderPreset(Optimizer),
     };
+
+    /// <summary>The encoder learning rate preset of head, top-k and full fine-tuning: 2e-5, SGD 2e-3.</summary>
+    private static double EncoderPreset(FineTuneOptimizer optimizer) => optimizer == FineTuneOptimizer.Sgd ? 2e-3 : 2e-5;
 
     /// <summary>The head learning rate in effect.</summary>
     public double EffectiveHeadLearningRate => HeadLearningRate ?? (Mode, Head, Optimizer) switch
@@ -179,8 +181,7 @@ public sealed record TextFineTuneOptions
         (FineTuneMode.Head, ClassifierHead.Mlp, _) => 3e-4,
         (FineTuneMode.Head, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Head, _, _) => 1e-3,
-        (FineTuneMode.Lora, _, FineTuneOptimizer.Sgd) when HeadInit == HeadInit.Probe => 2e-3,
-        (FineTuneMode.Lora, _, _) when HeadInit == HeadInit.Probe => 2e-5,
+        (FineTuneMode.Lora, _, _) when HeadInit == HeadInit.Probe => EncoderPreset(Optimizer),
         _ when HeadInit == HeadInit.Probe => EffectiveLearningRate,
         (FineTuneMode.Lora, _, FineTuneOptimizer.Sgd) => 5e-2,
         (FineTuneMode.Lora, _, _) => 1e-3,
